@@ -1,0 +1,408 @@
+"""Cost models, one per component type: from a component's traffic and props to billable quantities.
+
+Pure Python, no Django. A model does not price anything: it records *charges* (a meter of the pricing
+snapshot and a raw quantity) and the assumptions it made. The engine then prices each meter once for
+the whole design, so free tiers and volume tiers apply to a service's total, not per component.
+Adding a component type means adding a model here (and its meters to the snapshot).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from apps.core.pointers import Invalid, Problem, json_pointer
+from apps.designs.catalog import ComponentType
+from apps.designs.document import Component, Workload
+
+from .pricing import PricingSnapshot
+from .traffic import Edge, Graph, inflow
+
+KB_PER_GB = 1024 * 1024  # AWS's worked examples use binary units (1 GB = 1,024 MB)
+SECONDS_PER_HOUR = 3600
+
+
+@dataclass(frozen=True)
+class Charge:
+    """A component's use of one meter, in the meter's raw units (requests, GB-seconds, hours…)."""
+
+    component: int
+    meter: str
+    quantity: float
+    description: str | None = None
+
+
+@dataclass
+class ComponentCost:
+    """What a model sees of one component, and what it records."""
+
+    position: int
+    component: Component
+    ctype: ComponentType
+    flows: dict[str, float]
+    graph: Graph
+    all_flows: list[dict[str, float]]
+    workload: Workload
+    hours: float
+    snapshot: PricingSnapshot
+    charges: list[Charge] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    quantities: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.component.id
+
+    def pointer(self, section: str, name: str) -> str:
+        return json_pointer(("components", self.position, section, name))
+
+    def prop(self, name: str, *, note: bool = True) -> Any:
+        """A prop's value, or its catalog default (recorded as an assumption when ``note``)."""
+        if name in self.component.props:
+            return self.component.props[name]
+        spec = self.ctype.props.fields[name]
+        if note and spec.default is not None:
+            self.note(f"{name} = {_shown(spec.default, spec.unit)} (catalog default)")
+        return spec.default
+
+    def usage(self, name: str, *, note: bool = True) -> float:
+        """A usage figure, or its catalog default (recorded as an assumption when ``note``)."""
+        if name in self.component.usage:
+            return float(self.component.usage[name])
+        spec = self.ctype.usage.fields[name]
+        if note:
+            self.note(f"usage.{name} = {_shown(spec.default, spec.unit)} (catalog default)")
+        return float(spec.default)
+
+    def has_usage(self, name: str) -> bool:
+        return name in self.component.usage
+
+    def flow(self, channel: str) -> float:
+        return self.flows.get(channel, 0.0)
+
+    def inflow(self, *kinds: str) -> float:
+        return inflow(self.graph, self.all_flows, self.position, frozenset(kinds))
+
+    def outgoing(self, kind: str) -> list[Edge]:
+        return [edge for edge in self.graph.outgoing[self.position] if edge.kind == kind]
+
+    def note(self, text: str) -> None:
+        self.notes.append(f"{self.name}: {text}")
+
+    def quantity(self, name: str, value: float) -> None:
+        self.quantities[name] = value
+
+    def charge(
+        self, meter: str, quantity: float, *, pointer: str | None = None, description: str | None = None
+    ) -> None:
+        """Record ``quantity`` raw units of ``meter``; a meter the snapshot lacks is an input problem."""
+        if self.snapshot.meter(meter) is None:
+            where = pointer or json_pointer(("components", self.position, "type"))
+            raise Invalid([Problem(where, f"no {self.snapshot.region} price for this choice (meter {meter})")])
+        if not math.isfinite(quantity) or quantity < 0:
+            raise ValueError(f"{self.name}: invalid quantity {quantity!r} for {meter}")
+        self.charges.append(Charge(self.position, meter, quantity, description))
+
+
+def count_text(value: float) -> str:
+    """A count for people: 20,000,000 rather than 2e+07."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def _shown(value: Any, unit: str | None) -> str:
+    return f"{value} {unit}" if unit else str(value)
+
+
+def _chunks(size_kb: float, chunk_kb: float) -> int:
+    """Billing chunks for a payload (at least one, even for an empty payload)."""
+    return max(1, math.ceil(size_kb / chunk_kb))
+
+
+def _response_gb(ctx: ComponentCost, requests: float) -> float:
+    return requests * ctx.workload.avg_response_kb / KB_PER_GB
+
+
+def lambda_function(ctx: ComponentCost) -> None:
+    invocations = ctx.flow("requests")
+    memory_mb = ctx.prop("memory_mb")
+    if isinstance(memory_mb, bool) or not isinstance(memory_mb, int) or not 128 <= memory_mb <= 10240:
+        raise Invalid([Problem(ctx.pointer("props", "memory_mb"), "Lambda allows 128 to 10,240 MB in 1 MB steps")])
+    architecture = ctx.prop("architecture")
+    role = ctx.prop("role", note=False)
+    duration_ms = ctx.usage("avg_duration_ms")
+    timeout_ms = ctx.prop("timeout_s", note=False) * 1000
+    if duration_ms > timeout_ms:
+        ctx.note(f"avg_duration_ms {duration_ms:g} exceeds the {timeout_ms / 1000:g} s timeout; billed at the timeout")
+        duration_ms = timeout_ms
+    billed_seconds = math.ceil(duration_ms) / 1000  # duration is billed in 1 ms steps
+    compute_seconds = invocations * billed_seconds
+    gb_seconds = compute_seconds * memory_mb / 1024
+    ctx.quantity("invocations_per_month", invocations)
+    ctx.quantity("gb_seconds", gb_seconds)
+
+    if role == "edge":
+        ctx.charge("lambda_edge.requests", invocations)
+        ctx.charge("lambda_edge.duration", gb_seconds)
+        ctx.note("Lambda@Edge pricing (no free tier; provisioned concurrency and extra storage do not apply)")
+        return
+
+    ctx.charge("lambda.requests", invocations)
+    provisioned = ctx.prop("provisioned_concurrency", note=False) or 0
+    if provisioned:
+        capacity = provisioned * memory_mb / 1024 * ctx.hours * SECONDS_PER_HOUR
+        on_provisioned = min(gb_seconds, capacity)
+        ctx.charge(f"lambda.provisioned.{architecture}", capacity, pointer=ctx.pointer("props", "architecture"))
+        ctx.charge(f"lambda.provisioned_duration.{architecture}", on_provisioned)
+        if gb_seconds > on_provisioned:
+            ctx.charge(f"lambda.duration.{architecture}", gb_seconds - on_provisioned)
+        ctx.note(
+            f"provisioned concurrency {provisioned} enabled all month; invocations run on it up to its capacity "
+            "(billed at the provisioned duration rate), the rest at the on-demand rate"
+        )
+    else:
+        ctx.charge(f"lambda.duration.{architecture}", gb_seconds, pointer=ctx.pointer("props", "architecture"))
+    storage_mb = ctx.prop("ephemeral_storage_mb", note=False)
+    if storage_mb > 512:  # 512 MB of /tmp are included
+        ctx.charge("lambda.ephemeral_storage", compute_seconds * (storage_mb - 512) / 1024)
+    if ctx.usage("avg_payload_kb", note=False) > 256:
+        ctx.note("events above 256 KB, billed as extra requests when asynchronous, are not modelled")
+
+
+def api_gateway(ctx: ComponentCost, *, http: bool) -> None:
+    requests = ctx.flow("requests")
+    ctx.quantity("requests_per_month", requests)
+    if http:
+        size_kb = ctx.usage("avg_message_kb")
+        metered = _chunks(size_kb, 512)  # HTTP APIs meter each 512 KB as one request
+        if metered > 1:
+            ctx.note(f"{size_kb:g} KB messages are metered as {metered} requests each (512 KB increments)")
+        ctx.charge("apigw.http.requests", requests * metered)
+        endpoint = "regional"
+    else:
+        ctx.charge("apigw.rest.requests", requests)
+        endpoint = ctx.prop("endpoint_type", note=False)
+        cache_gb = ctx.prop("cache_size_gb", note=False)
+        if cache_gb:
+            key = str(int(cache_gb)) if float(cache_gb).is_integer() else repr(float(cache_gb))
+            ctx.charge(f"apigw.rest.cache.{key}", ctx.hours, pointer=ctx.pointer("props", "cache_size_gb"))
+            ctx.note(f"{cache_gb:g} GB stage cache provisioned all month")
+    if endpoint == "private":
+        ctx.note("private endpoint: no data transfer out charges (PrivateLink charges not modelled)")
+        return
+    via_cloudfront = ctx.inflow("origin")
+    total = ctx.inflow(*{edge.kind for edge in ctx.graph.incoming[ctx.position]})
+    internet = requests * (1 - via_cloudfront / total) if total > 0 else requests
+    if via_cloudfront > 0:
+        ctx.note("responses to CloudFront are free; only requests arriving directly pay data transfer out")
+    ctx.charge("data_transfer.internet_out", _response_gb(ctx, internet), description="Responses to the internet")
+    ctx.note(f"responses average {ctx.workload.avg_response_kb:g} KB (workload avg_response_kb)")
+
+
+def cloudfront(ctx: ComponentCost) -> None:
+    requests = ctx.flow("requests")
+    if ctx.has_usage("data_out_gb"):
+        data_out = ctx.usage("data_out_gb")
+    else:
+        data_out = _response_gb(ctx, requests)
+        ctx.note(f"data out = requests × {ctx.workload.avg_response_kb:g} KB (workload avg_response_kb)")
+    ctx.quantity("requests_per_month", requests)
+    ctx.quantity("data_out_gb", data_out)
+    ctx.charge("cloudfront.https_requests", requests)
+    ctx.charge("cloudfront.data_out", data_out)
+    ctx.note("all viewers served at United States, Mexico and Canada rates (other edge regions cost more)")
+
+
+def s3_bucket(ctx: ComponentCost) -> None:
+    storage = ctx.usage("storage_gb")
+    gets, puts = ctx.flow("gets"), ctx.flow("puts")
+    data_out = ctx.usage("data_out_gb", note=False)
+    ctx.quantity("storage_gb", storage)
+    ctx.quantity("get_requests_per_month", gets)
+    ctx.quantity("put_requests_per_month", puts)
+    ctx.charge("s3.storage", storage)
+    ctx.charge("s3.get_requests", gets)
+    ctx.charge("s3.put_requests", puts)
+    if data_out:
+        ctx.charge("data_transfer.internet_out", data_out, description="S3 data transfer out to the internet")
+    if ctx.inflow("origin"):
+        ctx.note("objects served through CloudFront: transfer from S3 to CloudFront is free")
+
+
+def dynamodb_table(ctx: ComponentCost) -> None:
+    reads, writes = ctx.flow("reads"), ctx.flow("writes")
+    item_kb = ctx.usage("avg_item_kb")
+    storage = ctx.usage("storage_gb")
+    write_units = _chunks(item_kb, 1)  # one write unit per started KB
+    read_units = _chunks(item_kb, 4) * 0.5  # eventually consistent: half a unit per started 4 KB
+    ctx.quantity("reads_per_month", reads)
+    ctx.quantity("writes_per_month", writes)
+    ctx.note("reads are eventually consistent (half a read unit per 4 KB); no transactions")
+    if ctx.prop("capacity_mode") == "provisioned":
+        wcu, rcu = ctx.prop("wcu"), ctx.prop("rcu")
+        ctx.charge("dynamodb.wcu_hours", wcu * ctx.hours)
+        ctx.charge("dynamodb.rcu_hours", rcu * ctx.hours)
+        seconds = ctx.hours * SECONDS_PER_HOUR
+        need_w, need_r = writes * write_units / seconds, reads * read_units / seconds
+        if need_w > wcu or need_r > rcu:
+            ctx.note(
+                f"average load needs {need_w:.1f} WCU and {need_r:.1f} RCU, more than provisioned "
+                f"({wcu} / {rcu}): requests would be throttled"
+            )
+    else:
+        ctx.charge("dynamodb.write_request_units", writes * write_units)
+        ctx.charge("dynamodb.read_request_units", reads * read_units)
+    ctx.charge("dynamodb.storage", storage)
+    if ctx.prop("point_in_time_recovery"):
+        ctx.charge("dynamodb.pitr", storage)
+    if ctx.prop("stream", note=False):
+        ctx.note("stream reads by Lambda triggers are free")
+
+
+def sqs_queue(ctx: ComponentCost) -> None:
+    fifo = bool(ctx.prop("fifo", note=False))
+    size_kb = ctx.usage("avg_message_kb")
+    chunks = _chunks(size_kb, 64)  # each 64 KB chunk of a payload is billed as one request
+    if ctx.has_usage("requests_per_month"):
+        api_requests = ctx.flow("requests")
+        ctx.note("usage.requests_per_month counted as API requests (send, receive and delete)")
+    else:
+        messages = ctx.flow("requests")
+        consumers = ctx.outgoing("poll")
+        if consumers:
+            batch = min(edge.batch_size for edge in consumers)
+            api_requests = messages * (1 + 2 / batch)
+            ctx.note(f"one SendMessage per message, ReceiveMessage and DeleteMessage per batch of {batch}")
+        else:
+            api_requests = messages
+            ctx.note("no consumer in the design: only SendMessage requests counted")
+        ctx.quantity("messages_per_month", messages)
+    ctx.quantity("api_requests_per_month", api_requests * chunks)
+    ctx.charge(f"sqs.{'fifo' if fifo else 'standard'}.requests", api_requests * chunks)
+
+
+def kinesis_stream(ctx: ComponentCost) -> None:
+    records = ctx.flow("records")
+    record_kb = ctx.usage("avg_record_kb")
+    retention = ctx.prop("retention_hours", note=False)
+    data_gb = records * record_kb / KB_PER_GB
+    ctx.quantity("records_per_month", records)
+    if ctx.prop("mode") == "provisioned":
+        shards = ctx.prop("shards")
+        ctx.charge("kinesis.shard_hours", shards * ctx.hours)
+        ctx.charge("kinesis.put_payload_units", records * _chunks(record_kb, 25))
+        if retention > 24:
+            ctx.charge("kinesis.extended_retention", shards * ctx.hours)
+        per_second = records / (ctx.hours * SECONDS_PER_HOUR)
+        needed = max(math.ceil(per_second / 1000), math.ceil(per_second * record_kb / 1024))
+        if needed > shards:
+            ctx.note(f"average load needs {needed} shards but {shards} are provisioned: writes would be throttled")
+    else:
+        ingested = records * _chunks(record_kb, 1) / KB_PER_GB  # records rounded up to 1 KB
+        consumers = len(ctx.outgoing("poll"))
+        ctx.charge("kinesis.on_demand.stream_hours", ctx.hours)
+        ctx.charge("kinesis.on_demand.data_in", ingested)
+        if consumers:
+            ctx.charge("kinesis.on_demand.data_out", ingested * consumers)
+        if retention > 24:
+            ctx.charge("kinesis.on_demand.extended_retention", ingested * (min(retention, 168) - 24) / ctx.hours)
+    if retention > 168:
+        ctx.charge("kinesis.long_term_retention", data_gb * (retention - 168) / ctx.hours)
+
+
+def sns_topic(ctx: ComponentCost) -> None:
+    publishes = ctx.flow("requests")
+    size_kb = ctx.usage("avg_message_kb")
+    ctx.quantity("publishes_per_month", publishes)
+    if ctx.prop("fifo", note=False):
+        ctx.charge("sns.fifo.requests", publishes * _chunks(size_kb, 64))
+        ctx.charge("sns.fifo.payload", publishes * size_kb / KB_PER_GB)
+    else:
+        ctx.charge("sns.standard.requests", publishes * _chunks(size_kb, 64))
+    ctx.note("deliveries to Lambda and SQS subscribers are free; other protocols are not modelled")
+
+
+def eventbridge_bus(ctx: ComponentCost) -> None:
+    events = ctx.flow("requests")
+    ctx.quantity("events_per_month", events)
+    if ctx.prop("schedule_expression", note=False):
+        ctx.note("scheduled rule: its invocations are not charged")
+        return
+    ctx.charge("eventbridge.custom_events", events)
+    ctx.note("custom events of at most 64 KB each")
+
+
+def step_functions(ctx: ComponentCost) -> None:
+    executions = ctx.flow("requests")
+    ctx.quantity("executions_per_month", executions)
+    if ctx.prop("workflow_type") == "express":
+        duration_ms = ctx.usage("avg_duration_ms")
+        billed_seconds = math.ceil(duration_ms / 100) * 100 / 1000  # 100 ms steps
+        gb_hours = executions * billed_seconds * (64 / 1024) / SECONDS_PER_HOUR
+        ctx.charge("sfn.express.requests", executions)
+        ctx.charge("sfn.express.duration", gb_hours)
+        ctx.note("Express executions use one 64 MB memory chunk")
+    else:
+        transitions = executions * ctx.usage("transitions_per_execution")
+        ctx.quantity("state_transitions_per_month", transitions)
+        ctx.charge("sfn.standard.transitions", transitions)
+
+
+def cognito_user_pool(ctx: ComponentCost) -> None:
+    if ctx.has_usage("monthly_active_users"):
+        users = ctx.usage("monthly_active_users")
+    else:
+        users = ctx.workload.monthly_active_users
+        ctx.note(f"{count_text(users)} monthly active users (workload monthly_active_users)")
+    ctx.quantity("monthly_active_users", users)
+    ctx.charge("cognito.essentials.mau", users)
+    ctx.note("Essentials tier (the default for new user pools); SMS and email messages are not modelled")
+
+
+def rds_instance(ctx: ComponentCost) -> None:
+    engine, instance_class = ctx.prop("engine"), ctx.prop("instance_class")
+    multi_az = bool(ctx.prop("multi_az"))
+    az = "multi_az" if multi_az else "single_az"
+    ctx.charge(f"rds.{engine}.{instance_class}.{az}", ctx.hours, pointer=ctx.pointer("props", "instance_class"))
+    ctx.charge(f"rds.storage.{az}", ctx.prop("storage_gb"))
+    if ctx.prop("rds_proxy", note=False):
+        vcpus = max(2, ctx.snapshot.rds_vcpus.get(instance_class, 2))
+        ctx.charge("rds.proxy", vcpus * ctx.hours)
+    ctx.note("gp3 baseline storage performance; backups up to the allocated size are free")
+
+
+def elasticache_cluster(ctx: ComponentCost) -> None:
+    engine, node_type, nodes = ctx.prop("engine"), ctx.prop("node_type"), ctx.prop("nodes")
+    ctx.charge(f"elasticache.{engine}.{node_type}", nodes * ctx.hours, pointer=ctx.pointer("props", "node_type"))
+
+
+def opensearch_domain(ctx: ComponentCost) -> None:
+    instance_type, count = ctx.prop("instance_type"), ctx.prop("instance_count")
+    ctx.charge(f"opensearch.{instance_type}", count * ctx.hours, pointer=ctx.pointer("props", "instance_type"))
+    ctx.charge("opensearch.storage", count * ctx.prop("storage_gb"))
+
+
+def client(ctx: ComponentCost) -> None:
+    ctx.quantity("requests_per_month", ctx.flow("requests"))
+
+
+MODELS: dict[str, Callable[[ComponentCost], None]] = {
+    "browser": client,
+    "mobile_app": client,
+    "cloudfront": cloudfront,
+    "s3_bucket": s3_bucket,
+    "api_gateway_rest": lambda ctx: api_gateway(ctx, http=False),
+    "api_gateway_http": lambda ctx: api_gateway(ctx, http=True),
+    "lambda_function": lambda_function,
+    "cognito_user_pool": cognito_user_pool,
+    "dynamodb_table": dynamodb_table,
+    "sqs_queue": sqs_queue,
+    "kinesis_stream": kinesis_stream,
+    "sns_topic": sns_topic,
+    "eventbridge_bus": eventbridge_bus,
+    "step_functions": step_functions,
+    "rds_instance": rds_instance,
+    "elasticache_cluster": elasticache_cluster,
+    "opensearch_domain": opensearch_domain,
+}

@@ -1,0 +1,112 @@
+"""Read-only API of the catalog, the pattern library and the design document's JSON Schema.
+
+Public: none of it is secret, and the sign-up page and review pages use it too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.core.errors import ApiError, ErrorDetail
+from apps.designs.catalog import get_catalog
+from apps.designs.document import design_json_schema
+from apps.designs.icons import icon_url
+from apps.designs.patterns import PatternNotFound, get_pattern, pattern_library
+from apps.designs.serializers import CatalogSerializer, PatternSerializer
+
+
+def catalog_as_json() -> dict[str, Any]:
+    catalog = get_catalog()
+    return {
+        "tiers": [{"id": t.name, "label": t.label, "description": t.description} for t in catalog.tiers.values()],
+        "types": [
+            {
+                "type": ctype.name,
+                "label": ctype.label,
+                "tier": ctype.tier,
+                "description": ctype.description,
+                "icon": icon_url(ctype),
+                "props": ctype.props.json_schema(),
+                "usage": ctype.usage.json_schema(),
+                "defaults": {"props": ctype.props.defaults(), "usage": ctype.usage.defaults()},
+            }
+            for ctype in catalog
+        ],
+        "group_kinds": [
+            {
+                "kind": g.name,
+                "label": g.label,
+                "description": g.description,
+                "parents": sorted(g.parents),
+                "props": g.props.json_schema(),
+            }
+            for g in catalog.group_kinds.values()
+        ],
+        "connection_kinds": [
+            {
+                "kind": k.name,
+                "label": k.label,
+                "description": k.description,
+                "sources": sorted(k.sources),
+                "targets": sorted(k.targets),
+                "props": k.props.json_schema(),
+            }
+            for k in catalog.connection_kinds.values()
+        ],
+    }
+
+
+class CatalogApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+
+    @extend_schema(responses=CatalogSerializer, summary="Component types, group kinds and connection kinds")
+    def get(self, request: Request) -> Response:
+        return Response(catalog_as_json())
+
+
+class DesignSchemaApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="JSON Schema of the design document (tierplan.design/v1)")
+    def get(self, request: Request) -> Response:
+        return Response(design_json_schema(), content_type="application/schema+json")
+
+
+def pattern_not_found(exc: PatternNotFound, *, pointer: str = "") -> ApiError:
+    return ApiError(
+        f"There is no pattern {exc.slug!r}. Known patterns: {', '.join(exc.known)}.",
+        code="pattern_not_found",
+        status_code=status.HTTP_404_NOT_FOUND,
+        details=[ErrorDetail(pointer, f"unknown pattern; one of: {', '.join(exc.known)}")],
+    )
+
+
+class PatternListApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+
+    @extend_schema(responses=PatternSerializer(many=True), summary="The pattern library")
+    def get(self, request: Request) -> Response:
+        return Response([pattern.as_dict(with_design=False) for pattern in pattern_library().values()])
+
+
+class PatternDetailApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+
+    @extend_schema(responses=PatternSerializer, summary="One pattern with its design document")
+    def get(self, request: Request, slug: str) -> Response:
+        try:
+            return Response(get_pattern(slug).as_dict())
+        except PatternNotFound as exc:
+            raise pattern_not_found(exc) from None

@@ -1,0 +1,288 @@
+"""The component catalog, loaded from ``data/catalog.yaml``. Pure Python: no Django imports.
+
+The catalog is data, like the node classes of the `diagrams` package: each component type, group kind
+and connection kind is an entry with its field schemas, and every engine reads it from here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from apps.core.pointers import Problem, json_pointer
+
+CATALOG_FILE = Path(__file__).parent / "data" / "catalog.yaml"
+
+FIELD_TYPES = ("integer", "number", "string", "boolean")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """Schema of one prop or usage field: its type and the bounds the API enforces."""
+
+    name: str
+    type: str
+    description: str = ""
+    default: Any = None
+    minimum: float | None = None
+    maximum: float | None = None
+    enum: tuple[Any, ...] | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    unit: str | None = None
+
+    def check(self, value: Any, path: tuple[str | int, ...]) -> list[Problem]:
+        """Problems with ``value`` for this field (an empty list when it is valid)."""
+        pointer = json_pointer(path)
+        if not _has_type(value, self.type):
+            return [Problem(pointer, f"must be {_article(self.type)} {self.type}, not {_json_type(value)}")]
+        problems: list[Problem] = []
+        if self.enum is not None and value not in self.enum:
+            choices = ", ".join(json_repr(choice) for choice in self.enum)
+            problems.append(Problem(pointer, f"must be one of {choices}"))
+        if self.minimum is not None and value < self.minimum:
+            problems.append(Problem(pointer, f"must be at least {_number(self.minimum)}"))
+        if self.maximum is not None and value > self.maximum:
+            problems.append(Problem(pointer, f"must be at most {_number(self.maximum)}"))
+        if self.max_length is not None and len(value) > self.max_length:
+            problems.append(Problem(pointer, f"must be at most {self.max_length} characters long"))
+        if self.pattern is not None and isinstance(value, str) and not re.search(self.pattern, value):
+            problems.append(Problem(pointer, f"does not match the expected format {self.pattern}"))
+        return problems
+
+    def json_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": self.type}
+        for key in ("description", "default", "minimum", "maximum", "pattern"):
+            value = getattr(self, key)
+            if value not in (None, ""):
+                schema[key] = value
+        if self.enum is not None:
+            schema["enum"] = list(self.enum)
+        if self.max_length is not None:
+            schema["maxLength"] = self.max_length
+        if self.unit:
+            schema["x-unit"] = self.unit
+        return schema
+
+
+@dataclass(frozen=True)
+class FieldSet:
+    """A named set of fields (a type's props or usage) with unknown names rejected."""
+
+    fields: Mapping[str, FieldSpec]
+
+    def check(self, values: Mapping[str, Any], path: tuple[str | int, ...]) -> list[Problem]:
+        problems: list[Problem] = []
+        for name, value in values.items():
+            spec = self.fields.get(name)
+            if spec is None:
+                known = ", ".join(sorted(self.fields)) or "none"
+                problems.append(Problem(json_pointer((*path, name)), f"unknown field (known fields: {known})"))
+            else:
+                problems.extend(spec.check(value, (*path, name)))
+        return problems
+
+    def defaults(self) -> dict[str, Any]:
+        return {name: spec.default for name, spec in self.fields.items() if spec.default is not None}
+
+    def json_schema(self) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "properties": {name: spec.json_schema() for name, spec in self.fields.items()},
+            "additionalProperties": False,
+        }
+
+
+@dataclass(frozen=True)
+class ComponentType:
+    name: str
+    label: str
+    tier: str
+    description: str
+    icon: str
+    props: FieldSet
+    usage: FieldSet
+
+    @property
+    def icon_class(self) -> tuple[str, str]:
+        """(module, class name) of the `diagrams` node class this type is drawn with."""
+        module, _, class_name = self.icon.rpartition(".")
+        return module, class_name
+
+
+@dataclass(frozen=True)
+class GroupKind:
+    name: str
+    label: str
+    description: str
+    props: FieldSet
+    parents: frozenset[str]
+
+
+@dataclass(frozen=True)
+class ConnectionKind:
+    name: str
+    label: str
+    description: str
+    sources: frozenset[str]
+    targets: frozenset[str]
+    props: FieldSet
+
+    def allows(self, source_type: str, target_type: str) -> bool:
+        return source_type in self.sources and target_type in self.targets
+
+
+@dataclass(frozen=True)
+class Tier:
+    name: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    tiers: Mapping[str, Tier]
+    types: Mapping[str, ComponentType]
+    group_kinds: Mapping[str, GroupKind]
+    connection_kinds: Mapping[str, ConnectionKind]
+    tier_order: tuple[str, ...] = field(default=())
+
+    def kinds_between(self, source_type: str, target_type: str) -> list[str]:
+        """Connection kinds valid from a component of ``source_type`` to one of ``target_type``."""
+        return [name for name, kind in self.connection_kinds.items() if kind.allows(source_type, target_type)]
+
+    def __iter__(self) -> Iterator[ComponentType]:
+        return iter(self.types.values())
+
+
+def _field_set(raw: Mapping[str, Any] | None, where: str) -> FieldSet:
+    fields: dict[str, FieldSpec] = {}
+    for name, spec in (raw or {}).items():
+        if spec.get("type") not in FIELD_TYPES:
+            raise ValueError(f"catalog: {where}.{name} has an unknown type {spec.get('type')!r}")
+        enum = spec.get("enum")
+        fields[name] = FieldSpec(
+            name=name,
+            type=spec["type"],
+            description=spec.get("description", ""),
+            default=spec.get("default"),
+            minimum=spec.get("minimum"),
+            maximum=spec.get("maximum"),
+            enum=tuple(enum) if enum is not None else None,
+            max_length=spec.get("max_length"),
+            pattern=spec.get("pattern"),
+            unit=spec.get("unit"),
+        )
+        problems = fields[name].check(fields[name].default, (name,)) if fields[name].default is not None else []
+        if problems:
+            raise ValueError(f"catalog: default of {where}.{name} is invalid: {problems[0].message}")
+    return FieldSet(fields)
+
+
+def parse_catalog(raw: Mapping[str, Any]) -> Catalog:
+    """Build a Catalog from its YAML data, failing loudly on an inconsistent entry."""
+    tiers = {
+        name: Tier(name=name, label=entry["label"], description=entry.get("description", ""))
+        for name, entry in raw["tiers"].items()
+    }
+    types = {}
+    for name, entry in raw["types"].items():
+        if entry["tier"] not in tiers:
+            raise ValueError(f"catalog: type {name} has an unknown default tier {entry['tier']!r}")
+        types[name] = ComponentType(
+            name=name,
+            label=entry["label"],
+            tier=entry["tier"],
+            description=entry["description"],
+            icon=entry["icon"],
+            props=_field_set(entry.get("props"), f"{name}.props"),
+            usage=_field_set(entry.get("usage"), f"{name}.usage"),
+        )
+    group_kinds = {
+        name: GroupKind(
+            name=name,
+            label=entry["label"],
+            description=entry.get("description", ""),
+            props=_field_set(entry.get("props"), f"group {name}.props"),
+            parents=frozenset(entry.get("parents") or ()),
+        )
+        for name, entry in raw["group_kinds"].items()
+    }
+    common = dict(raw.get("connection_props") or {})
+    connection_kinds = {}
+    for name, entry in raw["connection_kinds"].items():
+        for end in ("sources", "targets"):
+            unknown = set(entry[end]) - set(types)
+            if unknown:
+                raise ValueError(f"catalog: connection kind {name} {end} name unknown types {sorted(unknown)}")
+        connection_kinds[name] = ConnectionKind(
+            name=name,
+            label=entry["label"],
+            description=entry.get("description", ""),
+            sources=frozenset(entry["sources"]),
+            targets=frozenset(entry["targets"]),
+            props=_field_set({**common, **(entry.get("props") or {})}, f"connection {name}.props"),
+        )
+    return Catalog(
+        tiers=tiers,
+        types=types,
+        group_kinds=group_kinds,
+        connection_kinds=connection_kinds,
+        tier_order=tuple(tiers),
+    )
+
+
+@cache
+def get_catalog() -> Catalog:
+    """The catalog shipped with Tierplan (parsed once per process)."""
+    with CATALOG_FILE.open(encoding="utf-8") as handle:
+        return parse_catalog(yaml.safe_load(handle))
+
+
+def json_repr(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return _number(value) if isinstance(value, (int, float)) else repr(value)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _has_type(value: Any, type_name: str) -> bool:
+    if type_name == "boolean":
+        return isinstance(value, bool)
+    if type_name == "string":
+        return isinstance(value, str)
+    if isinstance(value, bool):  # True is an int in Python, never a number in JSON
+        return False
+    if type_name == "integer":
+        return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    return isinstance(value, (int, float)) and math.isfinite(value)
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"

@@ -1,0 +1,421 @@
+"""The design document (``tierplan.design/v1``): one schema that validates it and publishes its JSON Schema.
+
+Pure Python (pydantic + the catalog), no Django: the API, the CLI and every engine validate through
+``validate_design``. Validation has two passes: pydantic checks shapes and types, then
+``_semantic_problems`` checks what a type system cannot (references, uniqueness, catalog schemas).
+Every problem names the JSON pointer of the bad field.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, WithJsonSchema
+
+from apps.core.pointers import Invalid, Problem, json_pointer, nul_problems
+from apps.designs.catalog import Catalog, get_catalog
+
+SCHEMA_ID = "tierplan.design/v1"
+MAX_BYTES = 2 * 1024 * 1024
+MAX_COMPONENTS = 1000
+MAX_CONNECTIONS = 5000
+MAX_GROUPS = 200
+MAX_LABEL = 200
+SLUG_PATTERN = r"^[a-z][a-z0-9_]*$"
+REGION_PATTERN = r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}$"
+
+
+def _finite_number(value: Any) -> int | float:
+    # JSON numbers only: no booleans, no numeric strings, no NaN/Infinity. Ints stay ints so that a
+    # saved document reads back the way it was written.
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("must be a number")
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return value
+
+
+Number = Annotated[int | float, PlainValidator(_finite_number), WithJsonSchema({"type": "number"})]
+NonNegative = Annotated[Number, Field(ge=0)]
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, min_length=1, max_length=64)]
+Label = Annotated[str, Field(max_length=MAX_LABEL)]
+JsonFields = dict[str, Any]
+
+
+class _Strict(BaseModel):
+    # strict: "3" is not 3 and 1 is not true; forbid: a misspelt field is an error, not silently dropped.
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Position(_Strict):
+    x: Annotated[Number, Field(ge=-1e7, le=1e7)]
+    y: Annotated[Number, Field(ge=-1e7, le=1e7)]
+
+
+class Size(_Strict):
+    width: Annotated[Number, Field(gt=0, le=1e7)]
+    height: Annotated[Number, Field(gt=0, le=1e7)]
+
+
+class TierEntry(_Strict):
+    id: str = Field(description="presentation, logic or data")
+    label: Label | None = None
+
+
+class Group(_Strict):
+    id: Slug
+    kind: str = Field(description="Group kind from the catalog: vpc or account")
+    label: Label = ""
+    parent: Slug | None = Field(default=None, description="Id of the group this one is nested in")
+    props: JsonFields = Field(default_factory=dict)
+    position: Position | None = None
+    size: Size | None = None
+
+
+class Component(_Strict):
+    id: Slug
+    type: str = Field(description="Component type from the catalog")
+    tier: str | None = Field(default=None, description="Tier id; defaults to the type's tier")
+    label: Label = ""
+    props: JsonFields = Field(default_factory=dict, description="Configuration, per the type's props schema")
+    usage: JsonFields = Field(default_factory=dict, description="Traffic, per the type's usage schema")
+    group: Slug | None = None
+    position: Position | None = None
+
+
+class Connection(_Strict):
+    id: Slug
+    source: Slug
+    target: Slug
+    kind: str = Field(description="Connection kind from the catalog")
+    label: Label = ""
+    props: JsonFields = Field(default_factory=dict)
+
+
+class Workload(_Strict):
+    requests_per_month: Annotated[NonNegative, Field(le=1e13)] = 1_000_000
+    avg_request_kb: Annotated[NonNegative, Field(le=102400)] = 2
+    avg_response_kb: Annotated[NonNegative, Field(le=102400)] = 8
+    monthly_active_users: Annotated[NonNegative, Field(le=1e10)] = 10_000
+
+
+def _default_tiers() -> list[TierEntry]:
+    return [TierEntry(id=name) for name in get_catalog().tier_order]
+
+
+class Design(_Strict):
+    """A validated design document. Build one with ``validate_design``, not directly."""
+
+    schema_: Literal["tierplan.design/v1"] = Field(alias="schema")
+    name: Annotated[str, Field(min_length=1, max_length=MAX_LABEL)]
+    description: Annotated[str, Field(max_length=5000)] = ""
+    region: Annotated[str, Field(pattern=REGION_PATTERN)] = "us-east-1"
+    tiers: list[TierEntry] = Field(default_factory=_default_tiers)
+    groups: Annotated[list[Group], Field(max_length=MAX_GROUPS)] = Field(default_factory=list)
+    components: Annotated[list[Component], Field(max_length=MAX_COMPONENTS)] = Field(default_factory=list)
+    connections: Annotated[list[Connection], Field(max_length=MAX_CONNECTIONS)] = Field(default_factory=list)
+    workload: Workload = Field(default_factory=Workload)
+
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+
+    def canonical(self) -> dict[str, Any]:
+        """The document as plain JSON data, with defaults filled in (what is stored and hashed)."""
+        return self.model_dump(mode="json", by_alias=True)
+
+    def content_hash(self) -> str:
+        return content_hash(self.canonical())
+
+    def component(self, component_id: str) -> Component:
+        return next(c for c in self.components if c.id == component_id)
+
+
+class DesignInvalid(Invalid):
+    """The document is not a valid design; ``problems`` says where and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems or [Problem("", "invalid design")])
+        first = self.problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        self.args = (f"{first.pointer or '/'}: {first.message}{more}",)
+
+
+def enclosing_groups(groups: Mapping[str, Group], group_id: str | None) -> list[Group]:
+    """The group ``group_id`` and the groups it is nested in, innermost first.
+
+    Unknown ids and cycles end the walk (validation refuses both, but engines may see unvalidated data).
+    """
+    chain: list[Group] = []
+    seen: set[str] = set()
+    while group_id is not None and group_id not in seen and group_id in groups:
+        seen.add(group_id)
+        chain.append(groups[group_id])
+        group_id = groups[group_id].parent
+    return chain
+
+
+def enclosing_group(groups: Mapping[str, Group], group_id: str | None, kind: str) -> Group | None:
+    """The innermost group of ``kind`` that ``group_id`` is, or is nested in."""
+    return next((group for group in enclosing_groups(groups, group_id) if group.kind == kind), None)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A connection with its two components resolved (what engines walk instead of raw ids)."""
+
+    connection: Connection
+    source: Component
+    target: Component
+
+    @property
+    def id(self) -> str:
+        return self.connection.id
+
+    @property
+    def kind(self) -> str:
+        return self.connection.kind
+
+    def prop(self, name: str) -> Any:
+        """The connection's prop, or its kind's catalog default."""
+        spec = get_catalog().connection_kinds[self.kind].props.fields.get(name)
+        return self.connection.props.get(name, spec.default if spec else None)
+
+
+def content_hash(canonical: dict[str, Any]) -> str:
+    """sha256 of the canonical JSON form: key order and whitespace never change the hash."""
+    encoded = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def validate_design(data: Any, *, catalog: Catalog | None = None) -> Design:
+    """Validate a parsed design document; return it with defaults filled in or raise ``DesignInvalid``."""
+    catalog = catalog or get_catalog()
+    if not isinstance(data, dict):
+        raise DesignInvalid([Problem("", "a design document must be a JSON object")])
+    nul = nul_problems(data)
+    if nul:
+        raise DesignInvalid(nul)
+    try:
+        design = Design.model_validate(data)
+    except ValidationError as exc:
+        raise DesignInvalid([_problem_from_pydantic(error) for error in exc.errors()]) from None
+    problems = _semantic_problems(design, catalog)
+    if problems:
+        raise DesignInvalid(problems)
+    for component in design.components:
+        if component.tier is None:
+            component.tier = catalog.types[component.type].tier
+    return design
+
+
+def parse_design(raw: bytes | str) -> Design:
+    """Decode, size-check and validate a design document given as JSON text (the CLI's entry point)."""
+    encoded = raw.encode("utf-8") if isinstance(raw, str) else raw
+    if len(encoded) > MAX_BYTES:
+        raise DesignInvalid([Problem("", f"the document is {len(encoded)} bytes; at most {MAX_BYTES} are allowed")])
+    try:
+        data = json.loads(encoded.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise DesignInvalid([Problem("", f"the document is not UTF-8 ({exc.reason} at byte {exc.start})")]) from None
+    except json.JSONDecodeError as exc:
+        raise DesignInvalid(
+            [Problem("", f"malformed JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]
+        ) from None
+    return validate_design(data)
+
+
+def empty_design(name: str) -> dict[str, Any]:
+    """The canonical form of a design with nothing in it yet."""
+    return Design.model_validate({"schema": SCHEMA_ID, "name": name}).canonical()
+
+
+def _problem_from_pydantic(error: Any) -> Problem:
+    loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+    message = error["msg"]
+    if error["type"] == "extra_forbidden":
+        message = "unknown field"
+    elif error["type"] == "missing":
+        message = "this field is required"
+    elif message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    return Problem(json_pointer(loc), message)
+
+
+def _duplicates(items: Iterable[Any], collection: str) -> list[Problem]:
+    seen: dict[str, int] = {}
+    problems = []
+    for index, item in enumerate(items):
+        if item.id in seen:
+            first = json_pointer((collection, seen[item.id], "id"))
+            problems.append(
+                Problem(json_pointer((collection, index, "id")), f"duplicate id {item.id!r} (first used at {first})")
+            )
+        else:
+            seen[item.id] = index
+    return problems
+
+
+def _unknown(name: str, known: Iterable[str], what: str) -> str:
+    known = sorted(known)
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
+    return f"unknown {what} {name!r}{hint}"
+
+
+def _semantic_problems(design: Design, catalog: Catalog) -> list[Problem]:
+    problems: list[Problem] = []
+
+    tier_ids = set()
+    for index, entry in enumerate(design.tiers):
+        if entry.id not in catalog.tiers:
+            problems.append(Problem(json_pointer(("tiers", index, "id")), _unknown(entry.id, catalog.tiers, "tier")))
+        elif entry.id in tier_ids:
+            problems.append(Problem(json_pointer(("tiers", index, "id")), f"tier {entry.id!r} is listed twice"))
+        tier_ids.add(entry.id)
+
+    problems += _duplicates(design.groups, "groups")
+    groups = {group.id: group for group in design.groups}
+    for index, group in enumerate(design.groups):
+        group_kind = catalog.group_kinds.get(group.kind)
+        if group_kind is None:
+            problems.append(
+                Problem(
+                    json_pointer(("groups", index, "kind")), _unknown(group.kind, catalog.group_kinds, "group kind")
+                )
+            )
+        else:
+            problems += group_kind.props.check(group.props, ("groups", index, "props"))
+        if group.parent is not None:
+            pointer = json_pointer(("groups", index, "parent"))
+            parent = groups.get(group.parent)
+            if parent is None:
+                problems.append(Problem(pointer, f"no group has the id {group.parent!r}"))
+            elif group_kind is not None and parent.kind not in group_kind.parents:
+                allowed = ", ".join(sorted(group_kind.parents)) or "no group"
+                problems.append(Problem(pointer, f"a {group.kind} group can only be nested in: {allowed}"))
+            elif _has_cycle(group.id, groups):
+                problems.append(Problem(pointer, "groups are nested in a cycle"))
+
+    problems += _duplicates(design.components, "components")
+    components = {component.id: component for component in design.components}
+    for index, component in enumerate(design.components):
+        ctype = catalog.types.get(component.type)
+        if ctype is None:
+            problems.append(
+                Problem(
+                    json_pointer(("components", index, "type")),
+                    _unknown(component.type, catalog.types, "component type"),
+                )
+            )
+        else:
+            problems += ctype.props.check(component.props, ("components", index, "props"))
+            problems += ctype.usage.check(component.usage, ("components", index, "usage"))
+        tier = component.tier if component.tier is not None else (ctype.tier if ctype else None)
+        if tier is not None and tier not in tier_ids:
+            problems.append(
+                Problem(
+                    json_pointer(("components", index, "tier")),
+                    f"tier {tier!r} is not one of the design's tiers ({', '.join(sorted(tier_ids))})",
+                )
+            )
+        if component.group is not None and component.group not in groups:
+            problems.append(
+                Problem(json_pointer(("components", index, "group")), f"no group has the id {component.group!r}")
+            )
+
+    problems += _duplicates(design.connections, "connections")
+    for index, connection in enumerate(design.connections):
+        ends_known = True
+        for end in ("source", "target"):
+            ref = getattr(connection, end)
+            if ref not in components:
+                problems.append(Problem(json_pointer(("connections", index, end)), f"no component has the id {ref!r}"))
+                ends_known = False
+        if connection.source == connection.target:
+            problems.append(
+                Problem(
+                    json_pointer(("connections", index, "target")), "a connection cannot link a component to itself"
+                )
+            )
+        kind = catalog.connection_kinds.get(connection.kind)
+        if kind is None:
+            problems.append(
+                Problem(
+                    json_pointer(("connections", index, "kind")),
+                    _unknown(connection.kind, catalog.connection_kinds, "connection kind"),
+                )
+            )
+            continue
+        problems += kind.props.check(connection.props, ("connections", index, "props"))
+        if ends_known:
+            source_type = components[connection.source].type
+            target_type = components[connection.target].type
+            if (
+                source_type in catalog.types
+                and target_type in catalog.types
+                and not kind.allows(source_type, target_type)
+            ):
+                valid = catalog.kinds_between(source_type, target_type)
+                hint = f"valid kinds: {', '.join(valid)}" if valid else "no kind of connection is valid between them"
+                problems.append(
+                    Problem(
+                        json_pointer(("connections", index, "kind")),
+                        f"a {connection.kind!r} connection cannot go from {source_type} to {target_type} ({hint})",
+                    )
+                )
+    return problems
+
+
+def _has_cycle(start: str, groups: dict[str, Group]) -> bool:
+    seen = {start}
+    current = groups[start].parent
+    while current is not None and current in groups:
+        if current in seen:
+            return True
+        seen.add(current)
+        current = groups[current].parent
+    return False
+
+
+def design_json_schema(catalog: Catalog | None = None) -> dict[str, Any]:
+    """JSON Schema (2020-12) of the design document, including each type's props and usage schemas."""
+    catalog = catalog or get_catalog()
+    schema = Design.model_json_schema(by_alias=True, mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = SCHEMA_ID
+    defs = schema["$defs"]
+    defs["Component"]["properties"]["type"]["enum"] = sorted(catalog.types)
+    defs["Component"]["properties"]["tier"] = {
+        "enum": list(catalog.tier_order),
+        "description": "Tier id; defaults to the type's tier",
+    }
+    defs["Component"]["allOf"] = [
+        {
+            "if": {"properties": {"type": {"const": name}}, "required": ["type"]},
+            "then": {"properties": {"props": ctype.props.json_schema(), "usage": ctype.usage.json_schema()}},
+        }
+        for name, ctype in catalog.types.items()
+    ]
+    defs["Connection"]["properties"]["kind"]["enum"] = sorted(catalog.connection_kinds)
+    defs["Connection"]["allOf"] = [
+        {
+            "if": {"properties": {"kind": {"const": name}}, "required": ["kind"]},
+            "then": {"properties": {"props": kind.props.json_schema()}},
+        }
+        for name, kind in catalog.connection_kinds.items()
+    ]
+    defs["Group"]["properties"]["kind"]["enum"] = sorted(catalog.group_kinds)
+    defs["Group"]["allOf"] = [
+        {
+            "if": {"properties": {"kind": {"const": name}}, "required": ["kind"]},
+            "then": {"properties": {"props": kind.props.json_schema()}},
+        }
+        for name, kind in catalog.group_kinds.items()
+    ]
+    defs["TierEntry"]["properties"]["id"]["enum"] = list(catalog.tier_order)
+    return schema

@@ -1,0 +1,59 @@
+"""A validated design as a graph: components, groups and resolved connections, with catalog defaults.
+
+The exporter's plan and the reviewer's context both walk designs this way; they build on this class.
+Pure Python, no Django.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from apps.designs.catalog import Catalog, get_catalog
+from apps.designs.document import Component, Design, Group, Link, enclosing_group
+
+
+class DesignGraph:
+    def __init__(self, design: Design, catalog: Catalog | None = None) -> None:
+        self.design = design
+        self.catalog = catalog or get_catalog()
+        self.components: dict[str, Component] = {c.id: c for c in design.components}
+        self.groups: dict[str, Group] = {g.id: g for g in design.groups}
+        self.outgoing: dict[str, list[Link]] = defaultdict(list)
+        self.incoming: dict[str, list[Link]] = defaultdict(list)
+        for connection in design.connections:
+            link = Link(connection, self.components[connection.source], self.components[connection.target])
+            self.outgoing[connection.source].append(link)
+            self.incoming[connection.target].append(link)
+
+    def of_type(self, *types: str) -> list[Component]:
+        """Components of the given types, in design order."""
+        return [c for c in self.design.components if c.type in types]
+
+    def prop(self, component: Component, name: str) -> Any:
+        """A prop's value, or the catalog default when the design leaves it out."""
+        spec = self.catalog.types[component.type].props.fields.get(name)
+        return component.props.get(name, spec.default if spec else None)
+
+    def out(self, component: Component, *kinds: str) -> list[Link]:
+        """Connections leaving ``component`` (of the given kinds, or all), in design order."""
+        return [link for link in self.outgoing[component.id] if not kinds or link.kind in kinds]
+
+    def into(self, component: Component, *kinds: str) -> list[Link]:
+        """Connections arriving at ``component`` (of the given kinds, or all), in design order."""
+        return [link for link in self.incoming[component.id] if not kinds or link.kind in kinds]
+
+    def vpc_of(self, component: Component) -> Group | None:
+        """The VPC group the component sits in, directly or through nested groups."""
+        return enclosing_group(self.groups, component.group, "vpc")
+
+    def account_of(self, component: Component) -> Group | None:
+        """The account group the component sits in; None means the design's own account."""
+        return enclosing_group(self.groups, component.group, "account")
+
+    def account_of_group(self, group: Group) -> Group | None:
+        return enclosing_group(self.groups, group.parent, "account")
+
+    def vpc_prop(self, vpc: Group, name: str) -> Any:
+        """A VPC group prop's value, or the catalog default."""
+        return vpc.props.get(name, self.catalog.group_kinds["vpc"].props.fields[name].default)

@@ -1,0 +1,58 @@
+"""Output shapes of the catalog API (documented in the OpenAPI schema)."""
+
+from rest_framework import serializers
+
+
+class FieldSchemaSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["integer", "number", "string", "boolean"])
+    description = serializers.CharField(required=False)
+    default = serializers.JSONField(required=False)
+    minimum = serializers.FloatField(required=False)
+    maximum = serializers.FloatField(required=False)
+    enum = serializers.ListField(child=serializers.JSONField(), required=False)
+    maxLength = serializers.IntegerField(required=False)
+    pattern = serializers.CharField(required=False)
+
+
+class ComponentTypeSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    tier = serializers.CharField()
+    description = serializers.CharField()
+    icon = serializers.CharField(help_text="URL of the service icon")
+    props = serializers.JSONField(help_text="JSON Schema of the props object")
+    usage = serializers.JSONField(help_text="JSON Schema of the usage object")
+    defaults = serializers.JSONField(help_text="Default props and usage")
+
+
+class ConnectionKindSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    description = serializers.CharField()
+    sources = serializers.ListField(child=serializers.CharField())
+    targets = serializers.ListField(child=serializers.CharField())
+    props = serializers.JSONField()
+
+
+class CatalogSerializer(serializers.Serializer):
+    tiers = serializers.JSONField()
+    types = ComponentTypeSerializer(many=True)
+    group_kinds = serializers.JSONField()
+    connection_kinds = ConnectionKindSerializer(many=True)
+
+
+class PatternSourceSerializer(serializers.Serializer):
+    document = serializers.CharField()
+    section = serializers.CharField()
+    seed = serializers.CharField(help_text="File in the seed documents the pattern comes from")
+
+
+class PatternSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    summary = serializers.CharField()
+    source = PatternSourceSerializer()  # type: ignore[assignment]
+    tags = serializers.ListField(child=serializers.CharField())
+    components = serializers.IntegerField()
+    connections = serializers.IntegerField()
+    design = serializers.JSONField(required=False, help_text="The design document (detail only)")

@@ -1,0 +1,346 @@
+"""What a design means as infrastructure, decided once for both exporters (SAM and CDK).
+
+The plan gives every component a CloudFormation logical id, resolves connections into the events,
+permissions and environment variables each function needs, finds the VPC and account each component
+lives in, and refuses — naming the component or connection — anything that cannot be exported
+faithfully. Pure Python, no Django.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from apps.designs.document import Component, Design, Group, Link
+from apps.designs.graph import DesignGraph
+
+# Runtimes we write a working handler for; others would need a build we cannot produce.
+HANDLER_RUNTIMES = {"python3.13", "python3.12", "python3.11", "nodejs22.x", "nodejs20.x", "ruby3.3"}
+CLIENT_TYPES = {"browser", "mobile_app"}
+DATA_PORTS = {"postgres": 5432, "mysql": 3306, "mariadb": 3306, "redis": 6379, "valkey": 6379, "memcached": 11211}
+# Service integrations API Gateway can make with no function in between, by target type.
+REST_INTEGRATIONS = {"sqs_queue", "kinesis_stream", "sns_topic", "eventbridge_bus", "step_functions"}
+HTTP_INTEGRATIONS = {"sqs_queue", "eventbridge_bus", "step_functions"}
+
+
+def cfn_text(text: str) -> str:
+    """User text for a CloudFormation string: ``{{resolve:…}}`` dynamic references are broken up.
+
+    CloudFormation resolves ``{{resolve:ssm:…}}`` and ``{{resolve:secretsmanager:…}}`` in any string
+    property at deploy time; a label must never be able to pull a parameter or secret into a
+    description. ``${…}`` is broken up too: it means nothing outside Fn::Sub, but linters (and
+    readers) take it for a variable.
+    """
+    return text.replace("{{", "{ {").replace("${", "$ {")
+
+
+class ExportError(Exception):
+    """The design cannot be exported faithfully; the message names the component or connection."""
+
+
+def logical_id(raw: str) -> str:
+    """A CloudFormation logical id from a slug: orders_fn → OrdersFn (letters and digits only)."""
+    parts = [p for p in re.split(r"[^A-Za-z0-9]+", raw) if p]
+    candidate = "".join(p[:1].upper() + p[1:] for p in parts) or "Resource"
+    return candidate if candidate[0].isalpha() else f"R{candidate}"
+
+
+def unique_logical_ids(names: list[str], reserved: set[str]) -> dict[str, str]:
+    """Logical ids for ``names`` in order; a collision gets the next free numeric suffix (Api, Api2…)."""
+    taken = set(reserved)
+    result = {}
+    for name in names:
+        base = logical_id(name)[:200]
+        candidate, number = base, 2
+        while candidate in taken:
+            candidate, number = f"{base}{number}", number + 1
+        taken.add(candidate)
+        result[name] = candidate
+    return result
+
+
+# Environment variable suffix and the attribute each target type exposes to a function.
+ENV_SUFFIX = {
+    "dynamodb_table": "TABLE_NAME",
+    "s3_bucket": "BUCKET_NAME",
+    "sqs_queue": "QUEUE_URL",
+    "kinesis_stream": "STREAM_NAME",
+    "sns_topic": "TOPIC_ARN",
+    "eventbridge_bus": "EVENT_BUS_NAME",
+    "step_functions": "STATE_MACHINE_ARN",
+    "lambda_function": "FUNCTION_NAME",
+    "rds_instance": "DB_ENDPOINT",
+    "elasticache_cluster": "CACHE_ENDPOINT",
+    "opensearch_domain": "SEARCH_ENDPOINT",
+}
+
+
+class Plan(DesignGraph):
+    """The export decisions for one design. Build with ``Plan(design)``; it raises ExportError."""
+
+    def __init__(self, design: Design) -> None:
+        super().__init__(design)
+        reserved = {"Stage", "DomainName", "CertificateArn", "Account", "DbMasterUsername"}
+        self.ids = unique_logical_ids([c.id for c in design.components], reserved)
+        group_ids = unique_logical_ids([g.id for g in design.groups], reserved | set(self.ids.values()))
+        self.group_ids = group_ids
+        self._check()
+
+    # -- lookups ---------------------------------------------------------------------------------
+
+    def label(self, component: Component) -> str:
+        """The component's label, safe to put in a CloudFormation string."""
+        return cfn_text(component.label or self.catalog.types[component.type].label)
+
+    @property
+    def name(self) -> str:
+        """The design's name, safe to put in a CloudFormation string."""
+        return cfn_text(self.design.name)
+
+    def vpc_endpoints(self, vpc: Group) -> list[tuple[str, str]]:
+        """(service, Gateway|Interface) endpoints the VPC's functions need to reach AWS services.
+
+        Gateway endpoints (S3, DynamoDB) cost nothing and are always added; interface endpoints only
+        when there is no NAT gateway, as without them a function in private subnets reaches nothing.
+        """
+        gateway = {"dynamodb_table": "dynamodb", "s3_bucket": "s3"}
+        interface = {
+            "sqs_queue": "sqs",
+            "sns_topic": "sns",
+            "kinesis_stream": "kinesis-streams",
+            "eventbridge_bus": "events",
+            "step_functions": "states",
+            "lambda_function": "lambda",
+            "rds_instance": "secretsmanager",
+        }
+        needed: set[tuple[str, str]] = set()
+        for function in self.members(vpc):
+            if function.type != "lambda_function":
+                continue
+            for link in self.data_links(function):
+                if link.target.type in gateway:
+                    needed.add((gateway[link.target.type], "Gateway"))
+                elif link.target.type in interface and not self.vpc_prop(vpc, "nat_gateways"):
+                    needed.add((interface[link.target.type], "Interface"))
+        return sorted(needed)
+
+    def vpcs(self) -> list[Group]:
+        return [g for g in self.design.groups if g.kind == "vpc"]
+
+    def accounts(self) -> list[Group]:
+        return [g for g in self.design.groups if g.kind == "account"]
+
+    def members(self, vpc: Group) -> list[Component]:
+        return [c for c in self.design.components if self.vpc_of(c) is vpc]
+
+    def functions(self) -> list[Component]:
+        return self.of_type("lambda_function")
+
+    def edge_functions(self) -> list[Component]:
+        return [f for f in self.functions() if self.prop(f, "role") == "edge"]
+
+    def env_name(self, target: Component) -> str:
+        return f"{target.id.upper()}_{ENV_SUFFIX[target.type]}"
+
+    def data_links(self, function: Component) -> list[Link]:
+        """What the function talks to (reads, writes, sends, invokes): permissions and env vars."""
+        return [
+            link
+            for link in self.out(function, "read", "write", "read_write", "invoke")
+            if link.target.type in ENV_SUFFIX
+        ]
+
+    def dead_letter(self, component: Component) -> Component | None:
+        links = self.out(component, "dead_letter")
+        return links[0].target if links else None
+
+    def needs_alias(self, function: Component) -> bool:
+        """Published versions are needed at the edge, for gradual deployment and provisioned concurrency."""
+        return (
+            self.prop(function, "role") == "edge"
+            or self.prop(function, "deployment_preference") != "none"
+            or (self.prop(function, "provisioned_concurrency") or 0) > 0
+        )
+
+    def authorizers(self, api: Component) -> list[Link]:
+        return self.out(api, "authorize")
+
+    def origins(self, distribution: Component) -> list[Link]:
+        return sorted(self.out(distribution, "origin"), key=lambda link: link.prop("path_pattern") == "*", reverse=True)
+
+    def cors_origins(self, api: Component) -> list[str]:
+        raw = self.prop(api, "cors_origins") or ""
+        return [origin.strip() for origin in raw.split(",") if origin.strip()]
+
+    def port(self, store: Component) -> int:
+        if store.type == "opensearch_domain":
+            return 443
+        return DATA_PORTS[self.prop(store, "engine")]
+
+    def event_pattern(self, bus: Component) -> dict[str, Any]:
+        raw = self.prop(bus, "event_pattern")
+        return json.loads(raw) if raw else {"source": [{"prefix": ""}]}
+
+    def stream_enabled(self, table: Component) -> bool:
+        return bool(self.prop(table, "stream")) or bool(self.out(table, "poll"))
+
+    def routes(self, api: Component) -> list[tuple[Link, str, str]]:
+        """(link, METHOD, /path) for each function or service the API calls, routes unique per API."""
+        links = self.out(api, "invoke", "integrate")
+        unrouted = [link for link in links if not link.connection.props.get("route")]
+        result = []
+        seen: dict[tuple[str, str], str] = {}
+        for link in links:
+            route = link.connection.props.get("route")
+            if route:
+                method, path = route.split(" ", 1)
+            elif len(unrouted) == 1 and link.kind == "invoke":
+                method, path = "ANY", "/{proxy+}"
+            else:
+                method, path = ("ANY" if link.kind == "invoke" else "POST"), f"/{link.target.id}"
+            if (method, path) in seen:
+                self._fail_link(
+                    link, f"the API already routes {method} {path} to {seen[(method, path)]!r}; give it its own route"
+                )
+            seen[(method, path)] = link.target.id
+            result.append((link, method, path))
+        return result
+
+    def default_authorizer(self, api: Component) -> Link | str | None:
+        """The authorizer every route uses: a link to a user pool or function, "AWS_IAM", or None."""
+        auth = self.prop(api, "auth")
+        if auth == "none" or auth == "api_key":
+            return None
+        if auth == "iam":
+            return "AWS_IAM"
+        wanted = "cognito_user_pool" if auth in ("cognito", "jwt") else "lambda_function"
+        for link in self.authorizers(api):
+            if link.target.type == wanted:
+                return link
+        self._fail(api, f"auth is {auth!r} but no {wanted} is connected to it with an 'authorize' connection")
+        return None
+
+    def subnet_layout(self, vpc: Group) -> tuple[int, int]:
+        """(number of subnets, bits per subnet for Fn::Cidr): private subnets, plus public ones for NAT."""
+        props = self.catalog.group_kinds["vpc"].props.fields
+        az_count = vpc.props.get("az_count", props["az_count"].default)
+        nat = vpc.props.get("nat_gateways", props["nat_gateways"].default)
+        count = az_count * (2 if nat else 1)
+        prefix = int(str(vpc.props.get("cidr", props["cidr"].default)).split("/")[1])
+        needed = prefix + max(1, (count - 1).bit_length())
+        subnet_prefix = max(needed, 24)  # /24 subnets where the block has room, smaller ones otherwise
+        if subnet_prefix > 28:
+            raise ExportError(f"group {vpc.id!r} (vpc): its CIDR block is too small for {count} subnets")
+        return count, 32 - subnet_prefix
+
+    # -- what cannot be exported ---------------------------------------------------------------
+
+    def _fail(self, component: Component, why: str) -> None:
+        raise ExportError(f"component {component.id!r} ({component.type}) cannot be exported: {why}")
+
+    def _fail_link(self, link: Link, why: str) -> None:
+        raise ExportError(
+            f"connection {link.connection.id!r} ({link.source.id} → {link.target.id}, {link.kind}) cannot be exported: {why}"
+        )
+
+    def _check(self) -> None:
+        for function in self.functions():
+            runtime = self.prop(function, "runtime")
+            if runtime not in HANDLER_RUNTIMES:
+                self._fail(
+                    function,
+                    f"Tierplan writes Python, Node.js and Ruby handlers, not {runtime}; pick one of those runtimes",
+                )
+            if self.prop(function, "timeout_s") > 900:
+                self._fail(function, "Lambda allows a timeout of at most 900 s")
+            if self.prop(function, "role") == "edge":
+                if self.vpc_of(function) is not None:
+                    self._fail(function, "Lambda@Edge functions cannot run in a VPC")
+                if self.data_links(function) or self.dead_letter(function):
+                    self._fail(
+                        function, "Lambda@Edge functions cannot have environment variables or a dead-letter queue"
+                    )
+                if not str(runtime).startswith(("python", "nodejs")):
+                    self._fail(function, "Lambda@Edge runs Node.js and Python only")
+                if self.design.region != "us-east-1":
+                    self._fail(function, "Lambda@Edge functions must be created in us-east-1")
+        for store in self.of_type("rds_instance", "elasticache_cluster"):
+            if self.vpc_of(store) is None:
+                self._fail(store, "it must be inside a VPC group (its private subnets hold it)")
+        for connection in self.design.connections:
+            self._check_link(Link(connection, self.components[connection.source], self.components[connection.target]))
+        for bus in self.of_type("eventbridge_bus"):
+            raw = self.prop(bus, "event_pattern")
+            if raw:
+                try:
+                    pattern = json.loads(raw)
+                except json.JSONDecodeError as exc:
+                    self._fail(bus, f"event_pattern is not JSON ({exc.msg})")
+                if not isinstance(pattern, dict):
+                    self._fail(bus, "event_pattern must be a JSON object")
+        for api in self.of_type("api_gateway_rest", "api_gateway_http"):
+            self.routes(api)
+            self.default_authorizer(api)
+        for distribution in self.of_type("cloudfront"):
+            patterns = [link.prop("path_pattern") for link in self.origins(distribution)]
+            if len(patterns) != len(set(patterns)):
+                self._fail(distribution, "two origins share one path pattern")
+            if not patterns:
+                self._fail(distribution, "it has no origin; connect it to a bucket or an API with 'origin'")
+        for machine in self.of_type("step_functions"):
+            for link in self.out(machine, "read", "write", "read_write"):
+                self._fail_link(link, "state machine data access is not generated; invoke a function that does it")
+        for queue in self.of_type("sqs_queue"):
+            dlq = self.dead_letter(queue)
+            if (
+                dlq is not None
+                and dlq.type == "sqs_queue"
+                and bool(self.prop(dlq, "fifo")) != bool(self.prop(queue, "fifo"))
+            ):
+                self._fail(queue, "a FIFO queue needs a FIFO dead-letter queue (and a standard queue a standard one)")
+            for link in self.out(queue, "poll"):
+                batch = link.prop("batch_size")
+                if batch > 10 and (self.prop(queue, "fifo") or link.prop("max_batching_window_s") == 0):
+                    self._fail_link(
+                        link, "SQS batches above 10 need a standard queue and a batching window of at least 1 s"
+                    )
+                if self.prop(queue, "visibility_timeout_s") < self.prop(link.target, "timeout_s"):
+                    self._fail(
+                        queue,
+                        f"its visibility timeout is shorter than the timeout of {link.target.id!r}, which Lambda refuses",
+                    )
+
+    def _check_link(self, link: Link) -> None:
+        source_account, target_account = self.account_of(link.source), self.account_of(link.target)
+        crossing = source_account is not target_account and link.source.type not in CLIENT_TYPES
+        if crossing:
+            self._fail_link(link, "it crosses AWS accounts; each account deploys its own resources")
+        if link.kind == "integrate":
+            supported = REST_INTEGRATIONS if link.source.type == "api_gateway_rest" else HTTP_INTEGRATIONS
+            if link.target.type not in supported:
+                self._fail_link(
+                    link, f"no direct integration with {link.target.type} is generated; put a function in between"
+                )
+        if link.kind == "trigger" and link.source.type == "cognito_user_pool" and link.target.type != "lambda_function":
+            self._fail_link(link, "Cognito triggers invoke functions only")
+        if link.kind == "invoke" and link.source.type == "step_functions" and link.target.type == "step_functions":
+            self._fail_link(link, "nested state machines are not generated")
+        if (
+            link.kind in ("trigger", "dead_letter")
+            and link.target.type == "sns_topic"
+            and link.source.type != "lambda_function"
+        ):
+            self._fail_link(link, "only functions can send failures to an SNS topic")
+        if (
+            link.kind == "authorize"
+            and link.target.type == "lambda_function"
+            and self.prop(link.target, "role") != "authorizer"
+        ):
+            self._fail_link(link, "the authorizer function must have role 'authorizer'")
+        if link.kind == "edge" and self.prop(link.target, "role") != "edge":
+            self._fail_link(link, "the function must have role 'edge'")
+        if link.kind == "request" and link.target.type == "s3_bucket" and not self.prop(link.target, "public_access"):
+            self._fail_link(
+                link, "clients cannot reach a private bucket; serve it through CloudFront or make it public"
+            )

@@ -1,0 +1,55 @@
+"""Reads: what a user may see. Outsiders get 404 (as if the thing did not exist), members who lack the
+ability get 403, so the API never confirms that a project exists to someone outside its team."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+from rest_framework.exceptions import NotFound, PermissionDenied
+
+from apps.core.converters import MAX_ID
+from apps.projects.models import Membership, Project, Revision, Team
+
+
+def membership_of(*, user: User, team: Team) -> Membership | None:
+    return Membership.objects.filter(team=team, user_id=user.pk).first()
+
+
+def _require(membership: Membership | None, ability: str, what: str) -> Membership:
+    if membership is None:
+        raise NotFound(f"No {what} with that id.")
+    if not membership.can(ability):
+        raise PermissionDenied(f"Your role ({membership.role}) does not allow this ({ability}).")
+    return membership
+
+
+def team_get(*, user: User, team_id: int, ability: str = "read") -> tuple[Team, Membership]:
+    team = Team.objects.filter(pk=team_id).first() if 0 < team_id <= MAX_ID else None
+    membership = membership_of(user=user, team=team) if team else None
+    return team, _require(membership, ability, "team")  # type: ignore[return-value]
+
+
+def teams_of(*, user: User) -> QuerySet[Team]:
+    return Team.objects.filter(memberships__user_id=user.pk).distinct()
+
+
+def project_get(*, user: User, project_id: int, ability: str = "read") -> tuple[Project, Membership]:
+    project = Project.objects.select_related("team").filter(pk=project_id).first()
+    membership = membership_of(user=user, team=project.team) if project else None
+    return project, _require(membership, ability, "project")  # type: ignore[return-value]
+
+
+def projects_of(*, user: User, search: str = "", team_id: int | None = None) -> QuerySet[Project]:
+    projects = Project.objects.select_related("team").filter(team__memberships__user_id=user.pk)
+    if team_id is not None:
+        projects = projects.filter(team_id=team_id) if team_id <= MAX_ID else projects.none()
+    if search:
+        projects = projects.filter(name__icontains=search)
+    return projects.distinct()
+
+
+def revision_get(*, project: Project, number: int) -> Revision:
+    revision = project.revisions.select_related("author").filter(number=number).first() if number <= MAX_ID else None
+    if revision is None:
+        raise NotFound(f"Project {project.pk} has no revision {number}.")
+    return revision

@@ -1,0 +1,123 @@
+"""Benchmark: the design studio with a 200-component design (tests/rendering/designs.py ``chain_design``).
+
+Against `runserver` with one Celery worker on a private Redis (the editor asks for an estimate after
+loading), in Debian's Chromium driven by Playwright, it measures, as medians over several page loads:
+- interactive: from navigation start until every component node is in the DOM and the save state is idle
+  ("All changes saved"), read from the page's own clock (performance.now());
+- save round trip: the PUT of the whole design with If-Match, from the request being sent to its answer
+  (Playwright's resource timing), after a label edit in the properties panel;
+- edit to saved: from typing that edit until the header says saved again (includes the 0.8 s autosave delay).
+
+Everything it starts (Redis, worker, web server, SQLite file) is private to the run and stopped at the end.
+Run: .venv/bin/python bench/editor.py [--runs N] [--size 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.processes import free_port, stop_processes, wait_for_port  # noqa: E402
+
+PASSWORD = "a long bench pass phrase"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--size", type=int, default=200)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="tierplan-bench-editor-"))
+    redis_port, web_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
+        "CELERY_BROKER_URL": f"redis://127.0.0.1:{redis_port}/0",
+        "MEDIA_ROOT": str(work / "media"),
+        "DJANGO_SETTINGS_MODULE": "designer.settings",
+    }
+    os.environ.update(env)
+    python = sys.executable
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        redis = ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        processes.append(subprocess.Popen(redis, stdout=subprocess.DEVNULL))
+        wait_for_port(redis_port)
+        subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        worker = [python, "-m", "celery", "-A", "designer", "worker", "--pool=solo", "-Q", "fast,slow",
+                  "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"]  # fmt: skip
+        processes.append(subprocess.Popen(worker, cwd=ROOT, env=env))
+        server = [python, "manage.py", "runserver", "--noreload", f"127.0.0.1:{web_port}"]
+        processes.append(
+            subprocess.Popen(server, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        )
+        wait_for_port(web_port)
+        base = f"http://127.0.0.1:{web_port}"
+
+        from playwright.sync_api import sync_playwright
+
+        from tests.rendering.designs import chain_design
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            page.goto(f"{base}/accounts/signup/")
+            page.fill("input[name=username]", "bench")
+            page.fill("input[name=email]", "bench@example.com")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{base}/")
+            csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+            doc = chain_design(args.size, name=f"Bench {args.size}")
+            answer = page.request.post(f"{base}/api/projects/", data={"design": doc}, headers={"X-CSRFToken": csrf})
+            assert answer.status == 201, answer.text()
+            project = answer.json()["id"]
+            components = len(doc["components"])
+
+            interactive, put_ms, edit_ms = [], [], []
+            for run in range(args.runs + 1):  # the first load warms caches up and is not counted
+                page.goto(f"{base}/projects/{project}/edit/")
+                page.wait_for_function(
+                    f"() => document.querySelectorAll('[data-component-id]').length === {components}"
+                    " && document.querySelector('[data-save-state=saved]') !== null",
+                    polling="raf",
+                    timeout=60_000,
+                )
+                ready = page.evaluate("performance.now()")
+                # At this zoom a node is a few pixels wide: select one from the keyboard (focus, Enter).
+                page.locator(".react-flow__node-component").nth(3).focus()
+                page.keyboard.press("Enter")
+                with page.expect_response(lambda r: r.request.method == "PUT") as response:
+                    started = time.perf_counter()
+                    page.fill(".properties-panel input[name=label]", f"Edited {run}")
+                page.wait_for_selector("[data-save-state=saved]")
+                saved = time.perf_counter()
+                timing = response.value.request.timing
+                if run:
+                    interactive.append(ready)
+                    put_ms.append(timing["responseEnd"] - timing["requestStart"])
+                    edit_ms.append((saved - started) * 1000)
+            browser.close()
+
+        print(f"{'components':>10} {'runs':>5} {'interactive ms':>15} {'save PUT ms':>12} {'edit→saved ms':>14}")
+        print(
+            f"{components:>10} {args.runs:>5} {statistics.median(interactive):>15.0f} "
+            f"{statistics.median(put_ms):>12.0f} {statistics.median(edit_ms):>14.0f}"
+        )
+    finally:
+        stop_processes(processes)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.authtoken.views import ObtainAuthToken
+
+import apps.core.converters  # noqa: F401  (registers the "id" path converter)
+from apps.accounts import api as accounts_api
+from apps.accounts import views as accounts_views
+from apps.core import health
+from apps.core.throttling import TokenThrottle
+from apps.designs import api as designs_api
+from apps.review import views as review_views
+from apps.studio import views as studio_views
+
+urlpatterns = [
+    path("", studio_views.home, name="home"),
+    path("projects/new/", studio_views.project_new, name="studio-project-new"),
+    path("patterns/<slug:slug>/diagram.svg", studio_views.pattern_diagram, name="studio-pattern-diagram"),
+    path("projects/<id:project_id>/", studio_views.project_page, name="studio-project"),
+    path("projects/<id:project_id>/edit/", studio_views.project_editor, name="studio-editor"),
+    path("projects/<id:project_id>/jobs/", studio_views.project_job, name="studio-project-job"),
+    path("projects/<id:project_id>/share/", studio_views.project_share, name="studio-project-share"),
+    path(
+        "projects/<id:project_id>/comments/<id:comment_id>/resolve/",
+        studio_views.project_comment_resolve,
+        name="studio-comment-resolve",
+    ),
+    path("admin/", admin.site.urls),
+    path("accounts/signup/", accounts_views.sign_up, name="signup"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("api/auth/token/", ObtainAuthToken.as_view(throttle_classes=[TokenThrottle]), name="api-token"),
+    path("api/auth/signup/", accounts_api.SignUpApi.as_view(), name="api-signup"),
+    path("api/me/", accounts_api.MeApi.as_view(), name="api-me"),
+    path("api/catalog/", designs_api.CatalogApi.as_view(), name="api-catalog"),
+    path("api/patterns/", designs_api.PatternListApi.as_view(), name="api-patterns"),
+    path("api/patterns/<str:slug>/", designs_api.PatternDetailApi.as_view(), name="api-pattern"),
+    path("api/design-schema/", designs_api.DesignSchemaApi.as_view(), name="api-design-schema"),
+    path("api/", include("apps.projects.urls")),
+    path("api/", include("apps.jobs.urls")),
+    path("api/", include("apps.review.urls")),
+    path("review/<str:token>/", review_views.review_page, name="review-page"),
+    path("review/<str:token>/comments/", review_views.review_comment, name="review-comment"),
+    path("review/<str:token>/download/<str:fmt>/", review_views.review_download, name="review-download"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # The split view serves Swagger UI's start-up script as a file, so the page works under our CSP.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+]
+
+handler404 = "apps.core.views.not_found"
+handler500 = "apps.core.views.server_error"

@@ -1,0 +1,806 @@
+import {
+  Background,
+  Controls,
+  MarkerType,
+  MiniMap,
+  ReactFlow,
+  ReactFlowProvider,
+  applyEdgeChanges,
+  applyNodeChanges,
+  useReactFlow,
+} from "@xyflow/react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import ComponentNode from "./components/ComponentNode.jsx";
+import ConnectionPanel from "./components/ConnectionPanel.jsx";
+import { ConflictDialog, HelpOverlay, KindChooser } from "./components/Dialogs.jsx";
+import { CommentsList, FindingsList, worstSeverity } from "./components/Feedback.jsx";
+import GroupNode from "./components/GroupNode.jsx";
+import PatternDialog from "./components/PatternDialog.jsx";
+import RevisionsPanel from "./components/RevisionsPanel.jsx";
+import JobButtons from "./components/JobButtons.jsx";
+import Palette, { DRAG_TYPE } from "./components/Palette.jsx";
+import PropertiesPanel from "./components/PropertiesPanel.jsx";
+import TierLane from "./components/TierLane.jsx";
+import {
+  LANE_HEIGHT,
+  LANE_LEFT,
+  NODE_HEIGHT,
+  NODE_WIDTH,
+  TIERS,
+  addComponent,
+  addConnection,
+  autoLayout,
+  duplicate,
+  newId,
+  formatUsd,
+  laneTop,
+  removeItems,
+  snapIntoLane,
+  tierAt,
+  updateComponent,
+  updateConnection,
+  validKinds,
+} from "./design.js";
+import { useAutosave } from "./useAutosave.js";
+import { useEstimate } from "./useEstimate.js";
+
+const nodeTypes = { component: ComponentNode, tierLane: TierLane, group: GroupNode };
+const GROUP_PAD = 24;
+
+function etagNumber(etag) {
+  return Number(String(etag).replace(/\D/g, ""));
+}
+
+// Each group's box: around its members and nested groups, padded (groups nest, so inner ones first).
+function groupBoxes(design, positions) {
+  const boxes = {};
+  const parentOf = Object.fromEntries((design.groups || []).map((g) => [g.id, g.parent]));
+  const depth = (id) => { let d = 0; for (let p = parentOf[id]; p && d < 10; p = parentOf[p]) d += 1; return d; };
+  const groups = [...(design.groups || [])].sort((a, b) => depth(b.id) - depth(a.id));
+  for (const g of groups) {
+    const rects = design.components.filter((c) => c.group === g.id && positions[c.id]).map((c) => ({
+      x1: positions[c.id].x, y1: positions[c.id].y, x2: positions[c.id].x + NODE_WIDTH, y2: positions[c.id].y + NODE_HEIGHT,
+    }));
+    for (const inner of groups) if (inner.parent === g.id && boxes[inner.id]) rects.push(boxes[inner.id]);
+    if (!rects.length) continue;
+    const pad = GROUP_PAD;
+    boxes[g.id] = {
+      x1: Math.min(...rects.map((r) => r.x1)) - pad, y1: Math.min(...rects.map((r) => r.y1)) - pad - 14,
+      x2: Math.max(...rects.map((r) => r.x2)) + pad, y2: Math.max(...rects.map((r) => r.y2)) + pad,
+    };
+  }
+  return boxes;
+}
+const HISTORY_LIMIT = 200;
+const SAVE_LABELS = { saved: "All changes saved", saving: "Saving…", error: "Not saved", conflict: "Conflict" };
+
+function typing(target) {
+  return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName));
+}
+
+function Studio({ api, projectId, readOnly, projectUrl }) {
+  const flow = useReactFlow();
+  const [catalog, setCatalog] = useState(null);
+  const [design, setDesign] = useState(null);
+  const [loadError, setLoadError] = useState("");
+  const [revision, setRevision] = useState(null);
+  const [nodes, setNodes] = useState([]);
+  const [edges, setEdges] = useState([]);
+  const [selectedId, setSelectedId] = useState(null);
+  const [selectedEdgeId, setSelectedEdgeId] = useState(null);
+  const [findings, setFindings] = useState({ revision: null, list: [] });
+  const [comments, setComments] = useState([]);
+  const [side, setSide] = useState("properties"); // or "history"
+  const [revisions, setRevisions] = useState(null);
+  const [revisionsError, setRevisionsError] = useState("");
+  const [viewing, setViewing] = useState(null); // {number, design} of an old revision shown read-only
+  const [diff, setDiff] = useState(null); // {from, to, data, oldDesign}
+  const [patternDialog, setPatternDialog] = useState(false);
+  const clipboard = useRef(null);
+  const pasteCount = useRef(0);
+  const [pending, setPending] = useState(null); // a connection waiting for its kind
+  const [notice, setNotice] = useState("");
+  const [help, setHelp] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const designRef = useRef(null);
+  const history = useRef({ past: [], future: [], lastKey: null, lastAt: 0 });
+  const [, setHistoryTick] = useState(0);
+  const selectAfter = useRef(null);
+  const locked = readOnly || Boolean(viewing);
+  const lockedRef = useRef(locked);
+  lockedRef.current = locked;
+
+  const { costs, request: requestEstimate } = useEstimate({ api, projectId });
+  const save = useAutosave({
+    api,
+    projectId,
+    designRef,
+    readOnly,
+    onSaved: (number) => {
+      setRevision(number);
+      requestEstimate(number);
+      loadFindings(number);
+    },
+  });
+
+  // Review findings of a revision (after each save), and the review comments of the project.
+  const findingsTicket = useRef(0);
+  const loadFindings = useCallback(
+    async (number) => {
+      const ticket = ++findingsTicket.current;
+      try {
+        const { data } = await api.findings(projectId, number);
+        if (ticket === findingsTicket.current) setFindings({ revision: number, list: data });
+      } catch {
+        /* findings are advisory; the canvas works without them */
+      }
+    },
+    [api, projectId],
+  );
+  const loadComments = useCallback(async () => {
+    try {
+      const { data } = await api.comments(projectId);
+      setComments(data);
+    } catch {
+      /* as above */
+    }
+  }, [api, projectId]);
+  const loadRevisions = useCallback(async () => {
+    try {
+      const { data } = await api.revisions(projectId);
+      setRevisions(data.results || data);
+      setRevisionsError("");
+    } catch (error) {
+      setRevisionsError(error.message);
+    }
+  }, [api, projectId]);
+
+  const types = useMemo(() => Object.fromEntries((catalog?.types || []).map((t) => [t.type, t])), [catalog]);
+
+  // Load the catalog and the head revision (keeping its ETag for If-Match).
+  useEffect(() => {
+    Promise.all([api.catalog(), api.design(projectId)])
+      .then(([cat, head]) => {
+        setCatalog(cat.data);
+        designRef.current = head.data;
+        setDesign(head.data);
+        setRevision(etagNumber(head.etag));
+        save.loaded(head.etag);
+        requestEstimate(etagNumber(head.etag));
+        loadFindings(etagNumber(head.etag));
+        loadComments();
+      })
+      .catch((error) => setLoadError(error.message));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, projectId]);
+
+  // Every edit goes through here: a snapshot for undo, then an autosave. Typing into one field within a
+  // moment counts as one edit.
+  const commit = useCallback(
+    (update, key = null) => {
+      if (lockedRef.current) return;
+      const previous = designRef.current;
+      const next = typeof update === "function" ? update(previous) : update;
+      if (!next || next === previous) return;
+      const h = history.current;
+      const now = Date.now();
+      if (!(key && h.lastKey === key && now - h.lastAt < 1500)) {
+        h.past.push(previous);
+        if (h.past.length > HISTORY_LIMIT) h.past.shift();
+      }
+      h.future = [];
+      h.lastKey = key;
+      h.lastAt = now;
+      designRef.current = next;
+      setDesign(next);
+      setHistoryTick((t) => t + 1);
+      save.changed();
+    },
+    [save],
+  );
+
+  const travel = useCallback(
+    (from, to) => {
+      if (lockedRef.current) return;
+      const h = history.current;
+      if (!h[from].length) return;
+      h[to].push(designRef.current);
+      const next = h[from].pop();
+      h.lastKey = null;
+      designRef.current = next;
+      setDesign(next);
+      setHistoryTick((t) => t + 1);
+      save.changed();
+    },
+    [save],
+  );
+  const undo = useCallback(() => travel("past", "future"), [travel]);
+  const redo = useCallback(() => travel("future", "past"), [travel]);
+
+  const say = useCallback((text) => setNotice(text), []);
+  useEffect(() => {
+    if (!notice) return undefined;
+    const timer = setTimeout(() => setNotice(""), 6000);
+    return () => clearTimeout(timer);
+  }, [notice]);
+
+  // Findings and open comments by component.
+  const findingsById = useMemo(() => {
+    const by = {};
+    for (const f of findings.list) for (const id of f.components || []) (by[id] ||= []).push(f);
+    return by;
+  }, [findings]);
+  const openCommentsById = useMemo(() => {
+    const by = {};
+    for (const c of comments) if (c.component && !c.resolved) by[c.component] = (by[c.component] || 0) + 1;
+    return by;
+  }, [comments]);
+  const diffById = useMemo(() => {
+    if (!diff) return {};
+    const by = {};
+    for (const c of diff.data.components.added) by[c.id ?? c] = "added";
+    for (const c of diff.data.components.changed) by[c.id ?? c] = "changed";
+    return by;
+  }, [diff]);
+
+  const shown = viewing ? viewing.design : design;
+
+  // The canvas is drawn from the document; selection survives a redraw.
+  useEffect(() => {
+    if (!shown || !catalog) return;
+    const right = Math.max(0, ...shown.components.map((c) => c.position?.x || 0));
+    const width = Math.max(760, right + NODE_WIDTH + 160 - LANE_LEFT);
+    const tierLabels = Object.fromEntries(catalog.tiers.map((t) => [t.id, t.label]));
+    const groupKinds = Object.fromEntries((catalog.group_kinds || []).map((g) => [g.kind, g.label]));
+    const focus = selectAfter.current;
+    selectAfter.current = null;
+    const focusSet = focus ? new Set(Array.isArray(focus) ? focus : [focus]) : null;
+    const positions = {};
+    const column = {};
+    shown.components.forEach((c) => {
+      // Without a saved position: the next free column of its lane, in document order.
+      const tier = TIERS.includes(c.tier) ? c.tier : "logic";
+      const n = column[tier] || 0;
+      column[tier] = n + 1;
+      positions[c.id] = c.position || snapIntoLane({ x: 80 + n * (NODE_WIDTH + 40), y: laneTop(tier) + 60 }, tier);
+    });
+    const boxes = groupBoxes(shown, positions);
+    setNodes((previous) => {
+      const selected = new Set(previous.filter((n) => n.selected).map((n) => n.id));
+      const lanes = TIERS.map((tier) => ({
+        id: `lane:${tier}`,
+        type: "tierLane",
+        position: { x: LANE_LEFT, y: laneTop(tier) },
+        data: { tier, label: tierLabels[tier] || tier, width, height: LANE_HEIGHT },
+        draggable: false,
+        selectable: false,
+        deletable: false,
+        connectable: false,
+        focusable: false,
+        zIndex: -2,
+      }));
+      const groups = (shown.groups || []).filter((g) => boxes[g.id]).map((g) => ({
+        id: `group:${g.id}`,
+        type: "group",
+        position: { x: boxes[g.id].x1, y: boxes[g.id].y1 },
+        data: { id: g.id, kind: g.kind, kindLabel: groupKinds[g.kind] || g.kind, label: g.label,
+          width: boxes[g.id].x2 - boxes[g.id].x1, height: boxes[g.id].y2 - boxes[g.id].y1 },
+        draggable: false,
+        selectable: false,
+        deletable: false,
+        connectable: false,
+        focusable: false,
+        zIndex: -1,
+      }));
+      const components = shown.components.map((c) => {
+        const found = findingsById[c.id] || [];
+        return {
+          id: c.id,
+          type: "component",
+          position: positions[c.id],
+          data: {
+            component: c,
+            ctype: types[c.type],
+            cost: viewing ? undefined : costs.byId[c.id],
+            problems: viewing ? undefined : save.errors.byComponent[c.id],
+            findings: found,
+            severity: worstSeverity(found),
+            openComments: openCommentsById[c.id] || 0,
+            diff: diffById[c.id],
+          },
+          selected: focusSet ? focusSet.has(c.id) : selected.has(c.id),
+          ariaLabel: c.label || c.id,
+        };
+      });
+      const ghosts = diff
+        ? diff.oldDesign.components
+            .filter((c) => !shown.components.some((x) => x.id === c.id))
+            .map((c, index) => ({
+              id: `removed:${c.id}`,
+              type: "component",
+              position: c.position || { x: 80 + index * 200, y: laneTop(c.tier) + 60 },
+              data: { component: c, ctype: types[c.type], diff: "removed", findings: [], openComments: 0 },
+              draggable: false,
+              selectable: false,
+              connectable: false,
+              deletable: false,
+            }))
+        : [];
+      return [...lanes, ...groups, ...components, ...ghosts];
+    });
+    setEdges((previous) => {
+      const selected = new Set(previous.filter((e) => e.selected).map((e) => e.id));
+      return shown.connections.map((c) => {
+        const invalid = !viewing && save.errors.byConnection?.[c.id];
+        return {
+          id: c.id,
+          source: c.source,
+          target: c.target,
+          label: c.label || [c.kind, c.props?.route].filter(Boolean).join(" · "),
+          selected: selected.has(c.id),
+          markerEnd: { type: MarkerType.ArrowClosed },
+          data: { kind: c.kind },
+          className: `connection kind-${c.kind}${invalid ? " invalid" : ""}`,
+        };
+      });
+    });
+    if (focusSet) {
+      setSelectedId(focusSet.size === 1 ? [...focusSet][0] : null);
+      setSelectedEdgeId(null);
+    }
+  }, [shown, viewing, catalog, types, costs.byId, save.errors, findingsById, openCommentsById, diffById, diff]);
+
+  const onNodesChange = useCallback((changes) => setNodes((ns) => applyNodeChanges(changes, ns)), []);
+  const onEdgesChange = useCallback((changes) => setEdges((es) => applyEdgeChanges(changes, es)), []);
+
+  const onSelectionChange = useCallback(({ nodes: picked, edges: pickedEdges }) => {
+    const components = picked.filter((n) => n.type === "component");
+    setSelectedId(components.length === 1 ? components[0].id : null);
+    setSelectedEdgeId(!components.length && pickedEdges.length === 1 ? pickedEdges[0].id : null);
+  }, []);
+
+  // Dropping a node snaps it into the lane under its centre (and moves it to that tier).
+  const onNodeDragStop = useCallback(
+    (_event, _node, dragged) => {
+      const moved = Object.fromEntries(
+        dragged.filter((n) => n.type === "component").map((n) => [n.id, n.position]),
+      );
+      commit((d) => ({
+        ...d,
+        components: d.components.map((c) => {
+          if (!moved[c.id]) return c;
+          const tier = tierAt(moved[c.id].y + NODE_HEIGHT / 2);
+          return { ...c, tier, position: snapIntoLane(moved[c.id], tier) };
+        }),
+      }));
+    },
+    [commit],
+  );
+
+  const add = useCallback(
+    (ctype, position) => {
+      if (lockedRef.current) return;
+      const { design: next, id } = addComponent(designRef.current, ctype, position);
+      selectAfter.current = id;
+      commit(next);
+      say(`Added ${ctype.label} as ${id}.`);
+    },
+    [commit, say],
+  );
+
+  const onDrop = useCallback(
+    (event) => {
+      event.preventDefault();
+      const ctype = types[event.dataTransfer.getData(DRAG_TYPE)];
+      if (!ctype) return;
+      const point = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      add(ctype, { x: point.x - NODE_WIDTH / 2, y: point.y - NODE_HEIGHT / 2 });
+    },
+    [add, flow, types],
+  );
+
+  const onConnect = useCallback(
+    ({ source, target }) => {
+      const d = designRef.current;
+      const from = d.components.find((c) => c.id === source);
+      const to = d.components.find((c) => c.id === target);
+      if (!from || !to || source === target) return;
+      const kinds = validKinds(catalog, from.type, to.type);
+      const names = `${types[from.type]?.label || from.type} → ${types[to.type]?.label || to.type}`;
+      if (!kinds.length) {
+        say(`${names}: no connection kind fits this pair, so they cannot be connected.`);
+      } else if (kinds.length === 1) {
+        commit((doc) => addConnection(doc, source, target, kinds[0].kind));
+        say(`Connected ${names} (${kinds[0].label}).`);
+      } else {
+        setPending({ source, target, kinds });
+      }
+    },
+    [catalog, commit, say, types],
+  );
+
+  // Keyboard: delete, undo/redo, help, fit. Delete is handled here rather than by xyflow's key tracking,
+  // which can miss a key after modifier chords.
+  const selectionRef = useRef({ nodes: [], edges: [] });
+  selectionRef.current = {
+    nodes: nodes.filter((n) => n.selected && n.type === "component").map((n) => n.id),
+    edges: edges.filter((e) => e.selected).map((e) => e.id),
+  };
+  useEffect(() => {
+    const onKey = (event) => {
+      if (typing(event.target)) return;
+      const mod = event.ctrlKey || event.metaKey;
+      const key = event.key.toLowerCase();
+      if ((event.key === "Delete" || event.key === "Backspace") && !mod && !lockedRef.current) {
+        const { nodes: ids, edges: edgeIds } = selectionRef.current;
+        if (ids.length || edgeIds.length) {
+          event.preventDefault();
+          commit((d) => removeItems(d, ids, edgeIds));
+          setSelectedId(null);
+          setSelectedEdgeId(null);
+        }
+      } else if (mod && key === "c") {
+        const ids = new Set(selectionRef.current.nodes);
+        if (!ids.size) return;
+        const d = designRef.current;
+        clipboard.current = {
+          components: d.components.filter((c) => ids.has(c.id)),
+          connections: d.connections.filter((c) => ids.has(c.source) && ids.has(c.target)),
+        };
+        pasteCount.current = 0;
+        say(`Copied ${ids.size} component${ids.size === 1 ? "" : "s"}.`);
+      } else if (mod && key === "v" && clipboard.current && !lockedRef.current) {
+        event.preventDefault();
+        pasteCount.current += 1;
+        const step = 40 * pasteCount.current;
+        const { design: next, ids } = duplicate(designRef.current, clipboard.current, { x: step, y: step });
+        selectAfter.current = ids;
+        commit(next);
+        say(`Pasted ${ids.length} component${ids.length === 1 ? "" : "s"}.`);
+      } else if (!mod && key === "l" && !lockedRef.current) {
+        commit((d) => autoLayout(d));
+        setTimeout(() => flow.fitView({ padding: 0.08, duration: 200 }), 50);
+      } else if (!mod && key === "h") {
+        setSide((s) => (s === "history" ? "properties" : "history"));
+      } else if (mod && key === "z") {
+        event.preventDefault();
+        if (event.shiftKey) redo();
+        else undo();
+      } else if (mod && key === "y") {
+        event.preventDefault();
+        redo();
+      } else if (event.key === "?") {
+        setHelp((h) => !h);
+      } else if (event.key === "Escape") {
+        setHelp(false);
+        setPending(null);
+        setPatternDialog(false);
+      } else if (!mod && key === "f") {
+        flow.fitView({ padding: 0.1, duration: 200 });
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [commit, flow, redo, say, undo]);
+
+  // Warn before leaving with unsaved work.
+  useEffect(() => {
+    const onLeave = (event) => {
+      if (save.state !== "saved") event.preventDefault();
+    };
+    window.addEventListener("beforeunload", onLeave);
+    return () => window.removeEventListener("beforeunload", onLeave);
+  }, [save.state]);
+
+  const reloadTheirs = async () => {
+    setBusy(true);
+    try {
+      const head = await api.design(projectId);
+      history.current.past.push(designRef.current); // mine stays one undo away
+      history.current.future = [];
+      designRef.current = head.data;
+      setDesign(head.data);
+      setRevision(etagNumber(head.etag));
+      save.loaded(head.etag);
+      requestEstimate(etagNumber(head.etag));
+      loadFindings(etagNumber(head.etag));
+      say("Showing the newest revision; Ctrl+Z brings your version back.");
+    } catch (error) {
+      say(`Could not reload: ${error.message}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const keepMine = async () => {
+    setBusy(true);
+    try {
+      const head = await api.design(projectId);
+      save.rebase(head.etag);
+    } catch (error) {
+      say(`Could not save: ${error.message}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  // A new head from the server (restore, pattern): mine stays one undo away.
+  const adoptHead = (doc, etag) => {
+    history.current.past.push(designRef.current);
+    history.current.future = [];
+    designRef.current = doc;
+    setDesign(doc);
+    setRevision(etagNumber(etag));
+    save.loaded(etag);
+    requestEstimate(etagNumber(etag));
+    loadFindings(etagNumber(etag));
+    if (side === "history") loadRevisions();
+  };
+
+  const openRevision = async (number) => {
+    try {
+      const { data } = await api.revision(projectId, number);
+      setDiff(null);
+      setSelectedId(null);
+      setSelectedEdgeId(null);
+      setViewing({ number, design: data.design, author: data.author?.username, created_at: data.created_at });
+      loadFindings(number);
+    } catch (error) {
+      say(`Could not open revision ${number}: ${error.message}`);
+    }
+  };
+  const closeRevision = () => {
+    setViewing(null);
+    loadFindings(revision);
+  };
+  const compareRevision = async (number) => {
+    try {
+      const [{ data }, old] = await Promise.all([api.diff(projectId, number, revision), api.revision(projectId, number)]);
+      setViewing(null);
+      setDiff({ from: number, to: revision, data, oldDesign: old.data.design });
+      loadFindings(revision);
+    } catch (error) {
+      say(`Could not compare with revision ${number}: ${error.message}`);
+    }
+  };
+  const restoreRevision = async (number) => {
+    if (save.state !== "saved") {
+      say("Wait until your changes are saved, then restore.");
+      return;
+    }
+    try {
+      const old = viewing?.number === number ? viewing.design : (await api.revision(projectId, number)).data.design;
+      const { data, etag } = await api.saveDesign(projectId, old, save.etag.current, `Restored revision ${number}`);
+      setViewing(null);
+      setDiff(null);
+      adoptHead(data.design, etag);
+      say(`Restored revision ${number} as revision ${data.revision.number}.`);
+      loadRevisions();
+    } catch (error) {
+      say(error.status === 412
+        ? "A teammate saved first: reload the design, then restore."
+        : `Could not restore revision ${number}: ${error.message}`);
+    }
+  };
+  const applyPattern = async (slug, mapping) => {
+    if (save.state !== "saved") throw new Error("Wait until your changes are saved.");
+    await api.applyPattern(projectId, slug, mapping, save.etag.current);
+    const head = await api.design(projectId);
+    adoptHead(head.data, head.etag);
+    setPatternDialog(false);
+    setTimeout(() => flow.fitView({ padding: 0.08, duration: 200 }), 50);
+    say(`Inserted the ${slug} pattern.`);
+  };
+  const reply = async (comment, text) => {
+    await api.reply(projectId, comment.id, text);
+    await loadComments();
+  };
+  const resolve = async (comment, resolved) => {
+    await api.resolve(projectId, comment.id, resolved);
+    await loadComments();
+  };
+  const addGroup = (kind) => {
+    const id = newId(kind, (designRef.current.groups || []).map((g) => g.id));
+    const label = kind === "vpc" ? "VPC" : "Account";
+    commit((d) => ({ ...d, groups: [...(d.groups || []), { id, kind, label: `${label} ${id.split("_").pop()}`, parent: null, props: {} }] }));
+    say(`Added the group ${id}; put components in it from their properties.`);
+  };
+  const removeGroup = (id) => {
+    commit((d) => ({
+      ...d,
+      groups: (d.groups || []).filter((g) => g.id !== id).map((g) => (g.parent === id ? { ...g, parent: null } : g)),
+      components: d.components.map((c) => (c.group === id ? { ...c, group: null } : c)),
+    }));
+  };
+
+  if (loadError) return <p className="studio-error" role="alert">The editor could not load: {loadError}</p>;
+  if (!design || !catalog) return <p className="studio-loading">Loading the design…</p>;
+
+  const selected = shown.components.find((c) => c.id === selectedId) || null;
+  const selectedEdge = !selected ? shown.connections.find((c) => c.id === selectedEdgeId) || null : null;
+  const h = history.current;
+  // Every member may answer a reviewer; only editors resolve (the API enforces both).
+  const canResolve = !readOnly;
+  const componentComments = selected ? comments.filter((c) => c.component === selected.id) : [];
+  const kindsFor = (conn) => {
+    const from = shown.components.find((c) => c.id === conn.source);
+    const to = shown.components.find((c) => c.id === conn.target);
+    return from && to ? validKinds(catalog, from.type, to.type) : [];
+  };
+  const costDelta = diff?.data.cost;
+  let side_panel;
+  if (side === "history") {
+    side_panel = (
+      <RevisionsPanel revisions={revisions} error={revisionsError} head={revision} viewing={viewing?.number}
+        canRestore={!readOnly} onOpen={openRevision} onCompare={compareRevision} onRestore={restoreRevision}
+        onRefresh={loadRevisions} />
+    );
+  } else if (selectedEdge) {
+    side_panel = (
+      <ConnectionPanel key={selectedEdge.id} connection={selectedEdge} kinds={kindsFor(selectedEdge)}
+        kindInfo={catalog.connection_kinds.find((k) => k.kind === selectedEdge.kind)}
+        source={shown.components.find((c) => c.id === selectedEdge.source)}
+        target={shown.components.find((c) => c.id === selectedEdge.target)}
+        errors={save.errors.byConnection?.[selectedEdge.id]} readOnly={locked}
+        onChange={(change, key) => commit((d) => updateConnection(d, selectedEdge.id, change), key)}
+        onDelete={() => {
+          commit((d) => removeItems(d, [], [selectedEdge.id]));
+          setSelectedEdgeId(null);
+        }} />
+    );
+  } else {
+    side_panel = (
+      <PropertiesPanel key={selected?.id || "none"} component={selected} ctype={selected && types[selected.type]}
+        errors={selected && !viewing ? save.errors.byComponent[selected.id] : undefined} readOnly={locked}
+        groups={shown.groups || []}
+        onChange={(change, key) => commit((d) => updateComponent(d, selected.id, change), key)}>
+        {selected ? (
+          <>
+            <FindingsList findings={findingsById[selected.id]} />
+            <CommentsList comments={componentComments} canReply canResolve={canResolve} onReply={reply} onResolve={resolve} />
+          </>
+        ) : (
+          <>
+            <FindingsList findings={findings.list} title="Review findings (whole design)" showComponents />
+            <CommentsList comments={comments} title="Review comments" canReply canResolve={canResolve} onReply={reply}
+              onResolve={resolve} showComponent />
+            <section className="feedback groups" data-groups-list>
+              <h3>Groups</h3>
+              {(shown.groups || []).length === 0 && <p className="muted small">No VPC or account groups yet.</p>}
+              <ul>
+                {(shown.groups || []).map((g) => (
+                  <li key={g.id} data-group-row={g.id}>
+                    {g.label || g.id} <span className="muted small">({g.kind}, {shown.components.filter((c) => c.group === g.id).length} members)</span>
+                    {!locked && <button type="button" className="link small" onClick={() => removeGroup(g.id)}>remove</button>}
+                  </li>
+                ))}
+              </ul>
+              {!locked && (
+                <p>
+                  <button type="button" className="secondary" data-action="add-group-vpc" onClick={() => addGroup("vpc")}>Add VPC</button>{" "}
+                  <button type="button" className="secondary" data-action="add-group-account" onClick={() => addGroup("account")}>Add account</button>
+                </p>
+              )}
+            </section>
+          </>
+        )}
+      </PropertiesPanel>
+    );
+  }
+  return (
+    <div className="studio" data-revision={revision ?? ""} data-readonly={locked ? "true" : "false"}
+      data-viewing={viewing?.number ?? ""} data-findings-revision={findings.revision ?? ""}>
+      <header className="studio-header">
+        <div className="studio-title">
+          <a href={projectUrl} className="back" title="Back to the project page">←</a>
+          <h1>{design.name}</h1>
+          <span className={`save-state ${save.state}`} data-save-state={save.state} role="status">
+            {readOnly || viewing ? "Read only" : SAVE_LABELS[save.state]}
+            {revision ? ` · r${revision}` : ""}
+          </span>
+          {save.state === "error" && !readOnly && (
+            <button type="button" className="link" onClick={save.retry}>Retry</button>
+          )}
+        </div>
+        <div className="studio-tools">
+          <span className="total-cost" data-total-cost={costs.total ?? ""} data-cost-status={costs.status} data-cost-revision={costs.revision ?? ""}
+            title={costs.revision ? `Estimate of revision ${costs.revision}, free tier off` : ""}>
+            {costs.total === null ? "Cost: …" : `${formatUsd(costs.total)}/month`}
+          </span>
+          {!locked && (
+            <>
+              <button type="button" className="secondary" disabled={!h.past.length} onClick={undo} title="Undo (Ctrl+Z)">Undo</button>
+              <button type="button" className="secondary" disabled={!h.future.length} onClick={redo} title="Redo (Ctrl+Shift+Z)">Redo</button>
+              <button type="button" className="secondary" data-action="auto-layout" title="Lay out by tier (L)"
+                onClick={() => { commit((d) => autoLayout(d)); setTimeout(() => flow.fitView({ padding: 0.08, duration: 200 }), 50); }}>Layout</button>
+              <button type="button" className="secondary" data-action="insert-pattern" onClick={() => setPatternDialog(true)}>Insert pattern</button>
+            </>
+          )}
+          <button type="button" className={`secondary${side === "history" ? " active" : ""}`} data-action="history"
+            title="Revisions (H)" onClick={() => { setSide((s) => (s === "history" ? "properties" : "history")); loadRevisions(); }}>History</button>
+          <JobButtons api={api} projectId={projectId} revision={revision} disabled={!revision} />
+          <button type="button" className="secondary" onClick={() => setHelp(true)} title="Keyboard shortcuts (?)">?</button>
+        </div>
+      </header>
+      {viewing && (
+        <div className="mode-banner viewing" data-banner="viewing" role="status">
+          <strong>Viewing revision {viewing.number} (read only)</strong>
+          <span className="muted small"> · {viewing.author} · {new Date(viewing.created_at).toLocaleString()}</span>
+          {!readOnly && <button type="button" data-action="restore-viewing" onClick={() => restoreRevision(viewing.number)}>Restore as new revision</button>}
+          <button type="button" className="secondary" onClick={() => compareRevision(viewing.number)}>Compare with current</button>
+          <button type="button" className="secondary" data-action="close-viewing" onClick={closeRevision}>Back to current</button>
+        </div>
+      )}
+      {diff && (
+        <div className="mode-banner diff" data-banner="diff" role="status">
+          <strong>Changes from r{diff.from} to r{diff.to}:</strong>{" "}
+          <span className="diff-tag diff-added">+{diff.data.summary.components.added} added</span>{" "}
+          <span className="diff-tag diff-removed">−{diff.data.summary.components.removed} removed</span>{" "}
+          <span className="diff-tag diff-changed">~{diff.data.summary.components.changed} changed</span>
+          {costDelta && (
+            <span className="cost-delta" data-cost-delta={costDelta.total_delta_usd}>
+              {" "}· cost {formatUsd(costDelta.old_total_monthly_usd)} → {formatUsd(costDelta.new_total_monthly_usd)}/month (
+              {costDelta.total_delta_usd >= 0 ? "+" : "−"}{formatUsd(Math.abs(costDelta.total_delta_usd))})
+            </span>
+          )}
+          <button type="button" className="secondary" data-action="close-diff" onClick={() => setDiff(null)}>Close comparison</button>
+        </div>
+      )}
+      {(notice || save.failure || save.errors.general.length > 0) && (
+        <div className="studio-messages">
+          {notice && <p className="notice" data-message role="status">{notice}</p>}
+          {save.failure && <p className="notice error" role="alert">{save.failure}</p>}
+          {save.errors.general.map((text) => <p key={text} className="notice error">{text}</p>)}
+        </div>
+      )}
+      <div className="studio-body">
+        <Palette catalog={catalog} readOnly={locked} onAdd={(t) => add(t)} />
+        <div className="canvas" onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = "move"; }} onDrop={onDrop}>
+          <ReactFlow
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            onSelectionChange={onSelectionChange}
+            onNodeDragStop={onNodeDragStop}
+            onConnect={onConnect}
+            nodesDraggable={!locked}
+            nodesConnectable={!locked}
+            deleteKeyCode={null}
+            multiSelectionKeyCode="Shift"
+            fitView
+            fitViewOptions={{ padding: 0.08, maxZoom: 1.25 }}
+            minZoom={0.05}
+            maxZoom={2}
+            proOptions={{ hideAttribution: true }}
+          >
+            <Background gap={20} />
+            <Controls showInteractive={false} />
+            <MiniMap pannable zoomable nodeColor={(n) => (n.type === "tierLane" ? "transparent" : "#2563eb")} />
+          </ReactFlow>
+        </div>
+        {side_panel}
+      </div>
+      {pending && (
+        <KindChooser pending={pending} onCancel={() => setPending(null)}
+          onChoose={(kind) => {
+            commit((d) => addConnection(d, pending.source, pending.target, kind));
+            setPending(null);
+          }} />
+      )}
+      {save.conflict && <ConflictDialog busy={busy} onReload={reloadTheirs} onKeepMine={keepMine} />}
+      {help && <HelpOverlay onClose={() => setHelp(false)} />}
+      {patternDialog && (
+        <PatternDialog api={api} design={design} onApply={applyPattern} onCancel={() => setPatternDialog(false)} />
+      )}
+    </div>
+  );
+}
+
+export default function Editor(props) {
+  return (
+    <ReactFlowProvider>
+      <Studio {...props} />
+    </ReactFlowProvider>
+  );
+}

@@ -1,0 +1,58 @@
+import { Handle, Position } from "@xyflow/react";
+import { memo } from "react";
+import { formatUsd } from "../design.js";
+
+// One component of the design on the canvas. Its root carries data-component-id so tests, keyboard users
+// and screen readers can reach it. Badges: save problems (!), review findings (by worst severity) and open
+// review comments; data-diff marks it in a comparison with another revision.
+function ComponentNode({ data, selected }) {
+  const { component, ctype, cost, problems, findings, severity, openComments, diff } = data;
+  const hasProblems = problems && Object.keys(problems).length > 0;
+  const title = hasProblems
+    ? Object.values(problems).join("\n")
+    : findings?.length
+      ? findings.map((f) => `${f.severity}: ${f.message}`).join("\n")
+      : ctype?.description;
+  return (
+    <div
+      className={`component-node${selected ? " selected" : ""}${hasProblems ? " invalid" : ""}${diff ? ` diff-${diff}` : ""}`}
+      data-component-id={component.id}
+      data-type={component.type}
+      data-invalid={hasProblems ? "true" : undefined}
+      data-diff={diff || undefined}
+      aria-label={`${component.label || component.id} (${ctype?.label || component.type})`}
+      title={title}
+    >
+      <Handle type="target" position={Position.Top} />
+      {ctype?.icon ? <img src={ctype.icon} alt="" className="icon" draggable={false} /> : <span className="icon" />}
+      <div className="text">
+        <div className="label">{component.label || component.id}</div>
+        <div className="meta">{ctype?.label || component.type}</div>
+        {cost !== undefined && (
+          <div className="cost" data-cost={cost}>
+            {formatUsd(cost)}/mo
+          </div>
+        )}
+      </div>
+      <div className="badges">
+        {hasProblems && <span className="badge problem" data-badge="invalid" aria-label="has problems">!</span>}
+        {severity && (
+          <span className={`badge finding sev-${severity}`} data-badge="findings" data-severity={severity}
+            aria-label={`${findings.length} review findings`}>
+            {findings.length}
+          </span>
+        )}
+        {openComments > 0 && (
+          <span className="badge comment" data-badge="comments" data-open-comments={openComments}
+            aria-label={`${openComments} open review comments`}>
+            💬{openComments}
+          </span>
+        )}
+      </div>
+      {diff && <span className={`diff-tag diff-${diff}`}>{diff}</span>}
+      <Handle type="source" position={Position.Bottom} />
+    </div>
+  );
+}
+
+export default memo(ComponentNode);

@@ -1,0 +1,151 @@
+import { useEffect, useState } from "react";
+
+// Checks a value against the same JSON Schema bounds the API enforces; returns a message or "".
+export function checkValue(schema, value) {
+  if (value === undefined) return "";
+  if (schema.type === "integer" && !Number.isInteger(value)) return "must be a whole number";
+  if ((schema.type === "number" || schema.type === "integer") && Number.isNaN(value)) return "must be a number";
+  if (schema.minimum !== undefined && value < schema.minimum) return `must be at least ${schema.minimum}`;
+  if (schema.maximum !== undefined && value > schema.maximum) return `must be at most ${schema.maximum}`;
+  if (schema.maxLength !== undefined && String(value).length > schema.maxLength)
+    return `at most ${schema.maxLength} characters`;
+  if (schema.pattern && typeof value === "string" && value && !new RegExp(schema.pattern).test(value))
+    return "has an invalid format";
+  return "";
+}
+
+export function Field({ name, schema, value, error, readOnly, onCommit }) {
+  const shown = value ?? schema.default;
+  const [text, setText] = useState(shown === undefined ? "" : String(shown));
+  const [local, setLocal] = useState("");
+  useEffect(() => {
+    setText(shown === undefined ? "" : String(shown));
+    setLocal("");
+  }, [shown]);
+  const id = `field-${name}`;
+  const unit = schema["x-unit"] ? ` (${schema["x-unit"]})` : "";
+  const label = (
+    <label htmlFor={id} title={name}>
+      {schema.description || name}
+      {unit}
+    </label>
+  );
+  const message = local || error;
+  const hint = message ? (
+    <span className="field-error" role="alert" data-error-for={name}>
+      {message}
+    </span>
+  ) : null;
+
+  if (schema.type === "boolean") {
+    return (
+      <div className="field field-check">
+        <input id={id} name={name} type="checkbox" checked={Boolean(shown)} disabled={readOnly}
+          onChange={(e) => onCommit(e.target.checked)} />
+        {label}
+        {hint}
+      </div>
+    );
+  }
+  if (schema.enum) {
+    return (
+      <div className="field">
+        {label}
+        <select id={id} name={name} value={shown === undefined ? "" : String(shown)} disabled={readOnly}
+          onChange={(e) => {
+            const raw = e.target.value;
+            onCommit(raw === "" ? undefined : schema.enum.find((option) => String(option) === raw));
+          }}>
+          {shown === undefined && <option value="">(not set)</option>}
+          {schema.enum.map((option) => (
+            <option key={String(option)} value={String(option)}>{String(option)}</option>
+          ))}
+        </select>
+        {hint}
+      </div>
+    );
+  }
+  const numeric = schema.type === "number" || schema.type === "integer";
+  return (
+    <div className="field">
+      {label}
+      <input id={id} name={name} type={numeric ? "number" : "text"} value={text} readOnly={readOnly}
+        min={schema.minimum} max={schema.maximum} maxLength={schema.maxLength}
+        step={schema.type === "integer" ? 1 : "any"} placeholder={schema.default === undefined ? "" : String(schema.default)}
+        onChange={(e) => {
+          const raw = e.target.value;
+          setText(raw);
+          const parsed = raw === "" ? undefined : numeric ? Number(raw) : raw;
+          const problem = checkValue(schema, parsed);
+          setLocal(problem);
+          if (!problem) onCommit(parsed, true);
+        }} />
+      {hint}
+    </div>
+  );
+}
+
+export function Section({ title, prefix, schema, values, errors, readOnly, onCommit }) {
+  const properties = Object.entries(schema?.properties || {});
+  if (!properties.length) return null;
+  return (
+    <fieldset>
+      <legend>{title}</legend>
+      {properties.map(([key, fieldSchema]) => (
+        <Field key={key} name={`${prefix}.${key}`} schema={fieldSchema} value={values?.[key]}
+          error={errors?.[`${prefix}.${key}`]} readOnly={readOnly}
+          onCommit={(value, typing) => onCommit(prefix, key, value, typing)} />
+      ))}
+    </fieldset>
+  );
+}
+
+// Edits the selected component: label, then props and usage generated from the catalog's JSON Schemas.
+export default function PropertiesPanel({ component, ctype, errors, readOnly, onChange, groups = [], children }) {
+  if (!component) {
+    return (
+      <aside className="properties-panel" aria-label="Properties">
+        <p className="muted">Select a component or a connection to edit it.</p>
+        {children}
+      </aside>
+    );
+  }
+  const commit = (prefix, key, value, typing) =>
+    onChange(
+      (c) => {
+        const section = { ...(c[prefix] || {}) };
+        if (value === undefined) delete section[key];
+        else section[key] = value;
+        return { ...c, [prefix]: section };
+      },
+      typing ? `${component.id}.${prefix}.${key}` : null,
+    );
+  return (
+    <aside className="properties-panel" aria-label="Properties" data-selected={component.id}>
+      <h2>
+        {ctype?.icon && <img src={ctype.icon} alt="" />} {ctype?.label || component.type}
+      </h2>
+      <p className="muted small"><code>{component.id}</code> · {component.tier} tier</p>
+      {children}
+      <Field name="label" schema={{ type: "string", maxLength: 200, description: "Label" }}
+        value={component.label} error={errors?.label} readOnly={readOnly}
+        onCommit={(value) => onChange((c) => ({ ...c, label: value ?? "" }), `${component.id}.label`)} />
+      {errors?._ && <p className="field-error">{errors._}</p>}
+      {(groups.length > 0 || component.group) && (
+        <div className="field">
+          <label htmlFor="field-group">Group (VPC or account)</label>
+          <select id="field-group" name="group" value={component.group || ""} disabled={readOnly}
+            onChange={(e) => onChange((c) => ({ ...c, group: e.target.value || null }))}>
+            <option value="">(none)</option>
+            {groups.map((g) => <option key={g.id} value={g.id}>{g.label || g.id} ({g.kind})</option>)}
+          </select>
+          {errors?.group && <span className="field-error" role="alert" data-error-for="group">{errors.group}</span>}
+        </div>
+      )}
+      <Section title="Settings" prefix="props" schema={ctype?.props} values={component.props}
+        errors={errors} readOnly={readOnly} onCommit={commit} />
+      <Section title="Traffic" prefix="usage" schema={ctype?.usage} values={component.usage}
+        errors={errors} readOnly={readOnly} onCommit={commit} />
+    </aside>
+  );
+}

@@ -1,0 +1,15 @@
+import "@xyflow/react/dist/style.css";
+import "./editor.css";
+import { createRoot } from "react-dom/client";
+import { makeApi } from "./api.js";
+import Editor from "./Editor.jsx";
+
+// The page hands over everything through data- attributes (the CSP allows no inline script).
+const root = document.getElementById("studio-editor");
+if (root) {
+  const { projectId, apiBase, csrfToken, readOnly, projectUrl } = root.dataset;
+  const api = makeApi({ base: apiBase || "/api/", csrfToken });
+  createRoot(root).render(
+    <Editor api={api} projectId={Number(projectId)} readOnly={readOnly === "true"} projectUrl={projectUrl} />,
+  );
+}

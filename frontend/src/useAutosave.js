@@ -1,0 +1,99 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { errorsByComponent } from "./design.js";
+
+const NO_ERRORS = { byComponent: {}, byConnection: {}, general: [] };
+export const AUTOSAVE_DELAY_MS = 800;
+
+// Saves the design a moment after each change with If-Match, one request at a time. A 412 stops saving and
+// raises a conflict until the person chooses; a 400 keeps the errors for the fields they name.
+export function useAutosave({ api, projectId, designRef, readOnly, onSaved }) {
+  const etag = useRef(null);
+  const version = useRef(0); // bumped on each change
+  const savedVersion = useRef(0);
+  const inFlight = useRef(false);
+  const conflictRef = useRef(false);
+  const [tick, setTick] = useState(0);
+  const [state, setState] = useState("saved");
+  const [conflict, setConflict] = useState(false);
+  const [errors, setErrors] = useState(NO_ERRORS);
+  const [failure, setFailure] = useState("");
+  const onSavedRef = useRef(onSaved);
+  onSavedRef.current = onSaved;
+
+  const flush = useCallback(async () => {
+    if (inFlight.current || conflictRef.current || readOnly) return;
+    const target = version.current;
+    if (target === savedVersion.current) return;
+    inFlight.current = true;
+    setState("saving");
+    const sent = designRef.current;
+    try {
+      const { data, etag: newEtag } = await api.saveDesign(projectId, sent, etag.current);
+      etag.current = newEtag;
+      savedVersion.current = target;
+      setErrors(NO_ERRORS);
+      setFailure("");
+      onSavedRef.current?.(data.revision.number, data.created);
+    } catch (error) {
+      inFlight.current = false;
+      if (error.status === 412) {
+        conflictRef.current = true;
+        setConflict(true);
+        setState("conflict");
+      } else if (error.status === 400) {
+        savedVersion.current = target; // the same document would fail again; wait for the next change
+        setErrors(errorsByComponent(error.body?.error?.details, sent));
+        setFailure(error.message);
+        setState("error");
+      } else {
+        setFailure(error.message || "The design could not be saved.");
+        setState("error");
+      }
+      return;
+    }
+    inFlight.current = false;
+    if (version.current !== savedVersion.current) flush();
+    else setState("saved");
+  }, [api, projectId, designRef, readOnly]);
+
+  useEffect(() => {
+    if (!tick) return undefined;
+    const timer = setTimeout(flush, AUTOSAVE_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [tick, flush]);
+
+  return {
+    state,
+    conflict,
+    errors,
+    failure,
+    etag,
+    // A change to save soon.
+    changed() {
+      version.current += 1;
+      if (!conflictRef.current) setState("saving");
+      setTick((t) => t + 1);
+    },
+    // The loaded or reloaded head: nothing to save.
+    loaded(newEtag) {
+      etag.current = newEtag;
+      savedVersion.current = version.current;
+      conflictRef.current = false;
+      setConflict(false);
+      setErrors(NO_ERRORS);
+      setState("saved");
+    },
+    // Keep mine on top: save the local document on the newest revision.
+    rebase(newEtag) {
+      etag.current = newEtag;
+      conflictRef.current = false;
+      setConflict(false);
+      if (version.current === savedVersion.current) version.current += 1;
+      flush();
+    },
+    retry() {
+      if (version.current === savedVersion.current) version.current += 1;
+      flush();
+    },
+  };
+}

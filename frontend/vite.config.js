@@ -1,0 +1,28 @@
+// Builds the design studio into static/studio/dist/ with fixed file names, so the Django template can
+// name them with {% static %} (no manifest, no hashes: Django's static storage adds those in production).
+import { fileURLToPath } from "node:url";
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  plugins: [react()],
+  // The bundle is served from /static/studio/dist/; nothing in it loads other files at run time.
+  base: "./",
+  build: {
+    outDir: here("../static/studio/dist"),
+    emptyOutDir: true,
+    sourcemap: false,
+    target: "es2020",
+    rollupOptions: {
+      input: here("src/main.jsx"),
+      output: {
+        entryFileNames: "editor.js",
+        chunkFileNames: "editor-[name].js",
+        assetFileNames: (asset) => (asset.names?.some((n) => n.endsWith(".css")) ? "editor.css" : "[name][extname]"),
+        inlineDynamicImports: true,
+      },
+    },
+  },
+});

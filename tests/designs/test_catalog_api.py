@@ -1,0 +1,72 @@
+"""GET /api/catalog/ and GET /api/design-schema/ are public and describe the same rules the API enforces."""
+
+from __future__ import annotations
+
+import jsonschema
+import pytest
+from django.conf import settings
+from django.contrib.staticfiles.views import serve
+from django.test import RequestFactory
+from rest_framework.test import APIClient
+
+from tests.conftest import design_doc
+
+
+@pytest.fixture
+def client() -> APIClient:
+    return APIClient()
+
+
+def test_the_catalog_lists_every_type_with_its_icon_url_and_schemas(client: APIClient) -> None:
+    response = client.get("/api/catalog/")
+    assert response.status_code == 200
+    types = {entry["type"]: entry for entry in response.json()["types"]}
+    assert len(types) == 17
+    lambda_type = types["lambda_function"]
+    assert lambda_type["tier"] == "logic"
+    assert lambda_type["icon"] == "/static/icons/aws/compute/lambda.png"
+    assert lambda_type["props"]["properties"]["memory_mb"] == {
+        "type": "integer", "description": "Memory (and proportional CPU)", "default": 128,
+        "minimum": 128, "maximum": 10240, "x-unit": "MB",
+    }  # fmt: skip
+    assert lambda_type["defaults"]["props"]["architecture"] == "x86_64"
+    kinds = {entry["kind"]: entry for entry in response.json()["connection_kinds"]}
+    assert "sqs_queue" in kinds["poll"]["sources"]
+
+
+def test_catalog_icons_are_served_as_static_files(client: APIClient, rf: RequestFactory) -> None:
+    # The staticfiles view is what runserver uses; in production collectstatic copies the same files.
+    for entry in client.get("/api/catalog/").json()["types"]:
+        path = entry["icon"].removeprefix(
+            settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+        )
+        response = serve(rf.get(entry["icon"]), path, insecure=True)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content)[:4] == b"\x89PNG"
+
+
+def test_the_design_schema_is_a_json_schema_that_accepts_a_valid_design(client: APIClient) -> None:
+    response = client.get("/api/design-schema/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/schema+json")
+    schema = response.json()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(design_doc())
+
+
+@pytest.mark.parametrize(
+    "break_it",
+    [
+        lambda d: d["components"][2]["props"].update(memory_mb=64),
+        lambda d: d["components"][2].update(type="mainframe"),
+        lambda d: d["connections"][0].update(kind="teleport"),
+        lambda d: d.update(extra=True),
+        lambda d: d["components"][0].update(id="Not A Slug"),
+        lambda d: d["components"][3].update(usage={"reads_per_month": -1}),
+    ],
+)
+def test_the_published_schema_rejects_what_the_api_rejects(client: APIClient, break_it) -> None:
+    schema = client.get("/api/design-schema/").json()
+    doc = design_doc()
+    break_it(doc)
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(doc))

@@ -1,0 +1,60 @@
+"""Fixtures shared by the export tests: every pattern plus a design with every type, exported once."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apps.designs.document import Design, validate_design
+from apps.designs.patterns import pattern_library
+from apps.exporting.cdk import cdk_files
+from tests.conftest import ROOT
+from tests.exporting.designs import every_type_design
+
+
+def export_designs() -> dict[str, Design]:
+    designs = {slug: pattern.design for slug, pattern in pattern_library().items()}
+    designs["every-type"] = validate_design(every_type_design())
+    from tests.exporting.test_safety import hostile_design
+
+    designs["hostile-names"] = hostile_design()
+    return designs
+
+
+def write_files(files: dict[str, str], directory: Path) -> Path:
+    for name, content in files.items():
+        path = directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content)
+    return directory
+
+
+def cdk_environment() -> dict[str, str]:
+    return {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+
+
+@pytest.fixture(scope="session")
+def synthesized(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, Any]]]:
+    """CDK templates of every export design, synthesized in one process (one jsii start for all)."""
+    directories = {
+        slug: write_files(cdk_files(design), tmp_path_factory.mktemp(f"cdk-{slug}"))
+        for slug, design in export_designs().items()
+    }
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "exporting" / "synth_many.py"), *map(str, directories.values())],
+        capture_output=True,
+        text=True,
+        env=cdk_environment(),
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return {
+        slug: [json.loads(path.read_text()) for path in sorted((directory / "cdk.out").glob("*.template.json"))]
+        for slug, directory in directories.items()
+    }

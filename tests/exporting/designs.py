@@ -1,0 +1,121 @@
+"""Designs for export tests: one with every component type and most connection kinds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def every_type_design() -> dict[str, Any]:
+    """Every catalog type, an HTTP API with service integrations, a state machine, SNS fan-out, search."""
+
+    def c(id: str, type: str, **kw: Any) -> dict[str, Any]:
+        return {"id": id, "type": type, **kw}
+
+    def e(id: str, source: str, target: str, kind: str, **props: Any) -> dict[str, Any]:
+        return {"id": id, "source": source, "target": target, "kind": kind, "props": props}
+
+    return {
+        "schema": "tierplan.design/v1",
+        "name": "Every type",
+        "groups": [{"id": "net", "kind": "vpc", "label": "Private", "props": {"az_count": 2, "nat_gateways": 1}}],
+        "components": [
+            c("web", "browser"),
+            c("app", "mobile_app"),
+            c("cdn", "cloudfront", props={"spa_fallback": True}),
+            c("site", "s3_bucket", tier="presentation"),
+            c("headers", "lambda_function", props={"role": "edge", "runtime": "nodejs22.x"}),
+            c("users", "cognito_user_pool", props={"identity_pool": True, "mfa": "on"}),
+            c(
+                "rest",
+                "api_gateway_rest",
+                props={"auth": "cognito", "cache_size_gb": 0.5, "cors_origins": "https://app.example.com"},
+            ),
+            c(
+                "http",
+                "api_gateway_http",
+                props={"auth": "lambda", "cors_origins": "https://a.example.com,https://b.example.com"},
+            ),
+            c("authz", "lambda_function", props={"role": "authorizer", "runtime": "ruby3.3"}),
+            c(
+                "orders_fn",
+                "lambda_function",
+                group="net",
+                props={
+                    "memory_mb": 512,
+                    "architecture": "arm64",
+                    "deployment_preference": "Canary10Percent5Minutes",
+                    "provisioned_concurrency": 2,
+                    "reserved_concurrency": 50,
+                },
+            ),
+            c("worker", "lambda_function", props={"runtime": "nodejs20.x", "timeout_s": 30}),
+            c("stream_fn", "lambda_function", props={"timeout_s": 60}),
+            c("hook", "lambda_function"),
+            c(
+                "orders",
+                "dynamodb_table",
+                props={"sort_key": "sk", "capacity_mode": "provisioned", "rcu": 10, "wcu": 5},
+            ),
+            c(
+                "media",
+                "s3_bucket",
+                props={"versioning": True, "encryption": "SSE-KMS", "cors_origins": "https://app.example.com"},
+            ),
+            c("jobs", "sqs_queue", props={"visibility_timeout_s": 60}),
+            c("jobs_dlq", "sqs_queue"),
+            c("fifo", "sqs_queue", props={"fifo": True}),
+            c("clicks", "kinesis_stream", props={"mode": "on_demand"}),
+            c("events", "sns_topic"),
+            c("bus", "eventbridge_bus", props={"event_pattern": '{"source": ["orders"]}'}),
+            c("nightly", "eventbridge_bus", props={"schedule_expression": "rate(1 day)"}),
+            c("flow", "step_functions", props={"workflow_type": "express"}),
+            c("db", "rds_instance", group="net", props={"engine": "mysql", "rds_proxy": True}),
+            c("cache", "elasticache_cluster", group="net", props={"engine": "memcached", "nodes": 2}),
+            c("search", "opensearch_domain", group="net", props={"instance_count": 2}),
+        ],
+        "connections": [
+            e("w1", "web", "cdn", "request"),
+            e("w2", "web", "rest", "request"),
+            e("w3", "app", "http", "request"),
+            e("w4", "app", "users", "request"),
+            e("o1", "cdn", "site", "origin", path_pattern="*"),
+            e("o2", "cdn", "rest", "origin", path_pattern="/api/*", cache_policy="caching_disabled"),
+            e("x1", "cdn", "headers", "edge", event_type="origin-response"),
+            e("a1", "rest", "users", "authorize"),
+            e("a2", "http", "authz", "authorize"),
+            e("i1", "rest", "orders_fn", "invoke", route="GET /orders"),
+            e("i2", "rest", "jobs", "integrate", route="POST /jobs"),
+            e("i3", "rest", "events", "integrate", route="POST /events"),
+            e("i4", "rest", "clicks", "integrate", route="POST /clicks"),
+            e("i5", "http", "bus", "integrate", route="POST /bus"),
+            e("i6", "http", "flow", "integrate", route="POST /flows"),
+            e("i7", "http", "fifo", "integrate", route="POST /fifo"),
+            e("i8", "rest", "bus", "integrate", route="PUT /bus"),
+            e("i9", "rest", "flow", "integrate", route="POST /flows"),
+            e("d1", "orders_fn", "orders", "read_write"),
+            e("d2", "orders_fn", "db", "read_write"),
+            e("d3", "orders_fn", "cache", "read_write"),
+            e("d4", "orders_fn", "search", "write"),
+            e("d5", "orders_fn", "media", "read"),
+            e("d6", "orders_fn", "events", "write"),
+            e("d7", "orders_fn", "flow", "invoke", invocation_type="async"),
+            e("p1", "jobs", "worker", "poll", batch_size=50, max_batching_window_s=5),
+            e("p2", "clicks", "stream_fn", "poll", batch_size=100, starting_position="TRIM_HORIZON"),
+            e("p3", "orders", "stream_fn", "poll"),
+            e("q1", "jobs", "jobs_dlq", "dead_letter"),
+            e("q2", "stream_fn", "jobs_dlq", "dead_letter"),
+            e("q3", "hook", "jobs_dlq", "dead_letter"),
+            e("t1", "media", "hook", "trigger", prefix="uploads/"),
+            e("t2", "events", "hook", "trigger"),
+            e("t3", "events", "jobs", "trigger"),
+            e("t4", "bus", "hook", "trigger"),
+            e("t5", "nightly", "worker", "trigger"),
+            e("t6", "users", "hook", "trigger", events="PreSignUp"),
+            e("t7", "bus", "flow", "trigger"),
+            e("s1", "flow", "hook", "invoke"),
+            e("s2", "worker", "bus", "write"),
+            e("s3", "worker", "media", "write"),
+            e("s4", "worker", "clicks", "write"),
+            e("s5", "hook", "worker", "invoke"),
+        ],
+    }

@@ -1,0 +1,63 @@
+"""Every pattern and a design with every type export SAM and CDK that the real AWS tools accept."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import yaml
+
+from apps.exporting.bundle import sam_files
+from apps.exporting.parity import ONLY_IN_CDK, ONLY_IN_SAM
+from apps.exporting.validate import lint_errors, translate_sam
+from tests.exporting.conftest import export_designs
+
+DESIGNS = export_designs()
+
+
+@pytest.mark.parametrize("slug", sorted(DESIGNS))
+def test_the_sam_template_lints_clean_and_transforms(slug: str) -> None:
+    template = sam_files(DESIGNS[slug])["template.yaml"]
+    assert yaml.safe_load(template)["Transform"] == "AWS::Serverless-2016-10-31"
+    assert lint_errors(template) == []
+    transformed = translate_sam(template)
+    assert "Transform" not in transformed
+    assert lint_errors(json.dumps(transformed)) == []
+
+
+@pytest.mark.parametrize("slug", sorted(DESIGNS))
+def test_the_cdk_app_synthesizes_a_template_that_lints_clean(
+    slug: str, synthesized: dict[str, list[dict[str, Any]]]
+) -> None:
+    templates = synthesized[slug]
+    assert templates
+    for template in templates:
+        assert lint_errors(json.dumps(template)) == []
+
+
+@pytest.mark.parametrize("slug", sorted(DESIGNS))
+def test_sam_and_cdk_create_the_same_resource_types_but_for_the_listed_differences(
+    slug: str, synthesized: dict[str, list[dict[str, Any]]]
+) -> None:
+    sam_types = {r["Type"] for r in translate_sam(sam_files(DESIGNS[slug])["template.yaml"])["Resources"].values()}
+    cdk_types = {r["Type"] for t in synthesized[slug] for r in t["Resources"].values()} - {"AWS::CDK::Metadata"}
+    assert sam_types - cdk_types <= set(ONLY_IN_SAM), sam_types - cdk_types
+    assert cdk_types - sam_types <= set(ONLY_IN_CDK), cdk_types - sam_types
+    assert "AWS::Lambda::Function" not in (sam_types ^ cdk_types)
+
+
+def test_the_multi_account_pattern_gives_one_cdk_stack_per_account(
+    synthesized: dict[str, list[dict[str, Any]]],
+) -> None:
+    stacks = synthesized["team-microservices"]
+    assert len(stacks) == 2
+    tables = [[r for r in t["Resources"].values() if r["Type"] == "AWS::DynamoDB::Table"] for t in stacks]
+    assert [len(t) for t in tables] == [1, 1]
+
+
+def test_the_multi_account_sam_template_deploys_one_account_at_a_time() -> None:
+    template = yaml.safe_load(sam_files(DESIGNS["team-microservices"])["template.yaml"])
+    assert template["Parameters"]["Account"]["AllowedValues"] == ["all", "orders_account", "payments_account"]
+    assert template["Resources"]["OrdersTable"]["Condition"] == "DeployOrdersAccount"
+    assert template["Resources"]["PaymentsApi"]["Condition"] == "DeployPaymentsAccount"
