@@ -326,7 +326,12 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
               deletable: false,
             }))
         : [];
-      return [...lanes, ...groups, ...components, ...ghosts];
+      // Keep what React Flow measured: a rebuilt node without its size is hidden until measured again,
+      // and a rebuild that lands in the same render as a measurement would leave it hidden for good.
+      const measured = new Map(previous.filter((n) => n.measured).map((n) => [n.id, n.measured]));
+      return [...lanes, ...groups, ...components, ...ghosts].map((n) =>
+        measured.has(n.id) ? { ...n, measured: measured.get(n.id) } : n,
+      );
     });
     setEdges((previous) => {
       const selected = new Set(previous.filter((e) => e.selected).map((e) => e.id));
