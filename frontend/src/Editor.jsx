@@ -15,6 +15,7 @@ import ConnectionPanel from "./components/ConnectionPanel.jsx";
 import { ConflictDialog, HelpOverlay, KindChooser } from "./components/Dialogs.jsx";
 import { CommentsList, FindingsList, worstSeverity } from "./components/Feedback.jsx";
 import GroupNode from "./components/GroupNode.jsx";
+import GroupPanel from "./components/GroupPanel.jsx";
 import PatternDialog from "./components/PatternDialog.jsx";
 import RevisionsPanel from "./components/RevisionsPanel.jsx";
 import JobButtons from "./components/JobButtons.jsx";
@@ -29,48 +30,33 @@ import {
   TIERS,
   addComponent,
   addConnection,
+  addGroup as addGroupTo,
   autoLayout,
   duplicate,
-  newId,
   formatUsd,
+  groupAt,
+  groupBoxes,
+  groupFamily,
   laneTop,
+  moveGroup,
+  possibleParents,
+  removeGroup as removeGroupFrom,
   removeItems,
   snapIntoLane,
   tierAt,
   updateComponent,
   updateConnection,
+  updateGroup,
   validKinds,
 } from "./design.js";
 import { useAutosave } from "./useAutosave.js";
 import { useEstimate } from "./useEstimate.js";
 
 const nodeTypes = { component: ComponentNode, tierLane: TierLane, group: GroupNode };
-const GROUP_PAD = 24;
-
 function etagNumber(etag) {
   return Number(String(etag).replace(/\D/g, ""));
 }
 
-// Each group's box: around its members and nested groups, padded (groups nest, so inner ones first).
-function groupBoxes(design, positions) {
-  const boxes = {};
-  const parentOf = Object.fromEntries((design.groups || []).map((g) => [g.id, g.parent]));
-  const depth = (id) => { let d = 0; for (let p = parentOf[id]; p && d < 10; p = parentOf[p]) d += 1; return d; };
-  const groups = [...(design.groups || [])].sort((a, b) => depth(b.id) - depth(a.id));
-  for (const g of groups) {
-    const rects = design.components.filter((c) => c.group === g.id && positions[c.id]).map((c) => ({
-      x1: positions[c.id].x, y1: positions[c.id].y, x2: positions[c.id].x + NODE_WIDTH, y2: positions[c.id].y + NODE_HEIGHT,
-    }));
-    for (const inner of groups) if (inner.parent === g.id && boxes[inner.id]) rects.push(boxes[inner.id]);
-    if (!rects.length) continue;
-    const pad = GROUP_PAD;
-    boxes[g.id] = {
-      x1: Math.min(...rects.map((r) => r.x1)) - pad, y1: Math.min(...rects.map((r) => r.y1)) - pad - 14,
-      x2: Math.max(...rects.map((r) => r.x2)) + pad, y2: Math.max(...rects.map((r) => r.y2)) + pad,
-    };
-  }
-  return boxes;
-}
 const HISTORY_LIMIT = 200;
 const SAVE_LABELS = { saved: "All changes saved", saving: "Saving…", error: "Not saved", conflict: "Conflict" };
 
@@ -88,6 +74,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
   const [edges, setEdges] = useState([]);
   const [selectedId, setSelectedId] = useState(null);
   const [selectedEdgeId, setSelectedEdgeId] = useState(null);
+  const [selectedGroupId, setSelectedGroupId] = useState(null);
   const [findings, setFindings] = useState({ revision: null, list: [] });
   const [comments, setComments] = useState([]);
   const [side, setSide] = useState("properties"); // or "history"
@@ -242,6 +229,24 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
     for (const c of diff.data.components.changed) by[c.id ?? c] = "changed";
     return by;
   }, [diff]);
+  const diffByConnection = useMemo(() => {
+    if (!diff?.data.connections) return {};
+    const by = {};
+    for (const c of diff.data.connections.added) by[c.id] = "added";
+    for (const c of diff.data.connections.changed) by[c.id] = "changed";
+    return by;
+  }, [diff]);
+
+  // Clicking a group's label selects it (React Flow's own selection is for components and connections).
+  const selectGroup = useCallback((id) => {
+    setSelectedGroupId(id);
+    setSelectedId(null);
+    setSelectedEdgeId(null);
+    setSide("properties");
+    setNodes((ns) => (ns.some((n) => n.selected) ? ns.map((n) => (n.selected ? { ...n, selected: false } : n)) : ns));
+    setEdges((es) => (es.some((e) => e.selected) ? es.map((e) => (e.selected ? { ...e, selected: false } : e)) : es));
+  }, []);
+  const positionsRef = useRef({});
 
   const shown = viewing ? viewing.design : design;
 
@@ -264,7 +269,9 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
       column[tier] = n + 1;
       positions[c.id] = c.position || snapIntoLane({ x: 80 + n * (NODE_WIDTH + 40), y: laneTop(tier) + 60 }, tier);
     });
+    positionsRef.current = positions;
     const boxes = groupBoxes(shown, positions);
+    const membered = new Set(shown.components.map((c) => c.group).concat((shown.groups || []).map((g) => g.parent)));
     setNodes((previous) => {
       const selected = new Set(previous.filter((n) => n.selected).map((n) => n.id));
       const lanes = TIERS.map((tier) => ({
@@ -284,8 +291,12 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
         type: "group",
         position: { x: boxes[g.id].x1, y: boxes[g.id].y1 },
         data: { id: g.id, kind: g.kind, kindLabel: groupKinds[g.kind] || g.kind, label: g.label,
-          width: boxes[g.id].x2 - boxes[g.id].x1, height: boxes[g.id].y2 - boxes[g.id].y1 },
-        draggable: false,
+          width: boxes[g.id].x2 - boxes[g.id].x1, height: boxes[g.id].y2 - boxes[g.id].y1,
+          selected: g.id === selectedGroupId, empty: !membered.has(g.id), readOnly: locked, onSelect: selectGroup },
+        // Dragged by its label only; the box itself lets clicks and selection drags through to the canvas.
+        draggable: !locked,
+        dragHandle: ".group-label",
+        style: { pointerEvents: "none" },
         selectable: false,
         deletable: false,
         connectable: false,
@@ -335,8 +346,9 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
     });
     setEdges((previous) => {
       const selected = new Set(previous.filter((e) => e.selected).map((e) => e.id));
-      return shown.connections.map((c) => {
+      const drawn = shown.connections.map((c) => {
         const invalid = !viewing && save.errors.byConnection?.[c.id];
+        const changed = diffByConnection[c.id];
         return {
           id: c.id,
           source: c.source,
@@ -345,15 +357,30 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
           selected: selected.has(c.id),
           markerEnd: { type: MarkerType.ArrowClosed },
           data: { kind: c.kind },
-          className: `connection kind-${c.kind}${invalid ? " invalid" : ""}`,
+          className: `connection kind-${c.kind}${invalid ? " invalid" : ""}${changed ? ` diff-${changed}` : ""}`,
         };
       });
+      // In a comparison, connections that are gone are drawn dashed between what is left of their ends.
+      const present = new Set(shown.components.map((c) => c.id));
+      const ghosts = (diff?.data.connections?.removed || []).map((c) => ({
+        id: `removed:${c.id}`,
+        source: present.has(c.source) ? c.source : `removed:${c.source}`,
+        target: present.has(c.target) ? c.target : `removed:${c.target}`,
+        label: c.label || c.kind,
+        selectable: false,
+        deletable: false,
+        markerEnd: { type: MarkerType.ArrowClosed },
+        data: { kind: c.kind },
+        className: `connection kind-${c.kind} diff-removed`,
+      }));
+      return [...drawn, ...ghosts];
     });
     if (focusSet) {
       setSelectedId(focusSet.size === 1 ? [...focusSet][0] : null);
       setSelectedEdgeId(null);
     }
-  }, [shown, viewing, catalog, types, costs.byId, save.errors, findingsById, openCommentsById, diffById, diff]);
+  }, [shown, viewing, catalog, types, costs.byId, save.errors, findingsById, openCommentsById, diffById, diffByConnection,
+    diff, selectedGroupId, locked, selectGroup]);
 
   const onNodesChange = useCallback((changes) => setNodes((ns) => applyNodeChanges(changes, ns)), []);
   const onEdgesChange = useCallback((changes) => setEdges((es) => applyEdgeChanges(changes, es)), []);
@@ -362,24 +389,87 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
     const components = picked.filter((n) => n.type === "component");
     setSelectedId(components.length === 1 ? components[0].id : null);
     setSelectedEdgeId(!components.length && pickedEdges.length === 1 ? pickedEdges[0].id : null);
+    if (components.length || pickedEdges.length) setSelectedGroupId(null);
   }, []);
 
-  // Dropping a node snaps it into the lane under its centre (and moves it to that tier).
+  // Dragging a group's label moves everything in it along, live; the drop is one edit.
+  const nodesRef = useRef(nodes);
+  nodesRef.current = nodes;
+  const groupDrag = useRef(null);
+  const onNodeDragStart = useCallback((_event, node) => {
+    if (node.type !== "group") return;
+    const d = designRef.current;
+    const family = groupFamily(d, node.data.id);
+    const moving = new Set(d.components.filter((c) => family.has(c.group)).map((c) => c.id));
+    for (const id of family) if (id !== node.data.id) moving.add(`group:${id}`);
+    const start = Object.fromEntries(nodesRef.current.filter((n) => moving.has(n.id)).map((n) => [n.id, n.position]));
+    groupDrag.current = { id: node.data.id, origin: node.position, start };
+  }, []);
+  const onNodeDrag = useCallback((_event, node) => {
+    const drag = groupDrag.current;
+    if (!drag || node.type !== "group") return;
+    const dx = node.position.x - drag.origin.x;
+    const dy = node.position.y - drag.origin.y;
+    setNodes((ns) =>
+      ns.map((n) => (drag.start[n.id] ? { ...n, position: { x: drag.start[n.id].x + dx, y: drag.start[n.id].y + dy } } : n)),
+    );
+  }, []);
+
+  // Dropping a component snaps it into the lane under its centre (and moves it to that tier), and puts it in
+  // the innermost group box it was dropped on, or in none. A multi-selection holding every member of a group
+  // moves the group: those members stay in it (the box follows them).
   const onNodeDragStop = useCallback(
-    (_event, _node, dragged) => {
+    (_event, node, dragged) => {
+      if (node.type === "group") {
+        const drag = groupDrag.current;
+        groupDrag.current = null;
+        if (!drag) return;
+        const delta = { x: node.position.x - drag.origin.x, y: node.position.y - drag.origin.y };
+        if (delta.x || delta.y) commit((d) => moveGroup(d, drag.id, delta, positionsRef.current));
+        return;
+      }
       const moved = Object.fromEntries(
         dragged.filter((n) => n.type === "component").map((n) => [n.id, n.position]),
       );
-      commit((d) => ({
-        ...d,
-        components: d.components.map((c) => {
+      const before = designRef.current;
+      const boxes = groupBoxes(before, positionsRef.current);
+      const wholeGroups = new Set(
+        (before.groups || [])
+          .filter((g) => {
+            const members = before.components.filter((c) => c.group === g.id);
+            return Object.keys(moved).length > 1 && members.length > 0 && members.every((c) => moved[c.id]);
+          })
+          .map((g) => g.id),
+      );
+      const joined = [];
+      commit((d) => {
+        const components = d.components.map((c) => {
           if (!moved[c.id]) return c;
           const tier = tierAt(moved[c.id].y + NODE_HEIGHT / 2);
-          return { ...c, tier, position: snapIntoLane(moved[c.id], tier) };
-        }),
-      }));
+          const position = snapIntoLane(moved[c.id], tier);
+          let group = c.group ?? null;
+          if (!wholeGroups.has(group)) {
+            const centre = { x: moved[c.id].x + NODE_WIDTH / 2, y: moved[c.id].y + NODE_HEIGHT / 2 };
+            group = groupAt(d, boxes, centre)?.id ?? null;
+            if (group !== (c.group ?? null)) joined.push({ id: c.id, group });
+          }
+          return { ...c, tier, position, group };
+        });
+        // A group its last member left stays where it was drawn, so it can be filled again.
+        const groups = (d.groups || []).map((g) =>
+          boxes[g.id] && !components.some((c) => c.group === g.id) && !(d.groups || []).some((x) => x.parent === g.id)
+            ? { ...g, position: { x: Math.round(boxes[g.id].x1), y: Math.round(boxes[g.id].y1) },
+                size: { width: Math.round(boxes[g.id].x2 - boxes[g.id].x1), height: Math.round(boxes[g.id].y2 - boxes[g.id].y1) } }
+            : g,
+        );
+        return { ...d, components, groups };
+      });
+      if (joined.length) {
+        const name = (id) => (before.groups || []).find((g) => g.id === id)?.label || id;
+        say(joined.map((j) => (j.group ? `${j.id} is now in ${name(j.group)}.` : `${j.id} left its group.`)).join(" "));
+      }
     },
-    [commit],
+    [commit, say],
   );
 
   const add = useCallback(
@@ -604,17 +694,14 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
     await loadComments();
   };
   const addGroup = (kind) => {
-    const id = newId(kind, (designRef.current.groups || []).map((g) => g.id));
-    const label = kind === "vpc" ? "VPC" : "Account";
-    commit((d) => ({ ...d, groups: [...(d.groups || []), { id, kind, label: `${label} ${id.split("_").pop()}`, parent: null, props: {} }] }));
-    say(`Added the group ${id}; put components in it from their properties.`);
+    const { design: next, id } = addGroupTo(designRef.current, kind, kind === "vpc" ? "VPC" : "Account");
+    commit(next);
+    selectGroup(id);
+    say(`Added the group ${id}: drag components onto its box, or choose it in a component's properties.`);
   };
   const removeGroup = (id) => {
-    commit((d) => ({
-      ...d,
-      groups: (d.groups || []).filter((g) => g.id !== id).map((g) => (g.parent === id ? { ...g, parent: null } : g)),
-      components: d.components.map((c) => (c.group === id ? { ...c, group: null } : c)),
-    }));
+    commit((d) => removeGroupFrom(d, id));
+    setSelectedGroupId(null);
   };
 
   if (loadError) return <p className="studio-error" role="alert">The editor could not load: {loadError}</p>;
@@ -622,6 +709,8 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
 
   const selected = shown.components.find((c) => c.id === selectedId) || null;
   const selectedEdge = !selected ? shown.connections.find((c) => c.id === selectedEdgeId) || null : null;
+  const selectedGroup =
+    !selected && !selectedEdge ? (shown.groups || []).find((g) => g.id === selectedGroupId) || null : null;
   const h = history.current;
   // Every member may answer a reviewer; only editors resolve (the API enforces both).
   const canResolve = !readOnly;
@@ -638,6 +727,17 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
       <RevisionsPanel revisions={revisions} error={revisionsError} head={revision} viewing={viewing?.number}
         canRestore={!readOnly} onOpen={openRevision} onCompare={compareRevision} onRestore={restoreRevision}
         onRefresh={loadRevisions} />
+    );
+  } else if (selectedGroup) {
+    const kindInfo = (catalog.group_kinds || []).find((k) => k.kind === selectedGroup.kind);
+    const family = groupFamily(shown, selectedGroup.id);
+    side_panel = (
+      <GroupPanel key={selectedGroup.id} group={selectedGroup} kindInfo={kindInfo}
+        parents={possibleParents(shown, selectedGroup, kindInfo)}
+        members={shown.components.filter((c) => family.has(c.group))}
+        errors={viewing ? undefined : save.errors.byGroup?.[selectedGroup.id]} readOnly={locked}
+        onChange={(change, key) => commit((d) => updateGroup(d, selectedGroup.id, change), key)}
+        onRemove={() => removeGroup(selectedGroup.id)} />
     );
   } else if (selectedEdge) {
     side_panel = (
@@ -674,7 +774,10 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
               <ul>
                 {(shown.groups || []).map((g) => (
                   <li key={g.id} data-group-row={g.id}>
-                    {g.label || g.id} <span className="muted small">({g.kind}, {shown.components.filter((c) => c.group === g.id).length} members)</span>
+                    <button type="button" className="link" data-action="select-group" onClick={() => selectGroup(g.id)}>
+                      {g.label || g.id}
+                    </button>{" "}
+                    <span className="muted small">({g.kind}, {shown.components.filter((c) => c.group === g.id).length} members)</span>
                     {!locked && <button type="button" className="link small" onClick={() => removeGroup(g.id)}>remove</button>}
                   </li>
                 ))}
@@ -741,6 +844,11 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
           <span className="diff-tag diff-added">+{diff.data.summary.components.added} added</span>{" "}
           <span className="diff-tag diff-removed">−{diff.data.summary.components.removed} removed</span>{" "}
           <span className="diff-tag diff-changed">~{diff.data.summary.components.changed} changed</span>
+          {diff.data.summary.connections && (
+            <span className="muted small" data-diff-connections>
+              {" "}· connections +{diff.data.summary.connections.added} −{diff.data.summary.connections.removed} ~{diff.data.summary.connections.changed}
+            </span>
+          )}
           {costDelta && (
             <span className="cost-delta" data-cost-delta={costDelta.total_delta_usd}>
               {" "}· cost {formatUsd(costDelta.old_total_monthly_usd)} → {formatUsd(costDelta.new_total_monthly_usd)}/month (
@@ -767,6 +875,9 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
             onNodesChange={onNodesChange}
             onEdgesChange={onEdgesChange}
             onSelectionChange={onSelectionChange}
+            onPaneClick={() => setSelectedGroupId(null)}
+            onNodeDragStart={onNodeDragStart}
+            onNodeDrag={onNodeDrag}
             onNodeDragStop={onNodeDragStop}
             onConnect={onConnect}
             nodesDraggable={!locked}

@@ -91,19 +91,20 @@ export function updateConnection(design, id, change) {
 export function errorsByComponent(details, sentDesign) {
   const byComponent = {};
   const byConnection = {};
+  const byGroup = {};
   const general = [];
   for (const detail of details || []) {
-    const match = /^(?:\/design)?\/(components|connections)\/(\d+)(?:\/(.*))?$/.exec(detail.pointer || "");
-    const item = match && sentDesign[match[1]][Number(match[2])];
+    const match = /^(?:\/design)?\/(components|connections|groups)\/(\d+)(?:\/(.*))?$/.exec(detail.pointer || "");
+    const item = match && (sentDesign[match[1]] || [])[Number(match[2])];
     if (item) {
       const field = (match[3] || "").split("/").slice(0, 2).join(".") || "_";
-      const target = match[1] === "components" ? byComponent : byConnection;
+      const target = { components: byComponent, connections: byConnection, groups: byGroup }[match[1]];
       target[item.id] = { ...target[item.id], [field]: detail.message };
     } else {
       general.push(`${detail.pointer || "/"}: ${detail.message}`);
     }
   }
-  return { byComponent, byConnection, general };
+  return { byComponent, byConnection, byGroup, general };
 }
 
 // Pastes copies of some components (new ids, shifted a little) and the connections among them.
@@ -126,6 +127,115 @@ export function duplicate(design, clip, offset = { x: 40, y: 40 }) {
     next = { ...next, connections: [...next.connections, copy] };
   }
   return { design: next, ids: components.map((c) => c.id) };
+}
+
+// Groups (VPC, account). A group's box surrounds its members and nested groups, padded; a group with
+// nothing in it yet is drawn where it was put (`position`, `size`) so components can be dropped into it.
+export const GROUP_PAD = 24;
+export const EMPTY_GROUP_SIZE = { width: NODE_WIDTH * 2 + 3 * GROUP_PAD, height: NODE_HEIGHT + 4 * GROUP_PAD };
+
+function groupDepth(design, id) {
+  const parentOf = Object.fromEntries((design.groups || []).map((g) => [g.id, g.parent]));
+  let depth = 0;
+  for (let p = parentOf[id]; p && depth < 10; p = parentOf[p]) depth += 1;
+  return depth;
+}
+
+// Each group's box {x1, y1, x2, y2}, given every component's position (inner groups first, as they nest).
+export function groupBoxes(design, positions) {
+  const boxes = {};
+  const groups = [...(design.groups || [])].sort((a, b) => groupDepth(design, b.id) - groupDepth(design, a.id));
+  for (const g of groups) {
+    const rects = design.components.filter((c) => c.group === g.id && positions[c.id]).map((c) => ({
+      x1: positions[c.id].x, y1: positions[c.id].y, x2: positions[c.id].x + NODE_WIDTH, y2: positions[c.id].y + NODE_HEIGHT,
+    }));
+    for (const inner of groups) if (inner.parent === g.id && boxes[inner.id]) rects.push(boxes[inner.id]);
+    if (!rects.length) {
+      if (!g.position) continue;
+      const size = g.size || EMPTY_GROUP_SIZE;
+      boxes[g.id] = { x1: g.position.x, y1: g.position.y, x2: g.position.x + size.width, y2: g.position.y + size.height };
+      continue;
+    }
+    boxes[g.id] = {
+      x1: Math.min(...rects.map((r) => r.x1)) - GROUP_PAD, y1: Math.min(...rects.map((r) => r.y1)) - GROUP_PAD - 14,
+      x2: Math.max(...rects.map((r) => r.x2)) + GROUP_PAD, y2: Math.max(...rects.map((r) => r.y2)) + GROUP_PAD,
+    };
+  }
+  return boxes;
+}
+
+// The innermost group whose box holds the point, or null.
+export function groupAt(design, boxes, point) {
+  let best = null;
+  for (const g of design.groups || []) {
+    const b = boxes[g.id];
+    if (!b || point.x < b.x1 || point.x > b.x2 || point.y < b.y1 || point.y > b.y2) continue;
+    if (!best || groupDepth(design, g.id) > groupDepth(design, best.id)) best = g;
+  }
+  return best;
+}
+
+// The group and every group nested in it, at any depth.
+export function groupFamily(design, id) {
+  const family = new Set([id]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const g of design.groups || []) {
+      if (g.parent && family.has(g.parent) && !family.has(g.id)) {
+        family.add(g.id);
+        grew = true;
+      }
+    }
+  }
+  return family;
+}
+
+// Groups a group may be nested in: of a kind its catalog entry allows, and not itself or one of its own.
+export function possibleParents(design, group, kindInfo) {
+  const family = groupFamily(design, group.id);
+  return (design.groups || []).filter((g) => (kindInfo?.parents || []).includes(g.kind) && !family.has(g.id));
+}
+
+// Moves a group with everything in it: members keep their places relative to each other and each lands in
+// the tier lane under its centre; empty nested groups move along.
+export function moveGroup(design, id, delta, positions) {
+  const family = groupFamily(design, id);
+  return {
+    ...design,
+    groups: (design.groups || []).map((g) =>
+      family.has(g.id) && g.position ? { ...g, position: { x: Math.round(g.position.x + delta.x), y: Math.round(g.position.y + delta.y) } } : g,
+    ),
+    components: design.components.map((c) => {
+      if (!family.has(c.group) || !positions[c.id]) return c;
+      const moved = { x: positions[c.id].x + delta.x, y: positions[c.id].y + delta.y };
+      const tier = tierAt(moved.y + NODE_HEIGHT / 2);
+      return { ...c, tier, position: snapIntoLane(moved, tier) };
+    }),
+  };
+}
+
+// A new, empty group to the right of everything in the logic lane.
+export function addGroup(design, kind, label) {
+  const id = newId(kind, (design.groups || []).map((g) => g.id));
+  const right = Math.max(0, ...design.components.map((c) => (c.position?.x ?? 0) + NODE_WIDTH));
+  const position = { x: Math.round(right + 80), y: laneTop("logic") + 24 };
+  const group = { id, kind, label: `${label} ${id.split("_").pop()}`, parent: null, props: {}, position, size: EMPTY_GROUP_SIZE };
+  return { design: { ...design, groups: [...(design.groups || []), group] }, id };
+}
+
+export function updateGroup(design, id, change) {
+  return { ...design, groups: (design.groups || []).map((g) => (g.id === id ? change(g) : g)) };
+}
+
+// Removes a group: its members and nested groups stay, one level up.
+export function removeGroup(design, id) {
+  const removed = (design.groups || []).find((g) => g.id === id);
+  const up = removed?.parent ?? null;
+  return {
+    ...design,
+    groups: (design.groups || []).filter((g) => g.id !== id).map((g) => (g.parent === id ? { ...g, parent: up } : g)),
+    components: design.components.map((c) => (c.group === id ? { ...c, group: up } : c)),
+  };
 }
 
 // Lays each tier's components out left to right in its lane, ordered by where they are now.

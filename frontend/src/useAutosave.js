@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { errorsByComponent } from "./design.js";
 
-const NO_ERRORS = { byComponent: {}, byConnection: {}, general: [] };
+const NO_ERRORS = { byComponent: {}, byConnection: {}, byGroup: {}, general: [] };
 export const AUTOSAVE_DELAY_MS = 800;
 
 // Saves the design a moment after each change with If-Match, one request at a time. A 412 stops saving and

@@ -189,6 +189,9 @@ def test_revisions_open_read_only_compare_and_restore(
     assert page.locator("[data-component-id=web][data-diff=removed]").count() == 1
     assert page.locator("[data-component-id=orders][data-diff]").count() == 0
     assert page.locator("[data-cost-delta]").count() == 1
+    # The connection that went with the removed client is drawn dashed, as removed.
+    assert page.locator(".react-flow__edge.diff-removed").count() == 1
+    assert page.locator("[data-testid='rf__edge-removed:c1']").count() == 1
     screenshot(page, "editor-revision-diff")
     page.click("[data-action=close-diff]")
     page.locator("[data-banner=diff]").wait_for(state="detached")
@@ -244,6 +247,84 @@ def test_a_pattern_is_inserted_and_groups_hold_components(
     page.select_option("select[name=group]", "")
     wait_saved(page)
     assert component(head(project), "orders_fn")["group"] is None
+    # The emptied group stays drawn where it was, ready to be filled again.
+    page.locator("[data-group-id=vpc_1].empty").wait_for()
+
+
+def drag(page: Any, handle: Any, to: tuple[float, float]) -> None:
+    """Press on the middle of `handle`, move in steps as a hand would, release at `to` (page pixels)."""
+    box = handle.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(*to, steps=12)
+    page.mouse.up()
+
+
+def centre(locator: Any) -> tuple[float, float]:
+    box = locator.bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def test_groups_are_edited_filled_by_drop_and_moved_with_their_members(
+    live_server: Any, workers: WorkerFactory, page: Any, project: Project
+) -> None:
+    base = live_server.url
+    log_in(page, base, "alice")
+    open_editor(page, base, project)
+
+    # A new VPC is drawn as an empty box to drop into, and opens in the group panel.
+    page.click("[data-action=add-group-vpc]")
+    page.wait_for_selector("[data-selected-group=vpc_1]")
+    page.locator("[data-group-id=vpc_1].empty").wait_for()
+    wait_saved(page)
+
+    # Its settings come from the catalog, with the API's bounds beside the fields.
+    page.fill("[data-selected-group] input[name='props.az_count']", "9")
+    page.wait_for_selector("[data-error-for='props.az_count']:has-text('at most 6')")
+    page.fill("[data-selected-group] input[name='props.az_count']", "3")
+    page.fill("[data-selected-group] input[name='props.cidr']", "10.1.0.0/16")
+    page.fill("[data-selected-group] input[name=label]", "Private network")
+    wait_saved(page)
+    group = head(project)["groups"][0]
+    assert group["label"] == "Private network"
+    assert group["props"] == {"az_count": 3, "cidr": "10.1.0.0/16"}
+    page.locator("[data-group-handle=vpc_1]:has-text('Private network')").wait_for()
+
+    # Dropping a component on the box puts it in the group.
+    drag(page, page.locator("[data-component-id=orders_fn]"), centre(page.locator("[data-group-id=vpc_1]")))
+    page.wait_for_selector("[data-message]:has-text('orders_fn is now in Private network')")
+    wait_saved(page)
+    assert component(head(project), "orders_fn")["group"] == "vpc_1"
+    page.locator("[data-group-id=vpc_1]:not(.empty)").wait_for()
+    screenshot(page, "editor-group-filled")
+
+    # Dragging the group by its label moves its members along, in one edit.
+    before = component(head(project), "orders_fn")
+    number = head_number(project)
+    x, y = centre(page.locator("[data-group-handle=vpc_1]"))
+    drag(page, page.locator("[data-group-handle=vpc_1]"), (x + 160, y))
+    page.wait_for_selector(f".studio[data-revision='{number + 1}']")
+    wait_saved(page)
+    after = component(head(project), "orders_fn")
+    assert after["position"]["x"] > before["position"]["x"] + 40
+    assert after["group"] == "vpc_1" and after["tier"] == "logic"
+    assert head_number(project) == number + 1
+
+    # Dropping it outside every box (here in the data lane) takes it out; the box stays where it was.
+    x, y = centre(page.locator("[data-component-id=orders_fn]"))
+    drag(page, page.locator("[data-component-id=orders_fn]"), (x - 60, y + 200))
+    page.wait_for_selector("[data-message]:has-text('orders_fn left its group')")
+    wait_saved(page)
+    assert component(head(project), "orders_fn")["group"] is None
+    assert component(head(project), "orders_fn")["tier"] == "data"
+    page.locator("[data-group-id=vpc_1].empty").wait_for()
+    screenshot(page, "editor-group-emptied")
+
+    # Removing the group from its panel.
+    page.click("[data-group-handle=vpc_1]")
+    page.click("[data-selected-group=vpc_1] [data-action=remove-group]")
+    wait_saved(page)
+    assert head(project)["groups"] == []
     page.locator("[data-group-id=vpc_1]").wait_for(state="detached")
 
 
