@@ -249,13 +249,22 @@ THROTTLE_RATES = {
     "review": os.environ.get("THROTTLE_REVIEW", "120/min"),
 }
 # Throttle counters live in the cache: Redis when several web processes must share them.
+# The cache holds throttle counters and short-lived snapshots, nothing that must survive. On Redis it
+# fails open: while Redis is away, throttles let requests through and snapshots are recomputed (each
+# miss is logged), so an outage costs job requests a 503 from the broker check, not every page a 500.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_CACHE_URL"]}
+        {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": os.environ["REDIS_CACHE_URL"],
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        }
         if os.environ.get("REDIS_CACHE_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "tierplan.cache"
 
 # Jobs whose message was lost (a Redis restart without persistence) or whose worker died are queued
 # again by a sweeper that the beat scheduler runs every JOB_SWEEP_SECONDS.

@@ -89,8 +89,16 @@ def job_request(
 
     try:
         with transaction.atomic():
+            # Marked as sent when created: if this process dies before the message goes out, the sweeper
+            # still finds the job once it is stale.
             job = Job.objects.create(
-                project=project, revision=revision, kind=kind, params=normalized, cache_key=key, requested_by=user
+                project=project,
+                revision=revision,
+                kind=kind,
+                params=normalized,
+                cache_key=key,
+                requested_by=user,
+                enqueued_at=timezone.now(),
             )
             transaction.on_commit(lambda: job_enqueue(job=job, engine=engine))
     except BrokerUnavailable as exc:
@@ -107,9 +115,9 @@ def job_request(
 
 
 def job_enqueue(*, job: Job, engine: Engine) -> None:
+    """Send the job's message; the caller has set ``enqueued_at`` (the sweeper's clock) beforehand."""
     from apps.jobs.tasks import run_job
 
-    Job.objects.filter(pk=job.pk).update(enqueued_at=timezone.now())
     # Few, fast retries: a request should not hang for long on a broker that is down.
     run_job.apply_async(
         args=[job.pk],

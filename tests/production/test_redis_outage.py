@@ -71,12 +71,22 @@ def on_that_redis(redis: RedisServer, workers: WorkerFactory) -> Iterator[Worker
 
 
 def test_redis_going_away_and_coming_back(
-    redis: RedisServer, on_that_redis: WorkerFactory, as_alice: APIClient, project: Project
+    redis: RedisServer, on_that_redis: WorkerFactory, as_alice: APIClient, project: Project, settings: Any
 ) -> None:
+    # As deployed: the same Redis is the broker and the cache that holds throttle counters and snapshots.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{redis.port}/1",
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        }
+    }
     on_that_redis.start()
     url = f"/api/projects/{project.pk}/jobs/"
     first = as_alice.post(url, {"kind": "render"}, format="json")
     assert wait_for(as_alice, first.json()["id"], {"succeeded"})["status"] == "succeeded"
+    link = as_alice.post(f"/api/projects/{project.pk}/share-links/", {"label": "outage"}, format="json")
+    token = link.json()["token"]
 
     redis.stop()
     refused = as_alice.post(url, {"kind": "render", "params": {"format": "pdf"}}, format="json")
@@ -85,6 +95,9 @@ def test_redis_going_away_and_coming_back(
     changed = design_doc(name="Saved while Redis was down")
     saved = as_alice.put(f"/api/projects/{project.pk}/design/", changed, format="json", HTTP_IF_MATCH='"1"')
     assert saved.status_code == 200
+    # Throttled and cached pages fail open rather than with a 500.
+    assert APIClient().get(f"/api/review/{token}/").status_code == 200
+    assert APIClient().get(f"/review/{token}/").status_code == 200
 
     redis.start()  # same port; the worker reconnects by itself
     point_celery_at(redis.url, redis.url)
@@ -109,6 +122,24 @@ def test_a_job_whose_message_was_lost_is_sent_again_by_the_sweeper(
     assert jobs_requeue_stale() == 1
     assert jobs_requeue_stale() == 0  # just sent: not stale again
     assert wait_for(as_alice, job_id, {"succeeded", "failed"}, timeout=60)["status"] == "succeeded"
+
+
+def test_a_job_whose_message_never_left_the_web_process_is_swept(
+    redis: RedisServer, as_alice: APIClient, project: Project, settings: Any
+) -> None:
+    from designer.celery import app
+
+    # Inside this test's transaction the on-commit send never runs: as if the web process died right
+    # after committing the job. It is still marked as sent, so the sweeper picks it up once stale.
+    settings.JOB_REQUEUE_AFTER_SECONDS = 0
+    job_id = as_alice.post(f"/api/projects/{project.pk}/jobs/", {"kind": "render"}, format="json").json()["id"]
+    assert Job.objects.get(pk=job_id).enqueued_at is not None
+    previous = app.conf.broker_url, app.conf.result_backend
+    point_celery_at(redis.url, redis.url)
+    try:
+        assert jobs_requeue_stale() == 1
+    finally:
+        point_celery_at(*previous)
 
 
 def test_the_sweeper_takes_over_a_running_job_whose_lease_expired(
