@@ -1,18 +1,9 @@
-import { Field, Section } from "./PropertiesPanel.jsx";
+import { Field, Section, sectionCommit } from "./PropertiesPanel.jsx";
 
 // Edits the selected connection: its label, its kind (among those valid for the pair) and its props from
 // the kind's schema, with errors beside the fields; and deletes it.
 export default function ConnectionPanel({ connection, kinds, kindInfo, source, target, errors, readOnly, onChange, onDelete }) {
-  const commit = (prefix, key, value, typing) =>
-    onChange(
-      (c) => {
-        const section = { ...(c[prefix] || {}) };
-        if (value === undefined) delete section[key];
-        else section[key] = value;
-        return { ...c, [prefix]: section };
-      },
-      typing ? `${connection.id}.${prefix}.${key}` : null,
-    );
+  const commit = sectionCommit(onChange, connection.id);
   const changeKind = (kind) => {
     const schema = kinds.find((k) => k.kind === kind)?.props?.properties || {};
     // Keep only the props the new kind knows.

@@ -1,19 +1,10 @@
-import { Field, Section } from "./PropertiesPanel.jsx";
+import { Field, Section, sectionCommit } from "./PropertiesPanel.jsx";
 
 // Edits the selected group (VPC or account): label, the group it is nested in, and its props from the
 // catalog's schema for its kind (CIDR, availability zones, NAT gateways; team, domain), with errors beside
 // the fields; and removes it (members stay, one level up).
 export default function GroupPanel({ group, kindInfo, parents, members, errors, readOnly, onChange, onRemove }) {
-  const commit = (prefix, key, value, typing) =>
-    onChange(
-      (g) => {
-        const section = { ...(g[prefix] || {}) };
-        if (value === undefined) delete section[key];
-        else section[key] = value;
-        return { ...g, [prefix]: section };
-      },
-      typing ? `group:${group.id}.${prefix}.${key}` : null,
-    );
+  const commit = sectionCommit(onChange, `group:${group.id}`);
   return (
     <aside className="properties-panel" aria-label="Group" data-selected-group={group.id}>
       <h2>{kindInfo?.label || group.kind}</h2>

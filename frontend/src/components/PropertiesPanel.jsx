@@ -100,6 +100,21 @@ export function Section({ title, prefix, schema, values, errors, readOnly, onCom
   );
 }
 
+// What a Section calls on each field change: sets or clears that field of `props`/`usage` through
+// `onChange`; keystrokes in one field within a moment count as one edit (the key names the field).
+export function sectionCommit(onChange, editKey) {
+  return (prefix, key, value, typing) =>
+    onChange(
+      (item) => {
+        const section = { ...(item[prefix] || {}) };
+        if (value === undefined) delete section[key];
+        else section[key] = value;
+        return { ...item, [prefix]: section };
+      },
+      typing ? `${editKey}.${prefix}.${key}` : null,
+    );
+}
+
 // Edits the selected component: label, then props and usage generated from the catalog's JSON Schemas.
 export default function PropertiesPanel({ component, ctype, errors, readOnly, onChange, groups = [], children }) {
   if (!component) {
@@ -110,16 +125,7 @@ export default function PropertiesPanel({ component, ctype, errors, readOnly, on
       </aside>
     );
   }
-  const commit = (prefix, key, value, typing) =>
-    onChange(
-      (c) => {
-        const section = { ...(c[prefix] || {}) };
-        if (value === undefined) delete section[key];
-        else section[key] = value;
-        return { ...c, [prefix]: section };
-      },
-      typing ? `${component.id}.${prefix}.${key}` : null,
-    );
+  const commit = sectionCommit(onChange, component.id);
   return (
     <aside className="properties-panel" aria-label="Properties" data-selected={component.id}>
       <h2>
