@@ -265,8 +265,7 @@ class DesignApi(APIView):
         summary="The current design document; the ETag header is its revision number",
     )
     def get(self, request: Request, project_id: int) -> Response:
-        project, _ = selectors.project_get(user=signed_in(request), project_id=project_id)
-        head = project.head
+        head = selectors.design_head_get(user=signed_in(request), project_id=project_id)
         return Response(head.design, headers={"ETag": etag(head.number)})
 
     @extend_schema(

@@ -4,7 +4,7 @@ ability get 403, so the API never confirms that a project exists to someone outs
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from rest_framework.exceptions import NotFound, PermissionDenied
 
 from apps.core.converters import MAX_ID
@@ -33,10 +33,41 @@ def teams_of(*, user: User) -> QuerySet[Team]:
     return Team.objects.filter(memberships__user_id=user.pk).distinct()
 
 
+def _my_membership(user: User, team_field: str) -> QuerySet[Membership]:
+    """The user's membership of the team named by ``team_field`` of the outer query (for subqueries)."""
+    return Membership.objects.filter(team_id=OuterRef(team_field), user_id=user.pk)
+
+
 def project_get(*, user: User, project_id: int, ability: str = "read") -> tuple[Project, Membership]:
-    project = Project.objects.select_related("team").filter(pk=project_id).first()
-    membership = membership_of(user=user, team=project.team) if project else None
+    # One query: the project, its team and the user's membership of that team (every project-scoped
+    # request starts here, so it is worth not making it two).
+    mine = _my_membership(user, "team_id")
+    project = (
+        Project.objects.select_related("team")
+        .annotate(my_membership_id=Subquery(mine.values("pk")[:1]), my_role=Subquery(mine.values("role")[:1]))
+        .filter(pk=project_id)
+        .first()
+    )
+    membership = None
+    if project is not None and project.my_membership_id is not None:
+        membership = Membership(pk=project.my_membership_id, team=project.team, user=user, role=project.my_role)
+        membership._state.adding = False
     return project, _require(membership, ability, "project")  # type: ignore[return-value]
+
+
+def design_head_get(*, user: User, project_id: int) -> Revision:
+    """The newest revision of a project the user may read, in one query (the most frequent read)."""
+    head = (
+        Revision.objects.filter(project_id=project_id, number=F("project__head_number"))
+        .annotate(my_role=Subquery(_my_membership(user, "project__team_id").values("role")[:1]))
+        .only("number", "design")
+        .first()
+        if 0 < project_id <= MAX_ID
+        else None
+    )
+    membership = Membership(role=head.my_role) if head is not None and head.my_role is not None else None
+    _require(membership, "read", "project")
+    return head  # type: ignore[return-value]
 
 
 def projects_of(*, user: User, search: str = "", team_id: int | None = None) -> QuerySet[Project]:
