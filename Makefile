@@ -61,9 +61,10 @@ serve: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/gunicorn designer.wsgi --bind $${HOST:-0.0.0.0}:$${PORT:-8000} --workers $${WEB_CONCURRENCY:-3} --access-logfile - --forwarded-allow-ips='*'
 
-lint: venv
+lint: venv $(FRONTEND_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	cd $(FRONTEND) && npm run --silent lint
 
 typecheck: venv
 	$(BIN)/mypy

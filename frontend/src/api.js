@@ -20,7 +20,7 @@ export function makeApi({ base, csrfToken }) {
     const response = await fetch(path.startsWith("/") ? path : `${base}${path}`, init);
     const etag = response.headers.get("ETag");
     const text = await response.text();
-    let data = null;
+    let data;
     try {
       data = text ? JSON.parse(text) : null;
     } catch {
