@@ -57,6 +57,39 @@ function etagNumber(etag) {
   return Number(String(etag).replace(/\D/g, ""));
 }
 
+// Copies go to localStorage as well, so they paste in another tab or another project's editor.
+const CLIPBOARD_KEY = "tierplan.clipboard";
+let lastClipboardText = null;
+let lastClipboard = null;
+
+function writeClipboard(clip) {
+  try {
+    lastClipboardText = JSON.stringify({ schema: "tierplan.clipboard/v1", ...clip });
+    lastClipboard = clip;
+    window.localStorage.setItem(CLIPBOARD_KEY, lastClipboardText);
+  } catch {
+    /* storage full or disabled: the copy still pastes in this tab */
+  }
+}
+
+// The stored copy (the same object while it has not changed, so repeated pastes keep stepping aside).
+function readClipboard() {
+  try {
+    const text = window.localStorage.getItem(CLIPBOARD_KEY);
+    if (!text) return null;
+    if (text === lastClipboardText) return lastClipboard;
+    const clip = JSON.parse(text);
+    if (clip?.schema !== "tierplan.clipboard/v1" || !Array.isArray(clip.components) || !Array.isArray(clip.connections)) {
+      return null;
+    }
+    lastClipboardText = text;
+    lastClipboard = { components: clip.components, connections: clip.connections };
+    return lastClipboard;
+  } catch {
+    return null;
+  }
+}
+
 const HISTORY_LIMIT = 200;
 const SAVE_LABELS = { saved: "All changes saved", saving: "Saving…", error: "Not saved", conflict: "Conflict" };
 
@@ -542,13 +575,21 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
           components: d.components.filter((c) => ids.has(c.id)),
           connections: d.connections.filter((c) => ids.has(c.source) && ids.has(c.target)),
         };
+        writeClipboard(clipboard.current);
         pasteCount.current = 0;
         say(`Copied ${ids.size} component${ids.size === 1 ? "" : "s"}.`);
-      } else if (mod && key === "v" && clipboard.current && !lockedRef.current) {
+      } else if (mod && key === "v" && !lockedRef.current) {
+        // The newest copy from any tab of this site (another project's editor included).
+        const clip = readClipboard() || clipboard.current;
+        if (!clip) return;
         event.preventDefault();
+        if (clip !== clipboard.current) {
+          clipboard.current = clip;
+          pasteCount.current = 0;
+        }
         pasteCount.current += 1;
         const step = 40 * pasteCount.current;
-        const { design: next, ids } = duplicate(designRef.current, clipboard.current, { x: step, y: step });
+        const { design: next, ids } = duplicate(designRef.current, clip, { x: step, y: step });
         selectAfter.current = ids;
         commit(next);
         say(`Pasted ${ids.length} component${ids.length === 1 ? "" : "s"}.`);

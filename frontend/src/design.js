@@ -117,7 +117,9 @@ export function duplicate(design, clip, offset = { x: 40, y: 40 }) {
     const id = newId(c.type, [...taken, ...Object.values(renames)]);
     renames[c.id] = id;
     const position = c.position ? snapIntoLane({ x: c.position.x + offset.x, y: c.position.y + offset.y }, c.tier) : null;
-    components.push({ ...c, id, props: { ...c.props }, usage: { ...c.usage }, position });
+    // A group that is not in this design (a copy from another project) is dropped, not left dangling.
+    const group = (design.groups || []).some((g) => g.id === c.group) ? c.group : null;
+    components.push({ ...c, id, props: { ...c.props }, usage: { ...c.usage }, group, position });
   }
   let next = { ...design, components: [...design.components, ...components] };
   for (const c of clip.connections) {

@@ -13,7 +13,7 @@ from apps.designs.document import validate_design
 from apps.projects import services
 from apps.projects.models import Project
 from apps.review.models import Comment
-from tests.conftest import WorkerFactory, client_for
+from tests.conftest import WorkerFactory, client_for, design_doc
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_editor import component, head, head_number, log_in, open_editor, wait_saved
 
@@ -356,6 +356,35 @@ def test_copy_paste_and_auto_layout(live_server: Any, workers: WorkerFactory, pa
     page.wait_for_selector("[data-dialog=help]:has-text('lay the design out by tier')")
     page.keyboard.press("Escape")
     screenshot(page, "editor-layout")
+
+
+def test_a_copy_pastes_into_another_projects_editor(
+    live_server: Any, workers: WorkerFactory, page: Any, project: Project, alice: Any
+) -> None:
+    design = design_doc(name="Payments")
+    design["groups"] = [{"id": "vpc_a", "kind": "vpc", "label": "Private"}]
+    next(c for c in design["components"] if c["id"] == "orders_fn")["group"] = "vpc_a"
+    source = services.project_create(team=project.team, user=alice, name="Payments", design=validate_design(design))
+    base = live_server.url
+    log_in(page, base, "alice")
+    open_editor(page, base, source)
+    page.click("[data-component-id=orders_fn]")
+    page.click("[data-component-id=orders]", modifiers=["Shift"])
+    page.keyboard.press("Control+c")
+    page.wait_for_selector("[data-message]:has-text('Copied 2 components')")
+
+    # Another project's editor (a new tab of the same browser would do the same) pastes that copy.
+    open_editor(page, base, project)
+    page.locator(".react-flow__pane").click(position={"x": 40, "y": 40})
+    page.keyboard.press("Control+v")
+    page.locator("[data-component-id=lambda_function_1]").wait_for()
+    wait_saved(page)
+    pasted = head(project)
+    copy = component(pasted, "lambda_function_1")
+    assert copy is not None and copy["props"] == {"memory_mb": 512}
+    assert copy["group"] is None  # its VPC belongs to the other project
+    assert any(c["source"] == "lambda_function_1" and c["target"] == "dynamodb_table_1" for c in pasted["connections"])
+    assert len(head(source)["components"]) == 4  # the source is untouched
 
 
 def test_viewers_see_comments_and_reply_but_cannot_resolve(

@@ -53,7 +53,7 @@ export const SHORTCUTS = [
   ["Click a connection", "edit its label, kind and settings"],
   ["Drop a component on a VPC or account box", "put it in that group (drop it outside every box to take it out)"],
   ["Click or drag a group's label", "edit the group (CIDR, zones, NAT gateways, team, domain) or move it with its members"],
-  ["Ctrl + C, Ctrl + V", "copy and paste the selected components (with the connections among them)"],
+  ["Ctrl + C, Ctrl + V", "copy and paste the selected components (with the connections among them), in any tab or project"],
   ["L", "lay the design out by tier (also the Layout button)"],
   ["H", "show or hide the revision history"],
   ["Ctrl + Z", "undo"],
