@@ -852,7 +852,9 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
         </div>
         <div className="studio-tools">
           <span className="total-cost" data-total-cost={costs.total ?? ""} data-cost-status={costs.status} data-cost-revision={costs.revision ?? ""}
-            title={costs.revision ? `Estimate of revision ${costs.revision}, free tier off` : ""}>
+            title={costs.status === "waiting"
+              ? "The estimate is queued and no worker has taken it yet; is a Celery worker running?"
+              : costs.revision ? `Estimate of revision ${costs.revision}, free tier off` : ""}>
             {costs.total === null ? "Cost: …" : `${formatUsd(costs.total)}/month`}
           </span>
           {!locked && (
@@ -899,9 +901,16 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
           <button type="button" className="secondary" data-action="close-diff" onClick={() => setDiff(null)}>Close comparison</button>
         </div>
       )}
-      {(notice || save.failure || save.errors.general.length > 0) && (
+      {(notice || save.failure || save.errors.general.length > 0 || costs.status === "waiting") && (
         <div className="studio-messages">
           {notice && <p className="notice" data-message role="status">{notice}</p>}
+          {costs.status === "waiting" && (
+            <p className="notice" data-notice="waiting-for-worker" role="status">
+              Jobs are queued but no worker has taken them yet, so costs, renders and exports are waiting for a
+              worker. Is a Celery worker running (<code>make run</code> starts one)? They finish by themselves once
+              one does.
+            </p>
+          )}
           {save.failure && <p className="notice error" role="alert">{save.failure}</p>}
           {save.errors.general.map((text) => <p key={text} className="notice error">{text}</p>)}
         </div>

@@ -54,6 +54,9 @@ export function makeApi({ base, csrfToken }) {
   };
 }
 
+// A job still queued after this long has no worker free to take it (or none running): the UI says so.
+export const WORKER_WAIT_MS = 8000;
+
 // Polls a job until it finishes; onProgress sees every state. Resolves with the finished job.
 export async function waitForJob(api, job, onProgress = () => {}, interval = 400) {
   let current = job;

@@ -1,5 +1,5 @@
 import { useCallback, useRef, useState } from "react";
-import { waitForJob } from "./api.js";
+import { WORKER_WAIT_MS, waitForJob } from "./api.js";
 
 // Asks for a cost estimate of a revision (an estimate job), waits for it and reads its JSON artifact.
 // Only the newest request's answer is kept.
@@ -12,7 +12,13 @@ export function useEstimate({ api, projectId }) {
       setCosts((c) => ({ ...c, status: "running" }));
       try {
         const { data } = await api.requestJob(projectId, { kind: "estimate", revision });
-        const job = await waitForJob(api, data);
+        const since = Date.now();
+        const job = await waitForJob(api, data, (current) => {
+          // Queued for long: no worker is taking jobs; say so rather than spin.
+          if (ticket === latest.current && current.status === "queued" && Date.now() - since > WORKER_WAIT_MS) {
+            setCosts((c) => (c.status === "waiting" ? c : { ...c, status: "waiting" }));
+          }
+        });
         if (ticket !== latest.current) return;
         const artifact = job.artifacts?.find((a) => a.content_type.includes("json")) || job.artifacts?.[0];
         if (job.status !== "succeeded" || !artifact) throw new Error(job.error || "no estimate");

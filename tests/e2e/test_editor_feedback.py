@@ -387,6 +387,29 @@ def test_a_copy_pastes_into_another_projects_editor(
     assert len(head(source)["components"]) == 4  # the source is untouched
 
 
+def test_the_editor_says_when_no_worker_takes_its_jobs_and_recovers(
+    live_server: Any, workers: WorkerFactory, page: Any, project: Project
+) -> None:
+    base = live_server.url
+    log_in(page, base, "alice")
+    open_editor(page, base, project)
+    # No worker runs yet: the estimate and a render stay queued, and the editor says why instead of spinning.
+    page.wait_for_selector("[data-cost-status=waiting]", timeout=30_000)
+    page.wait_for_selector("[data-notice=waiting-for-worker]:has-text('no worker has taken them')")
+    page.click("[data-job-action=render-svg] button")
+    page.wait_for_selector("[data-job-action=render-svg][data-waiting-worker]", timeout=30_000)
+    screenshot(page, "editor-waiting-for-worker")
+
+    # A worker comes up and both finish by themselves.
+    workers.start()
+    page.wait_for_selector(
+        "[data-job-action=render-svg][data-job-status=succeeded] a[data-artifact-id]", timeout=90_000
+    )
+    page.wait_for_selector("[data-cost-status=done]", timeout=90_000)
+    assert page.locator("[data-notice=waiting-for-worker]").count() == 0
+    assert page.locator("[data-waiting-worker]").count() == 0
+
+
 def test_viewers_see_comments_and_reply_but_cannot_resolve(
     live_server: Any, workers: WorkerFactory, page: Any, project: Project, alice: Any
 ) -> None:

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { waitForJob } from "../api.js";
+import { WORKER_WAIT_MS, waitForJob } from "../api.js";
 
 const ACTIONS = [
   { key: "render-svg", label: "Render SVG", body: { kind: "render", params: { format: "svg" } } },
@@ -11,7 +11,8 @@ const ACTIONS = [
 export default function JobButtons({ api, projectId, revision, disabled }) {
   const [jobs, setJobs] = useState({});
   const run = async (action) => {
-    const update = (state) => setJobs((all) => ({ ...all, [action.key]: state }));
+    const since = Date.now();
+    const update = (state) => setJobs((all) => ({ ...all, [action.key]: { ...state, since } }));
     update({ status: "queued", progress: 0 });
     try {
       const { data } = await api.requestJob(projectId, { ...action.body, revision });
@@ -26,10 +27,15 @@ export default function JobButtons({ api, projectId, revision, disabled }) {
       {ACTIONS.map((action) => {
         const job = jobs[action.key];
         const running = job && (job.status === "queued" || job.status === "running");
+        const waiting = job?.status === "queued" && Date.now() - job.since > WORKER_WAIT_MS;
         return (
-          <span key={action.key} className="job" data-job-action={action.key} data-job-status={job?.status || "idle"}>
+          <span key={action.key} className="job" data-job-action={action.key} data-job-status={job?.status || "idle"}
+            data-waiting-worker={waiting || undefined}>
             <button type="button" disabled={disabled || running} onClick={() => run(action)}>{action.label}</button>
-            {running && <progress max="100" value={job.progress || 0} aria-label={`${action.label} progress`} />}
+            {running && (
+              <progress max="100" value={job.progress || 0} aria-label={`${action.label} progress`}
+                title={waiting ? "Queued: waiting for a worker to take it" : `${job.progress || 0} %`} />
+            )}
             {job?.status === "succeeded" &&
               job.artifacts?.map((a) => (
                 <a key={a.id} href={a.download_url} data-artifact-id={a.id} download>{a.filename}</a>
