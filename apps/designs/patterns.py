@@ -29,6 +29,7 @@ LANE_TOP = 60
 LANE_HEIGHT = 220
 COLUMN_LEFT = 80
 COLUMN_WIDTH = 200
+GROUP_GAP = 60  # between a group's columns and its neighbours, so their boxes do not touch
 
 
 @dataclass(frozen=True)
@@ -103,20 +104,44 @@ def get_pattern(slug: str) -> Pattern:
 
 
 def lay_out(design: Design) -> Design:
-    """Give every component without a position one in its tier lane, right of what the lane holds."""
+    """Give every component without a position one in its tier lane, right of everything placed so far.
+
+    Components outside any group come first; then each top-level group's members side by side, with the
+    group's columns lined up across the lanes and a gap around it, so that the box an editor draws around
+    a group's members holds nothing else.
+    """
     order = {tier: index for index, tier in enumerate(get_catalog().tier_order)}
-    next_x: dict[str, float] = {}
-    for component in design.components:
-        if component.position is not None and component.tier is not None:
-            right = component.position.x + COLUMN_WIDTH
-            next_x[component.tier] = max(next_x.get(component.tier, COLUMN_LEFT), right)
     laid_out = design.model_copy(deep=True)
+    parent = {group.id: group.parent for group in laid_out.groups}
+    group_index = {group.id: index for index, group in enumerate(laid_out.groups)}
+
+    def top(group_id: str) -> str:
+        for _ in range(len(parent)):
+            if not parent.get(group_id):
+                break
+            group_id = parent[group_id]  # type: ignore[assignment]
+        return group_id
+
+    placed = [c.position.x + COLUMN_WIDTH for c in laid_out.components if c.position is not None]
+    x = max(placed, default=COLUMN_LEFT)
+    blocks: dict[str | None, list[Any]] = {}
     for component in laid_out.components:
         if component.position is None and component.tier is not None:
-            x = next_x.get(component.tier, COLUMN_LEFT)
+            blocks.setdefault(top(component.group) if component.group else None, []).append(component)
+    for block in [None, *(group.id for group in laid_out.groups if top(group.id) == group.id)]:
+        members = blocks.get(block, [])
+        if not members:
+            continue
+        if block is not None:
+            members.sort(key=lambda c: group_index.get(c.group, 0))  # nested groups stay together
+            x += GROUP_GAP if x > COLUMN_LEFT else 0
+        in_lane: dict[str, int] = {}
+        for component in members:
+            column = in_lane.get(component.tier, 0)
+            in_lane[component.tier] = column + 1
             y = LANE_TOP + order.get(component.tier, 0) * LANE_HEIGHT
-            component.position = Position(x=int(x), y=int(y))
-            next_x[component.tier] = x + COLUMN_WIDTH
+            component.position = Position(x=int(x + column * COLUMN_WIDTH), y=int(y))
+        x += max(in_lane.values()) * COLUMN_WIDTH + (GROUP_GAP if block is not None else 0)
     return laid_out
 
 

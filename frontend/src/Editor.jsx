@@ -37,6 +37,7 @@ import {
   groupAt,
   groupBoxes,
   groupFamily,
+  laneLayout,
   laneTop,
   moveGroup,
   possibleParents,
@@ -293,15 +294,9 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
     const focus = selectAfter.current;
     selectAfter.current = null;
     const focusSet = focus ? new Set(Array.isArray(focus) ? focus : [focus]) : null;
-    const positions = {};
-    const column = {};
-    shown.components.forEach((c) => {
-      // Without a saved position: the next free column of its lane, in document order.
-      const tier = TIERS.includes(c.tier) ? c.tier : "logic";
-      const n = column[tier] || 0;
-      column[tier] = n + 1;
-      positions[c.id] = c.position || snapIntoLane({ x: 80 + n * (NODE_WIDTH + 40), y: laneTop(tier) + 60 }, tier);
-    });
+    // Components without a saved position get their place in the lane layout (groups kept together).
+    const defaults = laneLayout(shown);
+    const positions = Object.fromEntries(shown.components.map((c) => [c.id, c.position || defaults[c.id]]));
     positionsRef.current = positions;
     const boxes = groupBoxes(shown, positions);
     const membered = new Set(shown.components.map((c) => c.group).concat((shown.groups || []).map((g) => g.parent)));

@@ -240,19 +240,53 @@ export function removeGroup(design, id) {
   };
 }
 
-// Lays each tier's components out left to right in its lane, ordered by where they are now.
+// Lane positions for `components` (default: all of them, in document order): in each tier lane the
+// components outside any group come first, then each top-level group's members side by side, with the
+// group's columns lined up across lanes and a gap around it, so a group's box holds only its members.
+// The server lays out pattern designs the same way (apps/designs/patterns.py, lay_out).
+export const GROUP_GAP = 60;
+export function laneLayout(design, components = design.components) {
+  const groups = design.groups || [];
+  const parentOf = Object.fromEntries(groups.map((g) => [g.id, g.parent]));
+  const groupIndex = Object.fromEntries(groups.map((g, index) => [g.id, index]));
+  const top = (id) => {
+    for (let n = 0; n < groups.length && parentOf[id]; n += 1) id = parentOf[id];
+    return id;
+  };
+  const blocks = new Map();
+  for (const c of components) {
+    const block = c.group ? top(c.group) : null;
+    if (!blocks.has(block)) blocks.set(block, []);
+    blocks.get(block).push(c);
+  }
+  const positions = {};
+  let x = 80;
+  for (const block of [null, ...groups.filter((g) => top(g.id) === g.id).map((g) => g.id)]) {
+    let members = blocks.get(block) || [];
+    if (!members.length) continue;
+    if (block !== null) {
+      members = [...members].sort((a, b) => (groupIndex[a.group] ?? 0) - (groupIndex[b.group] ?? 0));
+      if (x > 80) x += GROUP_GAP;
+    }
+    const inLane = {};
+    for (const c of members) {
+      const tier = TIERS.includes(c.tier) ? c.tier : "logic";
+      const column = inLane[tier] || 0;
+      inLane[tier] = column + 1;
+      positions[c.id] = { x: x + column * (NODE_WIDTH + 40), y: laneTop(tier) + 60 };
+    }
+    x += Math.max(...Object.values(inLane)) * (NODE_WIDTH + 40) + (block !== null ? GROUP_GAP : 0);
+  }
+  return positions;
+}
+
+// Lays the design out by tier (see laneLayout), keeping the left-to-right order components have now.
 export function autoLayout(design) {
-  const columns = {};
   const ordered = [...design.components].sort(
     (a, b) => (a.position?.x ?? 0) - (b.position?.x ?? 0) || (a.position?.y ?? 0) - (b.position?.y ?? 0),
   );
-  const positions = {};
-  for (const c of ordered) {
-    const tier = TIERS.includes(c.tier) ? c.tier : "logic";
-    const n = columns[tier] || 0;
-    columns[tier] = n + 1;
-    positions[c.id] = { x: 80 + n * (NODE_WIDTH + 40), y: laneTop(tier) + 60 };
-  }
+  const positions = laneLayout(design, ordered);
+  // Empty groups keep their own box; groups with members are drawn around them.
   return { ...design, components: design.components.map((c) => ({ ...c, position: positions[c.id] })) };
 }
 

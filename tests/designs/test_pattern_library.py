@@ -55,6 +55,36 @@ def test_each_pattern_has_every_component_placed_in_its_tier_lane(slug: str) -> 
     assert len(set(spots)) == len(spots)  # nothing on top of anything else
 
 
+# The editor's geometry (frontend/src/design.js): node size and the padding of a group's box.
+NODE_WIDTH, NODE_HEIGHT, GROUP_PAD, GROUP_LABEL = 170, 64, 24, 14
+
+
+@pytest.mark.parametrize("slug", sorted(s for s, p in pattern_library().items() if p.design.groups))
+def test_a_groups_box_holds_only_its_members(slug: str) -> None:
+    design = pattern(slug).design
+    parent = {g.id: g.parent for g in design.groups}
+
+    def within(group_id: str | None, wanted: str) -> bool:
+        while group_id is not None:
+            if group_id == wanted:
+                return True
+            group_id = parent.get(group_id)
+        return False
+
+    for group in design.groups:
+        members = [c for c in design.components if within(c.group, group.id)]
+        others = [c for c in design.components if not within(c.group, group.id)]
+        assert members, f"{slug}: group {group.id} is empty"
+        x1 = min(c.position.x for c in members) - GROUP_PAD
+        x2 = max(c.position.x for c in members) + NODE_WIDTH + GROUP_PAD
+        y1 = min(c.position.y for c in members) - GROUP_PAD - GROUP_LABEL
+        y2 = max(c.position.y for c in members) + NODE_HEIGHT + GROUP_PAD
+        for c in others:
+            apart = c.position.x + NODE_WIDTH <= x1 or c.position.x >= x2
+            apart = apart or c.position.y + NODE_HEIGHT <= y1 or c.position.y >= y2
+            assert apart, f"{slug}: {c.id} sits inside the box of group {group.id}"
+
+
 def test_a_broken_pattern_file_is_refused_with_its_name(tmp_path: Path) -> None:
     bad = tmp_path / "broken.yaml"
     bad.write_text((PATTERN_DIR / "three-tier-basic.yaml").read_text().replace("kind: read_write", "kind: teleport"))

@@ -251,6 +251,43 @@ def test_a_pattern_is_inserted_and_groups_hold_components(
     page.locator("[data-group-id=vpc_1].empty").wait_for()
 
 
+OVERLAPS_JS = """(groupId) => {
+  const box = document.querySelector(`[data-group-id="${groupId}"]`).getBoundingClientRect();
+  return [...document.querySelectorAll("[data-component-id]")]
+    .filter((n) => {
+      const r = n.getBoundingClientRect();
+      return r.right > box.left && r.left < box.right && r.bottom > box.top && r.top < box.bottom;
+    })
+    .map((n) => n.dataset.componentId)
+    .sort();
+}"""
+
+
+def test_a_groups_box_holds_only_its_members_before_and_after_layout(
+    live_server: Any, workers: WorkerFactory, page: Any, alice: Any, team: Any
+) -> None:
+    # No positions saved: the editor lays the design out itself. The VPC holds the function and the table,
+    # not the API that sits between them in document order.
+    design = design_doc(name="Grouped")
+    design["groups"] = [{"id": "net", "kind": "vpc", "label": "Private"}]
+    design["components"].insert(3, {"id": "auth", "type": "cognito_user_pool", "label": "Users"})
+    for c in design["components"]:
+        if c["id"] in ("orders_fn", "orders"):
+            c["group"] = "net"
+    grouped = services.project_create(team=team, user=alice, name="Grouped", design=validate_design(design))
+    base = live_server.url
+    log_in(page, base, "alice")
+    open_editor(page, base, grouped)
+    page.locator("[data-group-id=net]").wait_for()
+    assert page.evaluate(OVERLAPS_JS, "net") == ["orders", "orders_fn"]
+
+    page.locator(".react-flow__pane").click(position={"x": 40, "y": 40})
+    page.keyboard.press("l")
+    wait_saved(page)
+    assert page.evaluate(OVERLAPS_JS, "net") == ["orders", "orders_fn"]
+    screenshot(page, "editor-group-layout")
+
+
 def drag(page: Any, handle: Any, to: tuple[float, float]) -> None:
     """Press on the middle of `handle`, move in steps as a hand would, release at `to` (page pixels)."""
     box = handle.bounding_box()
