@@ -247,6 +247,10 @@ def assumptions(prepared: Prepared, computed: Computed) -> list[str]:
     ]
     if design.region != snapshot.region:
         found.append(f"The design's region {design.region} is priced with {snapshot.region} prices.")
+    for group in design.groups:
+        region = group.props.get("region") if group.kind == "account" else None
+        if isinstance(region, str) and region and region not in (design.region, snapshot.region):
+            found.append(f"Account {group.id} runs in {region}, priced with {snapshot.region} prices.")
     entries = [component.id for component, entry in zip(design.components, graph.entry, strict=True) if entry]
     if entries:
         found.append(

@@ -54,6 +54,15 @@ class DesignGraph:
     def account_of_group(self, group: Group) -> Group | None:
         return enclosing_group(self.groups, group.parent, "account")
 
+    def account_region(self, account: Group | None) -> str:
+        """The region an account group's services run in: its own ``region``, else the design's."""
+        region = account.props.get("region") if account is not None else None
+        return region if isinstance(region, str) and region else self.design.region
+
+    def region_of(self, component: Component) -> str:
+        """The region a component is deployed in: that of the account group it sits in, if it names one."""
+        return self.account_region(self.account_of(component))
+
     def vpc_prop(self, vpc: Group, name: str) -> Any:
         """A VPC group prop's value, or the catalog default."""
         return vpc.props.get(name, self.catalog.group_kinds["vpc"].props.fields[name].default)

@@ -84,6 +84,18 @@ def sam_files(design: Design) -> dict[str, str]:
         "resolve_s3 = true\n"
         f'region = "{design.region}"\n'
     )
+    # One configuration environment per account group: its stack name, its region and Account=<id>.
+    for account in plan.accounts():
+        files["samconfig.toml"] += (
+            f"\n[{account.id}.global.parameters]\n"
+            f'stack_name = "{name}-{account.id.replace("_", "-")}"\n\n'
+            f"[{account.id}.deploy.parameters]\n"
+            'capabilities = "CAPABILITY_IAM CAPABILITY_AUTO_EXPAND"\n'
+            "confirm_changeset = true\n"
+            "resolve_s3 = true\n"
+            f'region = "{plan.account_region(account)}"\n'
+            f'parameter_overrides = "Account={account.id}"\n'
+        )
     files["README.md"] = readme_sam(design, plan, name, parameters)
     return files
 
@@ -116,9 +128,12 @@ def readme_sam(design: Design, plan: Plan, name: str, parameters: Mapping[str, o
         lines += [
             "",
             "The design puts services in separate AWS accounts. Deploy this template once per account, with",
-            "`--parameter-overrides Account=<account group id>`: each deployment creates only that account's",
-            "resources (`Account=all` creates everything in one account).",
+            "that account's credentials: `sam deploy --config-env <account group id>` uses the environment",
+            "`samconfig.toml` has for it (its stack name, its region and `Account=<account group id>`), so each",
+            "deployment creates only that account's resources (`Account=all` creates everything in one account).",
+            "",
         ]
+        lines += [f"- `{a.id}`: region `{plan.account_region(a)}`" for a in plan.accounts()]
     if plan.of_type("rds_instance"):
         lines += ["", "Databases keep their master password in AWS Secrets Manager (`ManageMasterUserPassword`)."]
     return "\n".join(lines) + "\n"
@@ -152,7 +167,10 @@ def readme_cdk(design: Design, plan: Plan, name: str, context: Mapping[str, str]
         "",
         f"`app.py` creates the stack `{name}` in `{design.region}`"
         + (
-            ", one stack per AWS account of the design (deploy each with that account's credentials)."
+            ", one stack per AWS account of the design (deploy each with that account's credentials), each in"
+            " its account's region: "
+            + ", ".join(f"`{a.id}` in `{plan.account_region(a)}`" for a in plan.accounts())
+            + "."
             if plan.accounts()
             else "."
         ),

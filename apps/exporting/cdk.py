@@ -977,11 +977,14 @@ def app_module(plan: Plan, name: str) -> str:
         "",
         "# The CDK CLI says where to write; run as `python app.py` it writes to ./cdk.out.",
         'app = cdk.App(outdir=os.environ.get("CDK_OUTDIR", "cdk.out"))',
-        f"environment = cdk.Environment(region={py(plan.design.region)})",
     ]
     for group in groups:
         stack_id = name if group is None else f"{name}-{group.replace('_', '-')}"
-        lines.append(f"TierplanStack(app, {py(stack_id)}, account_group={py(group)}, env=environment)")
+        # Each account's stack in the region its account group names (else the design's).
+        region = plan.account_region(plan.groups[group] if group is not None else None)
+        lines.append(
+            f"TierplanStack(app, {py(stack_id)}, account_group={py(group)}, env=cdk.Environment(region={py(region)}))"
+        )
     lines += ["app.synth()", ""]
     return "\n".join(lines)
 

@@ -263,7 +263,7 @@ class Plan(DesignGraph):
                     )
                 if not str(runtime).startswith(("python", "nodejs")):
                     self._fail(function, "Lambda@Edge runs Node.js and Python only")
-                if self.design.region != "us-east-1":
+                if self.region_of(function) != "us-east-1":
                     self._fail(function, "Lambda@Edge functions must be created in us-east-1")
         for store in self.of_type("rds_instance", "elasticache_cluster"):
             if self.vpc_of(store) is None:

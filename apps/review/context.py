@@ -94,27 +94,6 @@ class ReviewContext(DesignGraph):
             return "the design's account"
         return f"“{group.label}” ({group.id})" if group.label else group.id
 
-    def region_of(self, component: Component) -> str:
-        """The region a component is deployed in.
-
-        Today a design has one ``region`` and the catalog has no per-component or per-group region, so
-        this is always the design's region. It already honours a ``region`` prop on the component or on
-        any enclosing group (innermost first), so region rules work the day the document grows one.
-        """
-        own = component.props.get("region")
-        if isinstance(own, str) and own:
-            return own
-        seen: set[str] = set()
-        group_id = component.group
-        while group_id is not None and group_id not in seen and group_id in self.groups:
-            seen.add(group_id)
-            group = self.groups[group_id]
-            region = group.props.get("region")
-            if isinstance(region, str) and region:
-                return region
-            group_id = group.parent
-        return self.design.region
-
     # -- traffic --------------------------------------------------------------------------------
 
     @cached_property

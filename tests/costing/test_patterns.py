@@ -69,3 +69,13 @@ def test_a_pattern_estimate_is_in_a_plausible_range() -> None:
 def test_estimates_are_deterministic() -> None:
     design = pattern_library()["microservices"].design
     assert json.dumps(estimate(design), sort_keys=True) == json.dumps(estimate(design), sort_keys=True)
+
+
+def test_an_account_in_another_region_is_named_among_the_assumptions() -> None:
+    from apps.designs.document import validate_design
+
+    doc = pattern_library()["team-microservices"].design.canonical()
+    next(g for g in doc["groups"] if g["id"] == "payments_account")["props"]["region"] = "eu-central-1"
+    result = estimate(validate_design(doc))
+    assert "Account payments_account runs in eu-central-1, priced with us-east-1 prices." in result["assumptions"]
+    assert not any("orders_account runs in" in a for a in result["assumptions"])

@@ -24,7 +24,15 @@ def export_designs() -> dict[str, Design]:
     from tests.exporting.test_safety import hostile_design
 
     designs["hostile-names"] = hostile_design()
+    designs["accounts-in-two-regions"] = accounts_in_two_regions()
     return designs
+
+
+def accounts_in_two_regions() -> Design:
+    """The one-account-per-team pattern with the payments team's account in another region."""
+    doc = pattern_library()["team-microservices"].design.canonical()
+    next(g for g in doc["groups"] if g["id"] == "payments_account")["props"]["region"] = "eu-central-1"
+    return validate_design(doc)
 
 
 def write_files(files: dict[str, str], directory: Path) -> Path:

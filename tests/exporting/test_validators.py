@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import tomllib
 from typing import Any
 
 import pytest
 import yaml
 
 from apps.exporting.bundle import sam_files
+from apps.exporting.cdk import cdk_files
 from apps.exporting.parity import ONLY_IN_CDK, ONLY_IN_SAM
 from apps.exporting.validate import lint_errors, translate_sam
 from tests.exporting.conftest import export_designs
@@ -61,3 +63,17 @@ def test_the_multi_account_sam_template_deploys_one_account_at_a_time() -> None:
     assert template["Parameters"]["Account"]["AllowedValues"] == ["all", "orders_account", "payments_account"]
     assert template["Resources"]["OrdersTable"]["Condition"] == "DeployOrdersAccount"
     assert template["Resources"]["PaymentsApi"]["Condition"] == "DeployPaymentsAccount"
+
+
+def test_each_account_deploys_to_the_region_its_group_names(synthesized: dict[str, list[dict[str, Any]]]) -> None:
+    design = DESIGNS["accounts-in-two-regions"]
+    config = tomllib.loads(sam_files(design)["samconfig.toml"])
+    assert config["default"]["deploy"]["parameters"]["region"] == "us-east-1"
+    payments = config["payments_account"]["deploy"]["parameters"]
+    assert payments["region"] == "eu-central-1" and payments["parameter_overrides"] == "Account=payments_account"
+    assert config["orders_account"]["deploy"]["parameters"]["region"] == "us-east-1"
+    assert "`payments_account`: region `eu-central-1`" in sam_files(design)["README.md"]
+    app = cdk_files(design)["app.py"]
+    assert "account_group='payments_account', env=cdk.Environment(region='eu-central-1')" in app
+    assert "account_group='orders_account', env=cdk.Environment(region='us-east-1')" in app
+    assert len(synthesized["accounts-in-two-regions"]) == 2

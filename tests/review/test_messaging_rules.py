@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from apps.designs.document import Design, DesignInvalid
@@ -69,42 +71,49 @@ def test_a_queue_with_a_dead_letter_queue_is_fine() -> None:
     assert findings(queue_consumer(queue_dlq=True), "consumer-without-dead-letter-queue") == []
 
 
-def stream_and_consumer() -> Design:
+def stream_and_consumer(stream_region: str | None = None, consumer_region: str | None = None) -> Design:
+    # Each side in an account group of its own, which may name the region its services run in.
+    def account(group_id: str, region: str | None) -> dict[str, Any]:
+        return {"id": group_id, "kind": "account", "props": {"region": region} if region else {}}
+
     return design(
-        [comp("stream", "kinesis_stream", "Clicks"), fn("consumer", "Aggregator"), comp("dlq", "sqs_queue")],
+        [comp("stream", "kinesis_stream", "Clicks", group="ingest"), fn("consumer", "Aggregator", group="analytics"),
+         comp("dlq", "sqs_queue", group="analytics")],
         [link("stream", "consumer", "poll"), link("consumer", "dlq", "dead_letter")],
+        groups=[account("ingest", stream_region), account("analytics", consumer_region)],
         region="eu-west-1",
-    )
+    )  # fmt: skip
 
 
-def test_a_stream_and_its_consumer_in_the_designs_region_are_fine() -> None:
-    # A design has one region today, so every stream and its consumer share it: the rule cannot trip on
-    # a document that validates (see the next test for why, and the one after for the rule itself).
+def test_a_stream_and_its_consumer_in_the_same_region_are_fine() -> None:
     assert findings(stream_and_consumer(), "event-source-in-other-region") == []
+    assert findings(stream_and_consumer("eu-west-1", None), "event-source-in-other-region") == []
+    assert findings(stream_and_consumer("us-west-2", "us-west-2"), "event-source-in-other-region") == []
 
 
-def test_the_document_cannot_yet_place_a_component_in_another_region() -> None:
+def test_components_take_their_region_from_their_account_not_from_a_prop_of_their_own() -> None:
     with pytest.raises(DesignInvalid, match="unknown field"):
         design([comp("stream", "kinesis_stream", region="us-west-2")])
+    with pytest.raises(DesignInvalid, match="groups/0/props/region: does not match"):
+        design(
+            [comp("stream", "kinesis_stream", group="a")],
+            groups=[{"id": "a", "kind": "account", "props": {"region": "Mars"}}],
+        )
 
 
 def test_a_stream_in_another_region_than_its_consumer_is_an_error() -> None:
-    # Ready for a per-component or per-group region: simulate one on an already validated design.
-    doc = stream_and_consumer()
-    doc.component("stream").props["region"] = "us-west-2"
-    finding = only(doc, "event-source-in-other-region")
+    finding = only(stream_and_consumer("us-west-2", None), "event-source-in-other-region")
     assert finding["severity"] == "error"
     assert finding["components"] == ["stream", "consumer"]
     assert "eu-west-1" in finding["message"] and "us-west-2" in finding["message"]
 
 
-def test_a_region_on_an_enclosing_group_counts_too() -> None:
+def test_a_queue_in_another_accounts_region_counts_too() -> None:
     doc = design(
         [comp("queue", "sqs_queue", group="eu"), fn("consumer", timeout_s=5), comp("dlq", "sqs_queue", group="eu")],
         [link("queue", "consumer", "poll"), link("queue", "dlq", "dead_letter")],
-        groups=[{"id": "eu", "kind": "account"}],
+        groups=[{"id": "eu", "kind": "account", "props": {"region": "eu-central-1"}}],
     )
-    doc.groups[0].props["region"] = "eu-central-1"
     assert only(doc, "event-source-in-other-region")["components"] == ["queue", "consumer"]
 
 
