@@ -18,6 +18,14 @@ from tests.e2e.conftest import screenshot
 from tests.e2e.test_editor import component, head, head_number, log_in, open_editor, wait_saved
 
 
+def editor_as(page: Any, live_server: Any, username: str, project: Project) -> str:
+    """Log in as ``username`` and open ``project`` in the editor; returns the server's base URL."""
+    base = live_server.url
+    log_in(page, base, username)
+    open_editor(page, base, project)
+    return base
+
+
 def connection(design: dict[str, Any], connection_id: str) -> dict[str, Any] | None:
     return next((c for c in design["connections"] if c["id"] == connection_id), None)
 
@@ -30,9 +38,7 @@ def select_edge(page: Any, edge_id: str) -> None:
 def test_a_connection_is_edited_and_deleted_from_the_panel(
     live_server: Any, workers: WorkerFactory, page: Any, project: Project
 ) -> None:
-    base = live_server.url
-    log_in(page, base, "alice")
-    open_editor(page, base, project)
+    editor_as(page, live_server, "alice", project)
 
     select_edge(page, "c2")
     route = page.locator("input[name='props.route']")
@@ -71,9 +77,7 @@ def test_a_connection_is_edited_and_deleted_from_the_panel(
 def test_findings_and_save_problems_show_on_the_components_they_concern(
     live_server: Any, workers: WorkerFactory, page: Any, project: Project
 ) -> None:
-    base = live_server.url
-    log_in(page, base, "alice")
-    open_editor(page, base, project)
+    editor_as(page, live_server, "alice", project)
     # The API has auth 'cognito' and no user pool: an error finding on it.
     badge = page.locator("[data-component-id=api] [data-badge=findings]")
     badge.wait_for()
@@ -165,9 +169,7 @@ def test_revisions_open_read_only_compare_and_restore(
     services.design_save(
         project=project, user=alice, design=validate_design(design), expected_number=1, message="Queue, more memory"
     )
-    base = live_server.url
-    log_in(page, base, "alice")
-    open_editor(page, base, project)
+    editor_as(page, live_server, "alice", project)
     page.click("[data-action=history]")
     page.wait_for_selector("[data-revision-number='2']:has-text('Queue, more memory')")
     assert page.locator("[data-revision-number='1']").inner_text().count("alice") == 1
@@ -210,9 +212,7 @@ def test_revisions_open_read_only_compare_and_restore(
 def test_a_pattern_is_inserted_and_groups_hold_components(
     live_server: Any, workers: WorkerFactory, page: Any, project: Project
 ) -> None:
-    base = live_server.url
-    log_in(page, base, "alice")
-    open_editor(page, base, project)
+    editor_as(page, live_server, "alice", project)
     before = len(head(project)["components"])
     page.click("[data-action=insert-pattern]")
     page.select_option("[data-dialog=pattern] select[name=pattern]", "api-lambda-dynamodb")
@@ -305,9 +305,7 @@ def centre(locator: Any) -> tuple[float, float]:
 def test_groups_are_edited_filled_by_drop_and_moved_with_their_members(
     live_server: Any, workers: WorkerFactory, page: Any, project: Project
 ) -> None:
-    base = live_server.url
-    log_in(page, base, "alice")
-    open_editor(page, base, project)
+    editor_as(page, live_server, "alice", project)
 
     # A new VPC is drawn as an empty box to drop into, and opens in the group panel.
     page.click("[data-action=add-group-vpc]")
@@ -366,9 +364,7 @@ def test_groups_are_edited_filled_by_drop_and_moved_with_their_members(
 
 
 def test_copy_paste_and_auto_layout(live_server: Any, workers: WorkerFactory, page: Any, project: Project) -> None:
-    base = live_server.url
-    log_in(page, base, "alice")
-    open_editor(page, base, project)
+    editor_as(page, live_server, "alice", project)
     page.click("[data-component-id=orders_fn]")
     page.click("[data-component-id=orders]", modifiers=["Shift"])
     page.keyboard.press("Control+c")
@@ -427,9 +423,7 @@ def test_a_copy_pastes_into_another_projects_editor(
 def test_the_editor_says_when_no_worker_takes_its_jobs_and_recovers(
     live_server: Any, workers: WorkerFactory, page: Any, project: Project
 ) -> None:
-    base = live_server.url
-    log_in(page, base, "alice")
-    open_editor(page, base, project)
+    editor_as(page, live_server, "alice", project)
     # No worker runs yet: the estimate and a render stay queued, and the editor says why instead of spinning.
     page.wait_for_selector("[data-cost-status=waiting]", timeout=30_000)
     page.wait_for_selector("[data-notice=waiting-for-worker]:has-text('no worker has taken them')")
@@ -454,9 +448,7 @@ def test_viewers_see_comments_and_reply_but_cannot_resolve(
     APIClient().post(
         f"/api/review/{token}/comments/", {"author_name": "R", "body": "Hm", "component": "api"}, format="json"
     )
-    base = live_server.url
-    log_in(page, base, "vera")
-    open_editor(page, base, project)
+    editor_as(page, live_server, "vera", project)
     page.wait_for_selector("[data-component-id=api] [data-badge=comments]")
     page.click("[data-component-id=api]")
     page.wait_for_selector("[data-comments-list] [data-comment-body]:has-text('Hm')")
