@@ -25,7 +25,7 @@ from typing import Any
 
 from apps.core.pointers import Invalid, Problem, json_pointer
 from apps.designs.catalog import Catalog, ComponentType, get_catalog
-from apps.designs.document import Design, Workload
+from apps.designs.document import Design, Workload, account_region
 
 from .models import MODELS, Charge, ComponentCost, count_text
 from .params import hours_value, merged_workload
@@ -248,8 +248,8 @@ def assumptions(prepared: Prepared, computed: Computed) -> list[str]:
     if design.region != snapshot.region:
         found.append(f"The design's region {design.region} is priced with {snapshot.region} prices.")
     for group in design.groups:
-        region = group.props.get("region") if group.kind == "account" else None
-        if isinstance(region, str) and region and region not in (design.region, snapshot.region):
+        region = account_region(design, group) if group.kind == "account" else design.region
+        if region not in (design.region, snapshot.region):
             found.append(f"Account {group.id} runs in {region}, priced with {snapshot.region} prices.")
     entries = [component.id for component, entry in zip(design.components, graph.entry, strict=True) if entry]
     if entries:

@@ -164,6 +164,12 @@ def enclosing_group(groups: Mapping[str, Group], group_id: str | None, kind: str
     return next((group for group in enclosing_groups(groups, group_id) if group.kind == kind), None)
 
 
+def account_region(design: Design, account: Group | None) -> str:
+    """The region an account group's services run in: its own ``region`` prop, else the design's."""
+    region = account.props.get("region") if account is not None else None
+    return region if isinstance(region, str) and region else design.region
+
+
 @dataclass(frozen=True)
 class Link:
     """A connection with its two components resolved (what engines walk instead of raw ids)."""

@@ -10,7 +10,7 @@ from collections import defaultdict
 from typing import Any
 
 from apps.designs.catalog import Catalog, get_catalog
-from apps.designs.document import Component, Design, Group, Link, enclosing_group
+from apps.designs.document import Component, Design, Group, Link, account_region, enclosing_group
 
 
 class DesignGraph:
@@ -56,8 +56,7 @@ class DesignGraph:
 
     def account_region(self, account: Group | None) -> str:
         """The region an account group's services run in: its own ``region``, else the design's."""
-        region = account.props.get("region") if account is not None else None
-        return region if isinstance(region, str) and region else self.design.region
+        return account_region(self.design, account)
 
     def region_of(self, component: Component) -> str:
         """The region a component is deployed in: that of the account group it sits in, if it names one."""

@@ -73,31 +73,32 @@ def sam_files(design: Design) -> dict[str, str]:
     files = {"template.yaml": template_yaml(template), **function_sources(plan)}
     files["samconfig.toml"] = (
         "version = 0.1\n\n"
-        "[default.global.parameters]\n"
-        f'stack_name = "{name}"\n\n'
-        "[default.build.parameters]\n"
+        + samconfig_environment("default", name, design.region)
+        + "".join(
+            samconfig_environment(account.id, f"{name}-{account.id.replace('_', '-')}", plan.account_region(account),
+                                  f"Account={account.id}")
+            for account in plan.accounts()
+        )
+    )  # fmt: skip
+    files["README.md"] = readme_sam(design, plan, name, parameters)
+    return files
+
+
+def samconfig_environment(env: str, stack: str, region: str, overrides: str = "") -> str:
+    """One `samconfig.toml` environment (`sam deploy --config-env <env>`): stack name, build and deploy."""
+    text = (
+        f"[{env}.global.parameters]\n"
+        f'stack_name = "{stack}"\n\n'
+        f"[{env}.build.parameters]\n"
         "cached = true\n"
         "parallel = true\n\n"
-        "[default.deploy.parameters]\n"
+        f"[{env}.deploy.parameters]\n"
         'capabilities = "CAPABILITY_IAM CAPABILITY_AUTO_EXPAND"\n'
         "confirm_changeset = true\n"
         "resolve_s3 = true\n"
-        f'region = "{design.region}"\n'
+        f'region = "{region}"\n'
     )
-    # One configuration environment per account group: its stack name, its region and Account=<id>.
-    for account in plan.accounts():
-        files["samconfig.toml"] += (
-            f"\n[{account.id}.global.parameters]\n"
-            f'stack_name = "{name}-{account.id.replace("_", "-")}"\n\n'
-            f"[{account.id}.deploy.parameters]\n"
-            'capabilities = "CAPABILITY_IAM CAPABILITY_AUTO_EXPAND"\n'
-            "confirm_changeset = true\n"
-            "resolve_s3 = true\n"
-            f'region = "{plan.account_region(account)}"\n'
-            f'parameter_overrides = "Account={account.id}"\n'
-        )
-    files["README.md"] = readme_sam(design, plan, name, parameters)
-    return files
+    return text + (f'parameter_overrides = "{overrides}"\n' if overrides else "") + "\n"
 
 
 def readme_sam(design: Design, plan: Plan, name: str, parameters: Mapping[str, object]) -> str:
