@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -7,7 +8,7 @@ import apps.core.converters  # noqa: F401  (registers the "id" path converter)
 from apps.accounts import api as accounts_api
 from apps.accounts import views as accounts_views
 from apps.core import health
-from apps.core.throttling import TokenThrottle
+from apps.core.throttling import TokenThrottle, throttled
 from apps.designs import api as designs_api
 from apps.review import views as review_views
 from apps.studio import views as studio_views
@@ -25,8 +26,12 @@ urlpatterns = [
         studio_views.project_comment_resolve,
         name="studio-comment-resolve",
     ),
+    # The login forms share the token API's counter per client, and sign-up the sign-up API's: the
+    # browser twin of an endpoint is no way around its throttle. Only posts count.
+    path("admin/login/", throttled("token", methods=["POST"])(admin.site.login)),
     path("admin/", admin.site.urls),
-    path("accounts/signup/", accounts_views.sign_up, name="signup"),
+    path("accounts/signup/", throttled("signup", methods=["POST"])(accounts_views.sign_up), name="signup"),
+    path("accounts/login/", throttled("token", methods=["POST"])(auth_views.LoginView.as_view()), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/auth/token/", ObtainAuthToken.as_view(throttle_classes=[TokenThrottle]), name="api-token"),
     path("api/auth/signup/", accounts_api.SignUpApi.as_view(), name="api-signup"),

@@ -29,6 +29,8 @@ PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
     "DJANGO_ALLOWED_HOSTS": "tierplan.example.com",
+    # Several web processes share their throttle counters through Redis (checked by tierplan.W001).
+    "REDIS_CACHE_URL": "redis://127.0.0.1:6379/1",
 }
 
 
