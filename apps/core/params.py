@@ -12,10 +12,13 @@ def query_int(request: Request, name: str, *, minimum: int = 1, meaning: str = "
 
     Only ASCII digits count ("²" is a digit to ``str.isdigit`` but not to ``int``).
     """
-    raw = request.query_params.get(name)
-    if raw is None:
+    values = request.query_params.getlist(name)
+    if not values:
         return None
-    if not (raw.isascii() and raw.isdecimal()) or int(raw) < minimum:
+    raw = values[-1]
+    # One value (a repeated parameter is a list, which no integer parameter takes); at most 18 digits,
+    # which every id fits and which int() converts without hitting Python's digit limit.
+    if len(values) > 1 or not (raw.isascii() and raw.isdecimal() and len(raw) <= 18) or int(raw) < minimum:
         raise ApiError(
             f"{name} must be {meaning}.", details=[ErrorDetail(f"/{name}", f"must be an integer of at least {minimum}")]
         )
@@ -23,8 +26,9 @@ def query_int(request: Request, name: str, *, minimum: int = 1, meaning: str = "
 
 
 def query_text(request: Request, name: str, *, max_length: int = 200) -> str:
-    raw = request.query_params.get(name, "")
-    if "\x00" in raw or len(raw) > max_length:
+    values = request.query_params.getlist(name)
+    raw = values[-1] if values else ""
+    if len(values) > 1 or "\x00" in raw or len(raw) > max_length:
         raise ApiError(
             f"{name} must be text of at most {max_length} characters without NUL.",
             details=[ErrorDetail(f"/{name}", "must be plain text")],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -10,6 +9,7 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
 from apps.core.errors import ErrorDetail, PayloadTooLarge
+from apps.core.jsontext import JsonRefused, loads_strict
 
 
 class LimitedJSONParser(JSONParser):
@@ -17,7 +17,8 @@ class LimitedJSONParser(JSONParser):
 
     BodySizeLimitMiddleware already refused bodies whose Content-Length is too big; this catches the
     rest (a body without a length) by reading at most one byte past the limit. It also reports where
-    malformed JSON breaks (line and column) instead of a bare "parse error".
+    malformed JSON breaks (line and column) instead of a bare "parse error", and refuses what only
+    Python's json takes (NaN, endless integers, endless nesting; see ``loads_strict``).
     """
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
@@ -31,8 +32,11 @@ class LimitedJSONParser(JSONParser):
         if not raw.strip():
             raise ParseError("The request body is empty; a JSON object was expected.")
         try:
-            return json.loads(raw.decode("utf-8"))
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise ParseError(f"The request body is not UTF-8: {exc.reason} at byte {exc.start}.") from exc
-        except json.JSONDecodeError as exc:
-            raise ParseError(f"Malformed JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.") from exc
+        try:
+            return loads_strict(text)
+        except JsonRefused as exc:
+            message = str(exc)
+            raise ParseError(message[0].upper() + message[1:] + ".") from None

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, WithJsonSchema
 
+from apps.core.jsontext import JsonRefused, loads_strict
 from apps.core.pointers import Invalid, Problem, json_pointer, nul_problems
 from apps.designs.catalog import Catalog, get_catalog
 
@@ -225,13 +226,11 @@ def parse_design(raw: bytes | str) -> Design:
     if len(encoded) > MAX_BYTES:
         raise DesignInvalid([Problem("", f"the document is {len(encoded)} bytes; at most {MAX_BYTES} are allowed")])
     try:
-        data = json.loads(encoded.decode("utf-8"))
+        data = loads_strict(encoded.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise DesignInvalid([Problem("", f"the document is not UTF-8 ({exc.reason} at byte {exc.start})")]) from None
-    except json.JSONDecodeError as exc:
-        raise DesignInvalid(
-            [Problem("", f"malformed JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]
-        ) from None
+    except JsonRefused as exc:
+        raise DesignInvalid([Problem("", str(exc))]) from None
     return validate_design(data)
 
 

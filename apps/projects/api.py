@@ -10,13 +10,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.auth import signed_in
 from apps.core.errors import ApiError, ErrorDetail, PreconditionRequired
+from apps.core.pagination import BoundedLimitOffsetPagination
 from apps.core.params import query_int, query_text
 from apps.designs.api import pattern_not_found
 from apps.designs.diff import design_diff
@@ -40,6 +40,8 @@ from apps.projects.serializers import (
 )
 
 ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
+# Revision numbers are positive and fit a 64-bit integer column; a longer number can name no revision.
+ETAG_MAX_DIGITS = 18
 
 
 def validated_design(data: Any, *, pointer_prefix: str = "") -> Design:
@@ -71,7 +73,15 @@ def expected_revision(request: Request, *, required: bool = True) -> int | None:
         raise PreconditionRequired(
             f'If-Match must name one revision number (the design\'s ETag, e.g. "3"), not {header!r}.'
         )
-    return int(match.group(1))
+    digits = match.group(1)
+    if len(digits) > ETAG_MAX_DIGITS:
+        raise ApiError(
+            f"If-Match names revision {digits[:20]}…, which cannot exist: revision numbers have at most "
+            f"{ETAG_MAX_DIGITS} digits.",
+            code="invalid_precondition",
+            details=[ErrorDetail("/If-Match", f"must be a revision number of at most {ETAG_MAX_DIGITS} digits")],
+        )
+    return int(digits)
 
 
 def roles_by_team(request: Request) -> dict[int, str]:
@@ -79,7 +89,7 @@ def roles_by_team(request: Request) -> dict[int, str]:
 
 
 def paginated(request: Request, view: APIView, queryset: Any, serializer: Any, **context: Any) -> Response:
-    paginator = LimitOffsetPagination()
+    paginator = BoundedLimitOffsetPagination()
     page: Any = paginator.paginate_queryset(queryset, request, view=view)
     data = serializer(page, many=True, context={"request": request, **context}).data
     return paginator.get_paginated_response(data)

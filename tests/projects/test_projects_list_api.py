@@ -111,11 +111,10 @@ def test_the_team_filter_refuses_non_ascii_digits(as_alice, project):
     assert_error(response, 400, "invalid", ["/team"])
 
 
-def test_a_team_id_too_large_to_exist_finds_nothing(as_alice, project):
+def test_a_team_id_too_large_to_be_an_id_is_400(as_alice, project):
     response = as_alice.get(URL, {"team": "99999999999999999999"})
 
-    assert response.status_code == 200, response.content
-    assert response.json()["results"] == []
+    assert_error(response, 400, "invalid", ["/team"])
 
 
 def test_a_search_with_a_nul_character_is_not_a_server_error(as_alice, project):
