@@ -206,6 +206,15 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# Jobs. A running job belongs to its worker while its lease lasts: JOB_LEASE_SECONDS, renewed every
+# JOB_HEARTBEAT_SECONDS by a thread of the worker process for as long as the job runs. A short lease
+# lets another worker take over soon after a worker dies; the heartbeat lets a job run for longer.
+JOB_TIME_LIMIT = int(os.environ.get("JOB_TIME_LIMIT", "300"))
+JOB_SOFT_TIME_LIMIT = max(1, JOB_TIME_LIMIT - 30)
+JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "20"))
+JOB_HEARTBEAT_SECONDS = float(os.environ.get("JOB_HEARTBEAT_SECONDS", str(JOB_LEASE_SECONDS / 4)))
+JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
+
 # Celery: Redis is the broker. Jobs are acknowledged only after they finish and are handed back to the
 # queue if the worker process dies, so a killed worker never loses work.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
@@ -222,10 +231,12 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A message taken by a worker that then died is handed out again once it has been unacknowledged for
 # the visibility timeout; workers look for such messages every `unacked_restore_interval` seconds
-# (kombu's default throttle would make that ten times rarer). Worst case for a job on a dead worker:
-# visibility timeout + restore interval + the job's own run time.
+# (kombu's default throttle would make that ten times rarer). The sweeper (below) sends a dead worker's
+# job again long before that; this redelivery is the fallback when no beat runs, and its late duplicate
+# finds the job done. The timeout must exceed the longest a message is legitimately unacknowledged (a
+# job's run time after a retry countdown of up to a minute), or running jobs would be handed out twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "600")),
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(JOB_TIME_LIMIT + 120))),
     "unacked_restore_interval": int(os.environ.get("CELERY_RESTORE_INTERVAL", "10")),
     "unacked_restore_throttle": 1,
     "socket_connect_timeout": 2,
@@ -236,13 +247,6 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # does not delay estimates. Workers consume both unless told otherwise (`-Q`).
 CELERY_TASK_DEFAULT_QUEUE = "slow"
 
-
-# Jobs. A worker holds a running job for JOB_LEASE_SECONDS; if it dies, the broker redelivers the
-# unacknowledged message after the visibility timeout and another worker takes the job over.
-JOB_TIME_LIMIT = int(os.environ.get("JOB_TIME_LIMIT", "300"))
-JOB_SOFT_TIME_LIMIT = max(1, JOB_TIME_LIMIT - 30)
-JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", str(JOB_TIME_LIMIT + 30)))
-JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
 
 # Throttling (per user, or per client address when anonymous); 429 with Retry-After when exceeded.
 THROTTLE_RATES = {
@@ -270,14 +274,17 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "tierplan.cache"
 
 # Jobs whose message was lost (a Redis restart without persistence) or whose worker died are queued
-# again by a sweeper that the beat scheduler runs every JOB_SWEEP_SECONDS.
-JOB_SWEEP_SECONDS = int(os.environ.get("JOB_SWEEP_SECONDS", "60"))
+# again by a sweeper that the beat scheduler runs every JOB_SWEEP_SECONDS: a running job as soon as its
+# lease has expired, so a dead worker's job is sent again within JOB_LEASE_SECONDS + JOB_SWEEP_SECONDS
+# (35 s); a queued job once it has waited JOB_REQUEUE_AFTER_SECONDS for a worker.
+JOB_SWEEP_SECONDS = int(os.environ.get("JOB_SWEEP_SECONDS", "15"))
 JOB_REQUEUE_AFTER_SECONDS = int(os.environ.get("JOB_REQUEUE_AFTER_SECONDS", "120"))
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-jobs": {
         "task": "tierplan.requeue_stale_jobs",
         "schedule": float(JOB_SWEEP_SECONDS),
-        "options": {"queue": "fast"},
+        # A sweep nobody ran in time is dropped: the next one is already on its way.
+        "options": {"queue": "fast", "expires": float(JOB_SWEEP_SECONDS)},
     },
 }
 

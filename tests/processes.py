@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 
 def free_port() -> int:
@@ -36,3 +39,17 @@ def stop_processes(processes: list[subprocess.Popen[bytes]], timeout: float = 15
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def start_celery_beat(
+    broker_url: str, schedule_file: Path, log_file: Path | None = None, **env: str
+) -> subprocess.Popen[bytes]:
+    """A real `celery beat` sending the project's periodic tasks to ``broker_url``; stop it with stop_processes."""
+    environment = {**os.environ, "CELERY_BROKER_URL": broker_url, "CELERY_RESULT_BACKEND": broker_url, **env}
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "designer", "beat", "-s", str(schedule_file), "--loglevel=INFO"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=log_file.open("ab") if log_file else subprocess.DEVNULL,
+    )

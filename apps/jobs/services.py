@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -18,7 +20,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
@@ -130,21 +132,30 @@ def job_enqueue(*, job: Job, engine: Engine) -> None:
 def jobs_requeue_stale() -> int:
     """Send again the jobs whose message was lost or whose worker died; return how many.
 
-    A queued job not claimed within JOB_REQUEUE_AFTER_SECONDS of being sent (Redis restarted without
-    persistence, say), and a running job whose lease expired (its worker died), get a new message.
+    A running job whose lease expired is sent at once: a live worker renews its lease every
+    JOB_HEARTBEAT_SECONDS, so an expired one proves the worker is gone. It is sent once per expiry; if
+    that message is lost too, again after JOB_REQUEUE_AFTER_SECONDS. A queued job not claimed within
+    JOB_REQUEUE_AFTER_SECONDS of being sent (Redis restarted without persistence, say) is sent again.
     Sending twice is harmless: a job is claimed by compare-and-set. Each job is marked before it is
     sent, so two sweepers never send the same job at once.
     """
     now = timezone.now()
     cutoff = now - timedelta(seconds=settings.JOB_REQUEUE_AFTER_SECONDS)
+    not_sent_since_expiry = (
+        Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=F("lease_expires_at")) | Q(enqueued_at__lt=cutoff)
+    )
     stale = Job.objects.filter(
         Q(status=JobStatus.QUEUED, enqueued_at__lt=cutoff)
-        | Q(status=JobStatus.RUNNING, lease_expires_at__lt=now, enqueued_at__lt=cutoff)
+        | (Q(status=JobStatus.RUNNING, lease_expires_at__lt=now) & not_sent_since_expiry)
     )
     sent = 0
     for job in stale.order_by("id")[:500]:
-        if not Job.objects.filter(pk=job.pk, enqueued_at=job.enqueued_at).update(enqueued_at=now):
-            continue  # another sweeper took it
+        # Only if the row is still as read: not taken by another sweeper, not claimed or renewed since.
+        as_read = Job.objects.filter(
+            pk=job.pk, status=job.status, enqueued_at=job.enqueued_at, lease_expires_at=job.lease_expires_at
+        )
+        if not as_read.update(enqueued_at=now):
+            continue
         engine = get_engine(job.kind)
         if engine is None:
             continue
@@ -152,7 +163,7 @@ def jobs_requeue_stale() -> int:
             job_enqueue(job=job, engine=engine)
         except BrokerUnavailable:
             log.warning("broker unreachable; stale jobs will be sent on the next sweep")
-            Job.objects.filter(pk=job.pk).update(enqueued_at=job.enqueued_at)
+            Job.objects.filter(pk=job.pk, enqueued_at=now).update(enqueued_at=job.enqueued_at)
             break
         sent += 1
     if sent:
@@ -194,6 +205,53 @@ def job_claim(*, job_id: int, worker: str) -> Job | None:
     return job
 
 
+def job_lease_renew(*, job: Job) -> bool:
+    """Extend this attempt's lease by JOB_LEASE_SECONDS from now; False once the attempt is over.
+
+    Compare-and-set on (job, running, attempts): a finished, released or taken-over attempt renews
+    nothing, so a late heartbeat can never hold a job that another worker now owns.
+    """
+    return bool(
+        Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING, attempts=job.attempts).update(
+            lease_expires_at=timezone.now() + _lease()
+        )
+    )
+
+
+def _renew_until(job: Job, stop: threading.Event) -> None:
+    try:
+        while not stop.wait(settings.JOB_HEARTBEAT_SECONDS):
+            try:
+                renewed = job_lease_renew(job=job)
+            except DatabaseError as exc:
+                # The lease has slack for a few missed beats; a longer outage lets another worker take over.
+                log.warning("job %s: lease not renewed: %s", job.pk, exc, extra={"job_id": job.pk})
+                continue
+            if not renewed:
+                if not stop.is_set():
+                    log.warning("job %s: attempt %s no longer holds the job", job.pk, job.attempts)
+                return
+    finally:
+        connection.close()  # this thread's own connection
+
+
+@contextmanager
+def _heartbeat(job: Job) -> Iterator[None]:
+    """Renew the job's lease from a thread of this worker process while the block runs.
+
+    The engines stay pure: the lease lives as long as the process that runs them, and no longer.
+    """
+    stop = threading.Event()
+    thread = threading.Thread(target=_renew_until, args=(job, stop), name=f"job-{job.pk}-lease", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        # A renewal still under way cannot outlive the attempt (compare-and-set); no need to wait long.
+        thread.join(timeout=2)
+
+
 def job_progress(*, job: Job, progress: int) -> None:
     Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING, attempts=job.attempts).update(progress=progress)
 
@@ -211,7 +269,11 @@ def _release(job: Job) -> None:
 
 
 def job_run(*, job_id: int, worker: str) -> str:
-    """Claim the job, run its engine on its revision, store the artifact; return the final status."""
+    """Claim the job, run its engine on its revision, store the artifact; return the final status.
+
+    While the attempt runs, a heartbeat renews its lease every JOB_HEARTBEAT_SECONDS, so a short lease
+    holds a long render, and a dead worker's job is free for another within JOB_LEASE_SECONDS.
+    """
     job = job_claim(job_id=job_id, worker=worker)
     if job is None:
         return "skipped"
@@ -220,6 +282,11 @@ def job_run(*, job_id: int, worker: str) -> str:
         job_fail(job=job, error=f"Gave up after {settings.JOB_MAX_ATTEMPTS} attempts: the worker stopped each time.")
         return JobStatus.FAILED
     engine = _engine_for(job.kind)
+    with _heartbeat(job):
+        return _run_claimed(job, engine)
+
+
+def _run_claimed(job: Job, engine: Engine) -> str:
     try:
         design = validate_design(job.revision.design)
         outputs = engine.run(design, job.params)

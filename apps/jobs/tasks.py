@@ -23,6 +23,10 @@ def run_job(self, job_id: int) -> str:
     try:
         return job_run(job_id=job_id, worker=self.request.hostname or "worker")
     except JobBusy as exc:
+        if self.request.retries >= self.max_retries:
+            # A live lease means a worker holds the job; should it die, the sweeper sends the job again,
+            # so this duplicate message can go.
+            return "busy"
         raise self.retry(countdown=exc.retry_in) from None
     except TransientJobError as exc:
         # Exponential backoff: 2, 4, 8 … seconds, capped at a minute.
