@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import ObtainAuthToken
 
 import apps.core.converters  # noqa: F401  (registers the "id" path converter)
 from apps.accounts import api as accounts_api
@@ -33,7 +32,7 @@ urlpatterns = [
     path("accounts/signup/", throttled("signup", methods=["POST"])(accounts_views.sign_up), name="signup"),
     path("accounts/login/", throttled("token", methods=["POST"])(auth_views.LoginView.as_view()), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("api/auth/token/", ObtainAuthToken.as_view(throttle_classes=[TokenThrottle]), name="api-token"),
+    path("api/auth/token/", accounts_api.TokenApi.as_view(), name="api-token"),
     path("api/auth/signup/", accounts_api.SignUpApi.as_view(), name="api-signup"),
     path("api/me/", accounts_api.MeApi.as_view(), name="api-me"),
     path("api/catalog/", designs_api.CatalogApi.as_view(), name="api-catalog"),

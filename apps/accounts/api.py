@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,12 +17,15 @@ from rest_framework.views import APIView
 
 from apps.accounts.services import user_sign_up
 from apps.core.auth import signed_in
-from apps.core.throttling import SignUpThrottle
+from apps.core.openapi import errors
+from apps.core.serializers import StrictInputSerializer
+from apps.core.throttling import SignUpThrottle, TokenThrottle
 
 
-class SignUpInputSerializer(serializers.Serializer):
+class SignUpInputSerializer(StrictInputSerializer):
     username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
-    password = serializers.CharField(write_only=True, max_length=128)
+    # Django's password validators ask for 8 characters at least (and more the schema cannot say).
+    password = serializers.CharField(write_only=True, min_length=8, max_length=128)
     email = serializers.EmailField(required=False, allow_blank=True, default="")
 
 
@@ -35,6 +40,32 @@ class MeSerializer(serializers.ModelSerializer):
 class SignUpOutputSerializer(serializers.Serializer):
     user = MeSerializer()
     token = serializers.CharField()
+
+
+class TokenInputSerializer(StrictInputSerializer, AuthTokenSerializer):
+    """DRF's credentials check, taking only ``username`` and ``password`` as strings."""
+
+
+class TokenOutputSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class TokenApi(ObtainAuthToken):
+    """``POST /api/auth/token/``: DRF's token view, with strict input and a schema that says what it answers."""
+
+    serializer_class = TokenInputSerializer
+    throttle_classes = [TokenThrottle]
+
+    @extend_schema(
+        request=TokenInputSerializer,
+        responses={
+            200: TokenOutputSerializer,
+            **errors(400, e400="Missing fields, or the username and password do not match an active account."),
+        },
+        summary="Exchange a username and password for an API token",
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().post(request, *args, **kwargs)
 
 
 class SignUpApi(APIView):

@@ -6,6 +6,8 @@ from typing import Any
 
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from apps.core.errors import ApiError, ErrorDetail
 
@@ -48,3 +50,16 @@ class BoundedLimitOffsetPagination(LimitOffsetPagination):
             low, high = bounds[parameter["name"]]
             parameter["schema"] = {"type": "integer", "minimum": low, "maximum": high}
         return parameters
+
+
+class PaginatedListApi(APIView):
+    """A list answered in pages (``{count, next, previous, results}``); the schema documents the envelope."""
+
+    pagination_class = BoundedLimitOffsetPagination
+
+
+def paginated(request: Request, view: APIView, queryset: Any, serializer: Any, **context: Any) -> Response:
+    paginator = view.pagination_class()
+    page: Any = paginator.paginate_queryset(queryset, request, view=view)
+    data = serializer(page, many=True, context={"request": request, **context}).data
+    return paginator.get_paginated_response(data)

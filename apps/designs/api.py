@@ -77,7 +77,10 @@ class DesignSchemaApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="JSON Schema of the design document (tierplan.design/v1)")
+    @extend_schema(
+        responses={(200, "application/schema+json"): OpenApiTypes.OBJECT},
+        summary="JSON Schema of the design document (tierplan.design/v1)",
+    )
     def get(self, request: Request) -> Response:
         return Response(design_json_schema(), content_type="application/schema+json")
 

@@ -1,5 +1,6 @@
 """Output shapes of the catalog API (documented in the OpenAPI schema)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -56,3 +57,13 @@ class PatternSerializer(serializers.Serializer):
     components = serializers.IntegerField()
     connections = serializers.IntegerField()
     design = serializers.JSONField(required=False, help_text="The design document (detail only)")
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "A design document (tierplan.design/v1); its JSON Schema is served at /api/design-schema/",
+    }
+)
+class DesignDocumentField(serializers.JSONField):
+    """A design document in a request body; the view validates it (400 ``invalid_design`` with pointers)."""

@@ -13,18 +13,19 @@ from rest_framework.views import APIView
 
 from apps.core.auth import signed_in
 from apps.core.errors import ApiError, ErrorDetail
+from apps.core.openapi import errors
+from apps.core.pagination import PaginatedListApi, paginated
 from apps.core.throttling import JobThrottle
 from apps.jobs import services
 from apps.jobs.models import Artifact, Job
 from apps.jobs.serializers import JobRequestResultSerializer, JobRequestSerializer, JobSerializer
 from apps.projects import selectors
-from apps.projects.api import paginated
 
 # User-derived SVG must never run as a page of ours: downloads are attachments with no active content.
 DOWNLOAD_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
 
 
-class ProjectJobsApi(APIView):
+class ProjectJobsApi(PaginatedListApi):
     throttle_classes = [JobThrottle]
 
     @extend_schema(responses=JobSerializer(many=True), summary="Jobs of a project, newest first")
@@ -35,7 +36,11 @@ class ProjectJobsApi(APIView):
 
     @extend_schema(
         request=JobRequestSerializer,
-        responses={202: JobRequestResultSerializer, 200: JobRequestResultSerializer},
+        responses={
+            202: JobRequestResultSerializer,
+            200: JobRequestResultSerializer,
+            **errors(503, e503="The job queue is unavailable; nothing was queued. Try again after Retry-After."),
+        },
         summary="Run an engine on a revision: 202 queued, or 200 with the cached artifact",
     )
     def post(self, request: Request, project_id: int) -> Response:

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import serializers
 
+from apps.core.serializers import StrictInputSerializer
+from apps.jobs.engines import engines
 from apps.jobs.models import Artifact, Job
 
 
@@ -36,8 +38,8 @@ class JobSerializer(serializers.ModelSerializer):
         return reverse("api-job", args=[job.pk])
 
 
-class JobRequestSerializer(serializers.Serializer):
-    kind = serializers.CharField(help_text="render (export and estimate as those engines land)")
+class JobRequestSerializer(StrictInputSerializer):
+    kind = serializers.ChoiceField(choices=sorted(engines()), help_text="The engine to run")
     revision = serializers.IntegerField(required=False, min_value=1, help_text="Revision number; default the newest")
     params = serializers.DictField(required=False, default=dict, help_text='Engine options, e.g. {"format": "png"}')
 

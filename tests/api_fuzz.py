@@ -1,0 +1,69 @@
+"""Running schemathesis against a served Tierplan: shared by the test suite and bench/schemathesis.py."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.processes import free_port, stop_processes, wait_for_port
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / "tests" / "schemathesis.toml"
+THROTTLED_SCOPES = ("TOKEN", "SIGNUP", "JOBS", "REVIEW", "COMMENTS", "INVITATIONS")
+
+
+def server_environment(*, database_url: str, broker_url: str, media_root: Path, static_root: Path) -> dict[str, str]:
+    """The production profile (DEBUG off) on loopback, with throttles opened wide.
+
+    The logic behind each operation is what the fuzzer is after; throttles have tests of their own and
+    would otherwise answer most generated requests with 429.
+    """
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback; TLS is the proxy's job
+        "MEDIA_ROOT": str(media_root),
+        "STATIC_ROOT": str(static_root),
+        "CELERY_BROKER_URL": broker_url,
+        "CELERY_RESULT_BACKEND": broker_url,
+        # Invitations are emailed; with DEBUG off the default would be SMTP on localhost.
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        **{f"THROTTLE_{scope}": "1000000/min" for scope in THROTTLED_SCOPES},
+    }
+
+
+@contextmanager
+def served(env: dict[str, str], *, workers: int = 2) -> Iterator[str]:
+    """Collect static files, then serve with gunicorn on a free loopback port; yield its base URL."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=300
+    )
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "designer.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+    )  # fmt: skip
+    try:
+        wait_for_port(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop_processes([server])
+
+
+def schemathesis_command(base_url: str, token: str, *, max_examples: int, seed: str, workers: int = 2) -> list[str]:
+    """schemathesis with every check, signed in with ``token``, using the repository's configuration."""
+    return [
+        sys.executable, "-m", "schemathesis.cli", "--config-file", str(CONFIG), "--no-color", "run",
+        f"{base_url}/api/schema/", "--checks", "all", "-H", f"Authorization: Token {token}",
+        "--max-examples", str(max_examples), "--workers", str(workers), "--seed", seed,
+    ]  # fmt: skip
