@@ -171,6 +171,21 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
+# Email (team invitations). Locally the console backend prints messages to the server's output; a
+# server sends through SMTP by default, since printing would put live invitation links in its logs.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tierplan <noreply@localhost>")
+# Days an invitation link stays valid.
+INVITATION_LIFETIME_DAYS = int(os.environ.get("INVITATION_LIFETIME_DAYS", "7"))
+
 # A design document may be up to 2 MB; the API enforces that limit itself with a clear error, and
 # Django's own guard sits just above it so that it never answers first with a bare 400.
 DESIGN_MAX_BYTES = 2 * 1024 * 1024
@@ -204,6 +219,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Our PATCH endpoints take the fields their serializer requires (each changes one thing), so the
+    # schema must not present them as all-optional "Patched…" bodies.
+    "COMPONENT_SPLIT_PATCH": False,
 }
 
 # Jobs. A running job belongs to its worker while its lease lasts: JOB_LEASE_SECONDS, renewed every
@@ -254,6 +272,7 @@ THROTTLE_RATES = {
     "signup": os.environ.get("THROTTLE_SIGNUP", "10/hour"),
     "jobs": os.environ.get("THROTTLE_JOBS", "120/min"),
     "review": os.environ.get("THROTTLE_REVIEW", "120/min"),
+    "invitations": os.environ.get("THROTTLE_INVITATIONS", "60/hour"),
 }
 # Throttle counters live in the cache: Redis when several web processes must share them.
 # The cache holds throttle counters and short-lived snapshots, nothing that must survive. On Redis it

@@ -7,8 +7,9 @@ import apps.core.converters  # noqa: F401  (registers the "id" path converter)
 from apps.accounts import api as accounts_api
 from apps.accounts import views as accounts_views
 from apps.core import health
-from apps.core.throttling import TokenThrottle, throttled
+from apps.core.throttling import throttled
 from apps.designs import api as designs_api
+from apps.projects import views as projects_views
 from apps.review import views as review_views
 from apps.studio import views as studio_views
 
@@ -42,6 +43,8 @@ urlpatterns = [
     path("api/", include("apps.projects.urls")),
     path("api/", include("apps.jobs.urls")),
     path("api/", include("apps.review.urls")),
+    # Tokens are 256-bit, but guessing costs the same here as at the accept API.
+    path("invitations/<str:token>/", throttled("invitations")(projects_views.invitation_page), name="invitation-page"),
     path("review/<str:token>/", review_views.review_page, name="review-page"),
     path("review/<str:token>/comments/", review_views.review_comment, name="review-comment"),
     path("review/<str:token>/download/<str:fmt>/", review_views.review_download, name="review-download"),

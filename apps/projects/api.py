@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
@@ -16,17 +16,21 @@ from rest_framework.views import APIView
 
 from apps.core.auth import signed_in
 from apps.core.errors import ApiError, ErrorDetail, PreconditionRequired
-from apps.core.pagination import BoundedLimitOffsetPagination
+from apps.core.openapi import errors
+from apps.core.pagination import PaginatedListApi, paginated
 from apps.core.params import query_int, query_text
 from apps.designs.api import pattern_not_found
 from apps.designs.diff import design_diff
 from apps.designs.document import Design, DesignInvalid, validate_design
 from apps.designs.patterns import CompositionError, PatternNotFound, get_pattern
 from apps.projects import selectors, services
+from apps.projects.invitations_api import InvitationThrottle, invite
 from apps.projects.models import Membership, Project, Team
 from apps.projects.serializers import (
+    MEMBER_ADD_REQUEST,
     ApplyPatternSerializer,
     DesignSaveResultSerializer,
+    InvitationSerializer,
     MemberAddSerializer,
     MemberRoleSerializer,
     MemberSerializer,
@@ -88,17 +92,10 @@ def roles_by_team(request: Request) -> dict[int, str]:
     return dict(Membership.objects.filter(user_id=signed_in(request).pk).values_list("team_id", "role"))
 
 
-def paginated(request: Request, view: APIView, queryset: Any, serializer: Any, **context: Any) -> Response:
-    paginator = BoundedLimitOffsetPagination()
-    page: Any = paginator.paginate_queryset(queryset, request, view=view)
-    data = serializer(page, many=True, context={"request": request, **context}).data
-    return paginator.get_paginated_response(data)
-
-
 # Teams ---------------------------------------------------------------------------------------------
 
 
-class TeamListApi(APIView):
+class TeamListApi(PaginatedListApi):
     @extend_schema(responses=TeamSerializer(many=True), summary="Teams you belong to")
     def get(self, request: Request) -> Response:
         teams = selectors.teams_of(user=signed_in(request)).prefetch_related("memberships__user")
@@ -126,7 +123,10 @@ class TeamDetailApi(APIView):
         services.team_update(team=team, name=data.validated_data["name"])
         return Response(TeamSerializer(team, context={"request": request}).data)
 
-    @extend_schema(responses={204: None}, summary="Delete an empty shared team (owners)")
+    @extend_schema(
+        responses={204: None, **errors(409, e409="A personal team, or a team that still has projects")},
+        summary="Delete an empty shared team (owners)",
+    )
     def delete(self, request: Request, team_id: int) -> Response:
         team, _ = selectors.team_get(user=signed_in(request), team_id=team_id, ability="manage_members")
         services.team_delete(team=team)
@@ -134,6 +134,9 @@ class TeamDetailApi(APIView):
 
 
 class MemberListApi(APIView):
+    # Adding by email sends one: the same limit as inviting.
+    throttle_classes = [InvitationThrottle]
+
     @extend_schema(responses=MemberSerializer(many=True), summary="Members of a team")
     def get(self, request: Request, team_id: int) -> Response:
         team, _ = selectors.team_get(user=signed_in(request), team_id=team_id)
@@ -141,15 +144,27 @@ class MemberListApi(APIView):
         return Response(MemberSerializer(members, many=True).data)
 
     @extend_schema(
-        request=MemberAddSerializer, responses={201: MemberSerializer}, summary="Add an existing user (owners)"
+        request=MEMBER_ADD_REQUEST,
+        responses={
+            201: OpenApiResponse(MemberSerializer, description="Added by username"),
+            202: OpenApiResponse(InvitationSerializer, description="Given an email: an invitation was sent to it"),
+            **errors(400, 401, 403, 404, 409, 429, 503, e503="The invitation email could not be sent"),
+        },
+        summary="Add an existing user by username, or invite an email address (owners)",
+        description=(
+            "A username adds that account at once. An email address is never matched to the account that "
+            "lists it (emails are not verified): it gets an invitation link, and whoever accepts it joins."
+        ),
     )
     def post(self, request: Request, team_id: int) -> Response:
         team, _ = selectors.team_get(user=signed_in(request), team_id=team_id, ability="manage_members")
         data = MemberAddSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = services.membership_add(
-            team=team, user=data.validated_data["user"], role=data.validated_data["role"]
-        )
+        values = data.validated_data
+        if "user" not in values:
+            invitation = invite(request, team=team, email=values["email"], role=values["role"])
+            return Response(InvitationSerializer(invitation).data, status=status.HTTP_202_ACCEPTED)
+        membership = services.membership_add(team=team, user=values["user"], role=values["role"])
         return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
 
 
@@ -160,7 +175,11 @@ class MemberDetailApi(APIView):
             raise NotFound("That user is not a member of this team.")
         return membership
 
-    @extend_schema(request=MemberRoleSerializer, responses=MemberSerializer, summary="Change a member's role (owners)")
+    @extend_schema(
+        request=MemberRoleSerializer,
+        responses={200: MemberSerializer, **errors(409, e409="The team would be left without an owner")},
+        summary="Change a member's role (owners)",
+    )
     def patch(self, request: Request, team_id: int, user_id: int) -> Response:
         team, _ = selectors.team_get(user=signed_in(request), team_id=team_id, ability="manage_members")
         data = MemberRoleSerializer(data=request.data)
@@ -170,7 +189,10 @@ class MemberDetailApi(APIView):
         )
         return Response(MemberSerializer(membership).data)
 
-    @extend_schema(responses={204: None}, summary="Remove a member (owners), or leave the team yourself")
+    @extend_schema(
+        responses={204: None, **errors(409, e409="The team would be left without an owner")},
+        summary="Remove a member (owners), or leave the team yourself",
+    )
     def delete(self, request: Request, team_id: int, user_id: int) -> Response:
         leaving = user_id == signed_in(request).pk
         team, _ = selectors.team_get(
@@ -183,7 +205,7 @@ class MemberDetailApi(APIView):
 # Projects ------------------------------------------------------------------------------------------
 
 
-class ProjectListApi(APIView):
+class ProjectListApi(PaginatedListApi):
     @extend_schema(
         parameters=[
             OpenApiParameter("search", str, description="Part of the project name"),
@@ -198,7 +220,11 @@ class ProjectListApi(APIView):
         ).select_related("created_by")
         return paginated(request, self, projects, ProjectSerializer, roles=roles_by_team(request))
 
-    @extend_schema(request=ProjectCreateSerializer, responses={201: ProjectSerializer}, summary="Create a project")
+    @extend_schema(
+        request=ProjectCreateSerializer,
+        responses={201: ProjectSerializer, **errors(404, e404="No pattern with that slug, or no such team for you")},
+        summary="Create a project",
+    )
     def post(self, request: Request) -> Response:
         data = ProjectCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -373,7 +399,7 @@ class ApplyPatternApi(APIView):
         return saved(revision, created)
 
 
-class RevisionListApi(APIView):
+class RevisionListApi(PaginatedListApi):
     @extend_schema(responses=RevisionSerializer(many=True), summary="Revisions of a project, newest first")
     def get(self, request: Request, project_id: int) -> Response:
         project, _ = selectors.project_get(user=signed_in(request), project_id=project_id)

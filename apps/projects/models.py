@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -99,3 +100,36 @@ class Revision(models.Model):
         if self.pk is not None:
             raise ValueError("revisions are immutable; save a new revision instead")
         super().save(*args, **kwargs)
+
+
+class Invitation(models.Model):
+    """An offer of a role in a team, sent to an email address and taken up by whoever accepts its link.
+
+    The token is shown only in the email (its sha256 is stored here), so holding it is what proves the
+    acceptor reads that mailbox: the address a user typed at sign-up proves nothing (see
+    services.invitation_accept).
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(max_length=254)
+    role = models.CharField(max_length=16, choices=Role.choices)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["team", "accepted_at", "revoked_at"], name="invitation_pending_by_team")]
+
+    def __str__(self) -> str:
+        return f"invitation {self.pk} to team {self.team_id}"
+
+    @property
+    def pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()

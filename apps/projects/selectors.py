@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.utils import timezone
 from rest_framework.exceptions import NotFound, PermissionDenied
 
 from apps.core.converters import MAX_ID
-from apps.projects.models import Membership, Project, Revision, Team
+from apps.projects.models import Invitation, Membership, Project, Revision, Team
 
 
 def membership_of(*, user: User, team: Team) -> Membership | None:
@@ -84,3 +85,12 @@ def revision_get(*, project: Project, number: int) -> Revision:
     if revision is None:
         raise NotFound(f"Project {project.pk} has no revision {number}.")
     return revision
+
+
+def invitations_pending(*, team: Team) -> QuerySet[Invitation]:
+    """Invitations of ``team`` that can still be accepted, newest first."""
+    return (
+        Invitation.objects.select_related("invited_by")
+        .filter(team=team, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now())
+        .order_by("-created_at", "-id")
+    )

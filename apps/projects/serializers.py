@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
-from apps.projects.models import Membership, Project, Revision, Role, Team
+from apps.core.serializers import StrictInputSerializer
+from apps.designs.serializers import DesignDocumentField
+from apps.projects.models import Invitation, Membership, Project, Revision, Role, Team
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -45,18 +48,26 @@ class TeamSerializer(serializers.ModelSerializer):
         return next((m.role for m in team.memberships.all() if m.user_id == user.pk), None)
 
 
-class TeamInputSerializer(serializers.Serializer):
+class TeamInputSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=200)
 
 
-class MemberAddSerializer(serializers.Serializer):
-    username = serializers.CharField(required=False, help_text="Username of an existing user")
-    email = serializers.EmailField(required=False, help_text="Or the email of an existing user")
+class MemberAddSerializer(StrictInputSerializer):
+    """Either ``username`` (that account is added at once) or ``email`` (that address is invited)."""
+
+    username = serializers.CharField(required=False, help_text="Username of an existing user: added at once")
+    email = serializers.EmailField(
+        required=False,
+        max_length=254,
+        help_text="Or an email address: it gets an invitation to accept (no account is added by its email)",
+    )
     role = serializers.ChoiceField(choices=Role.choices, default=Role.VIEWER)
 
     def validate(self, attrs: dict) -> dict:
-        users = get_user_model().objects
-        if attrs.get("username"):
+        if "username" in attrs and "email" in attrs:
+            raise serializers.ValidationError({"email": "Give a username or an email address, not both."})
+        if "username" in attrs:
+            users = get_user_model().objects
             # Sign-up refuses names that differ only in case, so a case-insensitive match is one user.
             user = (
                 users.filter(username=attrs["username"]).first()
@@ -64,18 +75,57 @@ class MemberAddSerializer(serializers.Serializer):
             )
             if user is None:
                 raise serializers.ValidationError({"username": "No user has this username."})
-        elif attrs.get("email"):
-            found = list(users.filter(email__iexact=attrs["email"])[:2])
-            if len(found) != 1:
-                raise serializers.ValidationError({"email": "No single user has this email; use the username."})
-            user = found[0]
-        else:
-            raise serializers.ValidationError({"username": "Give the username (or email) of an existing user."})
-        attrs["user"] = user
+            attrs["user"] = user
+        elif "email" not in attrs:
+            raise serializers.ValidationError(
+                {"username": "Give the username of an existing user, or an email address to invite."}
+            )
         return attrs
 
 
-class MemberRoleSerializer(serializers.Serializer):
+class MemberByUsernameSerializer(StrictInputSerializer):
+    username = serializers.CharField(help_text="Username of an existing user: added at once")
+    role = serializers.ChoiceField(choices=Role.choices, default=Role.VIEWER)
+
+
+class MemberByEmailSerializer(StrictInputSerializer):
+    email = serializers.EmailField(max_length=254, help_text="Address to invite: it gets a link to accept")
+    role = serializers.ChoiceField(choices=Role.choices, default=Role.VIEWER)
+
+
+# What the schema states for MemberAddSerializer: exactly one of the two forms.
+MEMBER_ADD_REQUEST = PolymorphicProxySerializer(
+    component_name="MemberAdd",
+    serializers=[MemberByUsernameSerializer, MemberByEmailSerializer],
+    resource_type_field_name=None,
+)
+
+
+class InvitationCreateSerializer(StrictInputSerializer):
+    email = serializers.EmailField(max_length=254, help_text="Address the invitation link is sent to")
+    role = serializers.ChoiceField(choices=Role.choices, default=Role.VIEWER)
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    """A pending invitation as its team's owners see it; the token is never shown (only the email has it)."""
+
+    invited_by = UserSerializer(read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "email", "role", "invited_by", "created_at", "expires_at"]
+
+
+class InvitationAcceptedSerializer(serializers.ModelSerializer):
+    team = TeamRefSerializer(read_only=True)
+    user = UserSerializer(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["team", "user", "role", "created_at"]
+
+
+class MemberRoleSerializer(StrictInputSerializer):
     role = serializers.ChoiceField(choices=Role.choices)
 
 
@@ -93,11 +143,11 @@ class ProjectSerializer(serializers.ModelSerializer):
         return self.context.get("roles", {}).get(project.team_id)
 
 
-class ProjectCreateSerializer(serializers.Serializer):
+class ProjectCreateSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=200, required=False, help_text="Defaults to the design's name")
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    team = serializers.IntegerField(required=False, help_text="Team id; defaults to your personal team")
-    design = serializers.JSONField(required=False, help_text="Initial design document (tierplan.design/v1)")
+    team = serializers.IntegerField(required=False, min_value=1, help_text="Team id; defaults to your personal team")
+    design = DesignDocumentField(required=False, help_text="Initial design document (tierplan.design/v1)")
     pattern = serializers.CharField(required=False, help_text="Start from this pattern of the library (its slug)")
 
     def validate(self, attrs: dict) -> dict:
@@ -106,7 +156,7 @@ class ProjectCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class ApplyPatternSerializer(serializers.Serializer):
+class ApplyPatternSerializer(StrictInputSerializer):
     pattern = serializers.CharField(help_text="Slug of the pattern to merge into the current design")
     mapping = serializers.DictField(
         child=serializers.CharField(),
@@ -117,7 +167,7 @@ class ApplyPatternSerializer(serializers.Serializer):
     message = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class ProjectUpdateSerializer(serializers.Serializer):
+class ProjectUpdateSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 

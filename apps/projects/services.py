@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+import logging
+import secrets
+import smtplib
+from collections.abc import Callable, Mapping
+from datetime import timedelta
 from typing import Any
 
-from django.contrib.auth.models import User
+from django.conf import settings
+from django.contrib.auth.models import BaseUserManager, User
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from rest_framework import status
 
 from apps.core.errors import ApiError, PreconditionFailed
 from apps.designs.document import Design, content_hash, empty_design, validate_design
 from apps.designs.patterns import compose
-from apps.projects.models import Membership, Project, Revision, Role, Team
+from apps.projects.models import Invitation, Membership, Project, Revision, Role, Team
+
+logger = logging.getLogger("tierplan.invitations")
 
 
 def team_create_personal(*, user: User) -> Team:
@@ -97,6 +107,112 @@ def membership_change_role(*, membership: Membership, role: str) -> Membership:
 def membership_remove(*, membership: Membership) -> None:
     _ensure_another_owner(_lock_team_memberships(membership))
     membership.delete()
+
+
+# Invitations -----------------------------------------------------------------------------------------
+#
+# Why accepting is safe: the token is made here, sent only to the invited address and never returned by
+# the API (not even to the owner who invites), and only its sha256 is stored. Whoever accepts therefore
+# read that mailbox, or was handed the link by whoever did. That is the proof of the address the owner
+# named; the email a user typed at sign-up is never consulted, since nobody verified it. The role goes to
+# the signed-in account that accepts, whatever email that account lists, so an invitee can join with
+# the account they already have. Tokens are single use (a compare-and-set claims them), expire, and die
+# when revoked or replaced by a new invitation to the same address.
+
+
+def invitation_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _lifetime() -> timedelta:
+    return timedelta(days=getattr(settings, "INVITATION_LIFETIME_DAYS", 7))
+
+
+def _pending(queryset: Any) -> Any:
+    return queryset.filter(accepted_at=None, revoked_at=None, expires_at__gt=timezone.now())
+
+
+def invitation_create(
+    *, team: Team, email: str, role: str, invited_by: User, link_for: Callable[[str], str]
+) -> Invitation:
+    """Invite ``email`` to ``team`` with ``role`` and email it the accept link ``link_for(token)``.
+
+    A pending invitation to the same address in the same team is replaced (its link stops working), so
+    inviting again resends with the new role. If the email cannot be sent the new invitation is revoked
+    and the caller gets 503: an invitation nobody received would only wait to expire.
+    """
+    email = BaseUserManager.normalize_email(email.strip())
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        _pending(Invitation.objects.filter(team=team, email__iexact=email)).update(revoked_at=timezone.now())
+        invitation = Invitation.objects.create(
+            team=team,
+            email=email,
+            role=role,
+            invited_by=invited_by,
+            token_hash=invitation_token_hash(token),
+            expires_at=timezone.now() + _lifetime(),
+        )
+    try:
+        _invitation_send(invitation, link_for(token))
+    except (smtplib.SMTPException, OSError):
+        logger.exception("could not send invitation %s", invitation.pk)
+        invitation_revoke(invitation=invitation)
+        raise ApiError(
+            "The invitation email could not be sent; try again later.",
+            code="email_unavailable",
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        ) from None
+    return invitation
+
+
+def _invitation_send(invitation: Invitation, link: str) -> None:
+    # Team names are free text: keep them on one line in the subject (a newline there is refused).
+    team_name = " ".join(invitation.team.name.split())[:100]
+    inviter = invitation.invited_by.get_username() if invitation.invited_by else "A Tierplan user"
+    context = {"invitation": invitation, "team_name": team_name, "inviter": inviter, "link": link}
+    send_mail(
+        subject=f"{inviter} invites you to the team {team_name} on Tierplan",
+        message=render_to_string("projects/invitation_email.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+def invitation_find(*, token: str) -> Invitation | None:
+    """The pending invitation for ``token``; unknown, used, expired and revoked tokens all give None."""
+    if not token or len(token) > 100:
+        return None
+    invitation = (
+        Invitation.objects.select_related("team", "invited_by").filter(token_hash=invitation_token_hash(token)).first()
+    )
+    return invitation if invitation is not None and invitation.pending else None
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """Give ``user`` the invitation's role in its team, once (see the note above on why this is safe).
+
+    Raises ApiError 404 when the invitation was used, revoked or expired meanwhile, and 409 when the
+    user is already a member (the invitation then stays pending, for another account).
+    """
+    now = timezone.now()
+    # Compare-and-set: of two concurrent accepts (or an accept and a revoke) exactly one matches the
+    # row; the other finds it taken and answers as if the token were unknown.
+    claimed = _pending(Invitation.objects.filter(pk=invitation.pk)).update(accepted_at=now, accepted_by=user)
+    if not claimed:
+        raise invitation_not_found()
+    # Adding fails with 409 for an existing member, which rolls the claim back with this transaction.
+    return membership_add(team=invitation.team, user=user, role=invitation.role)
+
+
+def invitation_revoke(*, invitation: Invitation) -> bool:
+    """Revoke a pending invitation; False when it was no longer pending (accepted, revoked, expired)."""
+    return bool(_pending(Invitation.objects.filter(pk=invitation.pk)).update(revoked_at=timezone.now()))
+
+
+def invitation_not_found() -> ApiError:
+    return ApiError("No invitation here.", code="not_found", status_code=status.HTTP_404_NOT_FOUND)
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""GET /api/teams/{id}/members/ (members only) and POST (owners add an existing user)."""
+"""GET /api/teams/{id}/members/ (members only) and POST (owners add a user by username, or invite an email)."""
 
 from __future__ import annotations
 
@@ -49,13 +49,19 @@ def test_the_owner_adds_an_existing_user_by_username_as_a_viewer_by_default(as_a
     assert roles(team)["charlie"] == Role.VIEWER
 
 
-def test_the_owner_adds_an_existing_user_by_email_whatever_its_case(as_alice, team, charlie):
+def test_adding_by_email_invites_the_address_and_adds_no_account_that_lists_it(
+    as_alice, team, alice, charlie, mailoutbox
+):
     response = as_alice.post(url(team), {"email": "CHARLIE@Example.com", "role": "editor"}, format="json")
 
-    assert response.status_code == 201, response.content
-    assert response.json()["user"]["username"] == "charlie"
-    assert response.json()["role"] == "editor"
-    assert roles(team)["charlie"] == Role.EDITOR
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert body["email"] == "CHARLIE@example.com"
+    assert body["role"] == "editor"
+    assert body["invited_by"] == {"id": alice.pk, "username": "alice"}
+    assert "charlie" not in roles(team)
+    assert [m.to for m in mailoutbox] == [["CHARLIE@example.com"]]
+    assert "/invitations/" in mailoutbox[0].body
 
 
 def test_an_added_member_can_then_see_the_team(as_alice, as_charlie, team, charlie):
@@ -93,22 +99,31 @@ def test_adding_an_unknown_username_names_the_username_field(as_alice, team):
     assert db_state() == before
 
 
-def test_adding_an_unknown_email_names_the_email_field(as_alice, team):
-    before = db_state()
-
+def test_adding_an_email_nobody_uses_invites_it_all_the_same(as_alice, team, mailoutbox):
     response = as_alice.post(url(team), {"email": "nobody@example.com"}, format="json")
 
-    assert_error(response, 400, "invalid", ["/email"])
-    assert db_state() == before
+    assert response.status_code == 202, response.content
+    assert response.json()["role"] == "viewer"
+    assert [m.to for m in mailoutbox] == [["nobody@example.com"]]
 
 
-def test_an_email_shared_by_two_users_is_ambiguous(as_alice, team, charlie):
-    User.objects.create_user("charles", "charlie@example.com", PASSWORD)
-    before = db_state()
+def test_an_email_shared_by_two_accounts_adds_neither(as_alice, team, charlie, mailoutbox):
+    charles = User.objects.create_user("charles", "charlie@example.com", PASSWORD)
 
     response = as_alice.post(url(team), {"email": "charlie@example.com"}, format="json")
 
+    assert response.status_code == 202, response.content
+    assert "charlie" not in roles(team) and charles.username not in roles(team)
+    assert len(mailoutbox) == 1
+
+
+def test_adding_an_invalid_email_names_the_email_field(as_alice, team, mailoutbox):
+    before = db_state()
+
+    response = as_alice.post(url(team), {"email": "not-an-email", "role": "editor"}, format="json")
+
     assert_error(response, 400, "invalid", ["/email"])
+    assert mailoutbox == []
     assert db_state() == before
 
 
@@ -138,4 +153,23 @@ def test_adding_someone_who_is_already_a_member_is_a_conflict(as_alice, team):
     error = assert_error(response, 409, "already_member", [])
     assert "vera" in error["message"]
     assert roles(team)["vera"] == Role.VIEWER
+    assert db_state() == before
+
+
+def test_adding_refuses_a_username_and_an_email_together(as_alice, team, charlie, mailoutbox):
+    before = db_state()
+
+    response = as_alice.post(url(team), {"username": "charlie", "email": "charlie@example.com"}, format="json")
+
+    assert_error(response, 400, "invalid", ["/email"])
+    assert mailoutbox == []
+    assert db_state() == before
+
+
+def test_adding_refuses_unknown_fields(as_alice, team, charlie):
+    before = db_state()
+
+    response = as_alice.post(url(team), {"username": "charlie", "user_id": charlie.pk}, format="json")
+
+    assert_error(response, 400, "invalid", ["/user_id"])
     assert db_state() == before

@@ -85,10 +85,13 @@ def test_renaming_makes_no_revision_and_leaves_the_design_alone(as_alice, projec
     assert project.head.design == design_before
 
 
-def test_patch_ignores_fields_it_does_not_manage(as_alice, project, charlie):
+def test_patch_refuses_fields_it_does_not_manage_and_changes_nothing(as_alice, project, charlie):
+    before = db_state()
+
     response = as_alice.patch(url(project), {"team": charlie.personal_team.pk, "revision": 9}, format="json")
 
-    assert response.status_code == 200, response.content
+    assert_error(response, 400, "invalid", ["/team", "/revision"])
+    assert db_state() == before
     project.refresh_from_db()
     assert project.team.name == "Platform"
     assert project.head_number == 1

@@ -71,7 +71,7 @@ def test_it_refuses_a_username_that_is_taken_whatever_its_case(anonymous, alice,
     ("password", "why"),
     [
         ("password", "too common"),
-        ("Xy7!q", "too short"),
+        ("Xy7!q", "at least 8 characters"),
         ("83920174659", "entirely numeric"),
         ("dora-the-explorer", "too similar"),
     ],
@@ -129,3 +129,21 @@ def test_it_works_for_a_client_that_already_sends_a_token(alice):
 
     assert response.status_code == 201, response.content
     assert response.json()["user"]["username"] == "dora"
+
+
+@pytest.mark.parametrize("email", ["alice@example.com", "ALICE@Example.COM", " alice@example.com"])
+def test_it_refuses_an_email_another_account_uses_whatever_its_case(anonymous, alice, email):
+    before = db_state()
+
+    response = anonymous.post(URL, {"username": "dora", "password": PASSWORD, "email": email}, format="json")
+
+    error = assert_error(response, 400, "invalid", ["/email"])
+    assert "another account" in error["details"][0]["message"]
+    assert db_state() == before
+
+
+def test_two_accounts_may_both_leave_the_email_empty(anonymous, db):
+    first = anonymous.post(URL, {"username": "dora", "password": PASSWORD}, format="json")
+    second = anonymous.post(URL, {"username": "emil", "password": PASSWORD, "email": ""}, format="json")
+
+    assert (first.status_code, second.status_code) == (201, 201), second.content
