@@ -6,6 +6,7 @@ and connection kind is an entry with its field schemas, and every engine reads i
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Iterator, Mapping
@@ -37,6 +38,8 @@ class FieldSpec:
     max_length: int | None = None
     pattern: str | None = None
     unit: str | None = None
+    content_media_type: str | None = None
+    pattern_hint: str | None = None
 
     def check(self, value: Any, path: tuple[str | int, ...]) -> list[Problem]:
         """Problems with ``value`` for this field (an empty list when it is valid)."""
@@ -53,8 +56,13 @@ class FieldSpec:
             problems.append(Problem(pointer, f"must be at most {_number(self.maximum)}"))
         if self.max_length is not None and len(value) > self.max_length:
             problems.append(Problem(pointer, f"must be at most {self.max_length} characters long"))
-        if self.pattern is not None and isinstance(value, str) and not re.search(self.pattern, value):
-            problems.append(Problem(pointer, f"does not match the expected format {self.pattern}"))
+        if self.pattern is not None and isinstance(value, str) and not pattern_matches(self.pattern, value):
+            expected = self.pattern_hint or f"the expected format {self.pattern}"
+            problems.append(Problem(pointer, f"does not match {expected}"))
+        if self.content_media_type == "application/json" and isinstance(value, str):
+            why = _json_object_problem(value)
+            if why:
+                problems.append(Problem(pointer, why))
         return problems
 
     def json_schema(self) -> dict[str, Any]:
@@ -69,6 +77,9 @@ class FieldSpec:
             schema["maxLength"] = self.max_length
         if self.unit:
             schema["x-unit"] = self.unit
+        if self.content_media_type:
+            schema["contentMediaType"] = self.content_media_type
+            schema["contentSchema"] = {"type": "object"}
         return schema
 
 
@@ -179,6 +190,8 @@ def _field_set(raw: Mapping[str, Any] | None, where: str) -> FieldSet:
             max_length=spec.get("max_length"),
             pattern=spec.get("pattern"),
             unit=spec.get("unit"),
+            content_media_type=spec.get("content_media_type"),
+            pattern_hint=spec.get("pattern_hint"),
         )
         problems = fields[name].check(fields[name].default, (name,)) if fields[name].default is not None else []
         if problems:
@@ -244,6 +257,50 @@ def get_catalog() -> Catalog:
     """The catalog shipped with Tierplan (parsed once per process)."""
     with CATALOG_FILE.open(encoding="utf-8") as handle:
         return parse_catalog(yaml.safe_load(handle))
+
+
+def pattern_matches(pattern: str, value: str) -> bool:
+    """Whether ``value`` matches a catalog ``pattern`` the way a JSON Schema validator would (ECMA-262).
+
+    Python's ``$`` also matches before a final newline and its ``\\d`` takes any Unicode digit, so
+    ``"prod\\n"`` would pass ``^[A-Za-z0-9_]+$``; the pattern is run with ECMA-262's meaning instead.
+    """
+    return _ecma_regex(pattern).search(value) is not None
+
+
+@cache
+def _ecma_regex(pattern: str) -> re.Pattern[str]:
+    translated, in_class, index = [], False, 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            translated.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        elif char == "$" and not in_class:
+            char = r"\Z"
+        translated.append(char)
+        index += 1
+    return re.compile("".join(translated), re.ASCII)
+
+
+def _json_object_problem(text: str) -> str | None:
+    def refuse_constant(name: str) -> None:
+        raise ValueError(f"{name} is not JSON")
+
+    try:
+        value = json.loads(text, parse_constant=refuse_constant)
+    except json.JSONDecodeError as exc:
+        return f"must be a JSON object ({exc.msg})"
+    except ValueError as exc:  # NaN, Infinity
+        return f"must be a JSON object ({exc})"
+    except RecursionError:
+        return "must be a JSON object (nested too deeply)"
+    return None if isinstance(value, dict) else "must be a JSON object"
 
 
 def json_repr(value: Any) -> str:

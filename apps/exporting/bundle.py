@@ -15,7 +15,7 @@ import yaml
 
 from apps.designs.document import Design
 from apps.exporting.handlers import handler_files
-from apps.exporting.plan import Plan
+from apps.exporting.plan import ExportError, Plan, dynamic_references
 from apps.exporting.sam import sam_template
 
 FORMATS = ("sam", "cdk-python")
@@ -81,6 +81,18 @@ def sam_files(design: Design) -> dict[str, str]:
         )
     )  # fmt: skip
     files["README.md"] = readme_sam(design, plan, name, parameters)
+    return checked(files)
+
+
+def checked(files: dict[str, str]) -> dict[str, str]:
+    """The files of a bundle, refused if CloudFormation would resolve anything in them.
+
+    The plan escapes every user string, so this never trips; it keeps a later emitter that reads the
+    design some other way from shipping a template that pulls a secret at deploy time.
+    """
+    found = dynamic_references(files)
+    if found:
+        raise ExportError(f"the export would contain a CloudFormation dynamic reference ({', '.join(found)})")
     return files
 
 

@@ -6,18 +6,19 @@ only where no L2 exists (ElastiCache, identity pools, HTTP API service routes).
 
 Generated source is safe by construction: every user string is written with ``repr`` (a Python string
 literal), every variable name is ``c_<component id>`` (ids are slugs) or one of ours, and construct ids
-are logical ids (letters and digits). Nothing user-controlled is ever emitted as code.
+are logical ids (letters and digits). Nothing user-controlled is ever emitted as code: enum values
+written as attribute names were checked against the catalog by the plan, and every string comes from
+``plan.design``, already made safe for CloudFormation (and for CDK, which reads ``${Token[…]}``).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from apps.designs.document import Component, Design, Group, Link
-from apps.exporting.bundle import function_sources, readme_cdk, stack_name, zip_safe_context
-from apps.exporting.plan import Plan
+from apps.exporting.bundle import checked, function_sources, readme_cdk, stack_name, zip_safe_context
+from apps.exporting.plan import Plan, tag_value
 from apps.exporting.sam import SPA_REWRITE
 
 CDK_VERSION = "2.275.0"
@@ -128,11 +129,6 @@ def py(value: Any) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{py(str(k))}: {py(v)}" for k, v in value.items()) + "}"
     raise TypeError(f"cannot write {type(value).__name__} as a literal")
-
-
-def tag_value(text: str) -> str:
-    """Text reduced to the characters AWS allows in tag values (letters, digits, spaces, _.:/=+-@)."""
-    return re.sub(r"[^\w .:/=+\-@]", "", " ".join(text.split()))[:256]
 
 
 def var(component: Component) -> str:
@@ -1002,4 +998,4 @@ def cdk_files(design: Design) -> dict[str, str]:
         "README.md": readme_cdk(design, plan, name, context),
         **function_sources(plan),
     }
-    return files
+    return checked(files)

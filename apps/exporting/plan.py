@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
+from pydantic import BaseModel
+
+from apps.core.pointers import Problem, json_pointer
+from apps.designs.catalog import get_catalog
 from apps.designs.document import Component, Design, Group, Link
 from apps.designs.graph import DesignGraph
 
@@ -24,19 +29,90 @@ REST_INTEGRATIONS = {"sqs_queue", "kinesis_stream", "sns_topic", "eventbridge_bu
 HTTP_INTEGRATIONS = {"sqs_queue", "eventbridge_bus", "step_functions"}
 
 
-def cfn_text(text: str) -> str:
-    """User text for a CloudFormation string: ``{{resolve:…}}`` dynamic references are broken up.
+# Characters no template string needs: C0 and C1 controls (newlines, tabs, escape…) and the Unicode
+# line and paragraph separators, which YAML readers and AWS consoles treat as line breaks.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# A "{" right after "{" or "$": the second character of ``{{resolve:…}}`` or of ``${…}``.
+OPENING = re.compile(r"(?<=[{$])\{")
+FULLWIDTH_BRACE = "\uff5b"
 
-    CloudFormation resolves ``{{resolve:ssm:…}}`` and ``{{resolve:secretsmanager:…}}`` in any string
-    property at deploy time; a label must never be able to pull a parameter or secret into a
-    description. ``${…}`` is broken up too: it means nothing outside Fn::Sub, but linters (and
-    readers) take it for a variable.
+
+def cfn_text(text: str) -> str:
+    """User text made safe for any CloudFormation string: the one rule every exported user string gets.
+
+    CloudFormation resolves ``{{resolve:ssm:…}}`` and ``{{resolve:secretsmanager:…}}`` in any string of
+    a template at deploy time, and substitutes ``${…}`` inside Fn::Sub (cfn-lint refuses ``${…}``
+    outside it, and CDK reads ``${Token[…]}`` as a reference). So a "{" that follows "{" or "$" becomes
+    "｛" (U+FF5B, which reads the same) and control characters become spaces. The result contains
+    neither ``{{`` nor ``${`` and has the length of the input, so the bounds the catalog sets still hold
+    in the template. It is idempotent, and it is safe inside Fn::Sub too, so an emitter never has to
+    know which kind of string it writes.
     """
-    return text.replace("{{", "{ {").replace("${", "$ {")
+    return OPENING.sub(FULLWIDTH_BRACE, CONTROL.sub(" ", text))
+
+
+def cfn_data(value: Any) -> Any:
+    """``cfn_text`` applied to every string (keys included) of JSON-like data or a design model."""
+    if isinstance(value, str):
+        return cfn_text(value)
+    if isinstance(value, BaseModel):
+        update = {name: cfn_data(getattr(value, name)) for name in type(value).model_fields}
+        return value.model_copy(update=update)
+    if isinstance(value, dict):
+        return {cfn_text(key) if isinstance(key, str) else key: cfn_data(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(cfn_data(item) for item in value)
+    return value
+
+
+def dynamic_references(files: Mapping[str, str | bytes]) -> list[str]:
+    """Names of exported files in which CloudFormation would find a dynamic reference (``{{resolve:``)."""
+    found = []
+    for name, content in files.items():
+        text = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
+        if "{{resolve" in text.lower():
+            found.append(name)
+    return found
 
 
 class ExportError(Exception):
     """The design cannot be exported faithfully; the message names the component or connection."""
+
+
+def tag_value(text: str) -> str:
+    """Text reduced to the characters AWS allows in tag values (letters, digits, spaces, _.:/=+-@)."""
+    return re.sub(r"[^\w .:/=+\-@]", "", " ".join(text.split()))[:256]
+
+
+def _check_fields(design: Design) -> None:
+    """Check every prop against the catalog again, whoever built the design.
+
+    Emitters write enum values into generated code and pattern-checked values into expressions; that
+    is only safe for values the catalog accepts, so a document that skipped validation is refused.
+    """
+    catalog = get_catalog()
+    found: list[Problem] = []
+    unknown: list[str] = []
+    for index, group in enumerate(design.groups):
+        if group.kind in catalog.group_kinds:
+            found += catalog.group_kinds[group.kind].props.check(group.props, ("groups", index, "props"))
+        else:
+            unknown.append(json_pointer(("groups", index, "kind")))
+    for index, component in enumerate(design.components):
+        if component.type in catalog.types:
+            found += catalog.types[component.type].props.check(component.props, ("components", index, "props"))
+        else:
+            unknown.append(json_pointer(("components", index, "type")))
+    for index, connection in enumerate(design.connections):
+        kind = catalog.connection_kinds.get(connection.kind)
+        if kind is not None:
+            found += kind.props.check(connection.props, ("connections", index, "props"))
+        else:
+            unknown.append(json_pointer(("connections", index, "kind")))
+    problems = [f"{pointer}: not in the catalog" for pointer in unknown]
+    problems += [f"{problem.pointer}: {problem.message}" for problem in found]
+    if problems:
+        raise ExportError("the design does not pass the catalog's checks: " + "; ".join(problems[:5]))
 
 
 def logical_id(raw: str) -> str:
@@ -77,10 +153,19 @@ ENV_SUFFIX = {
 
 
 class Plan(DesignGraph):
-    """The export decisions for one design. Build with ``Plan(design)``; it raises ExportError."""
+    """The export decisions for one design. Build with ``Plan(design)``; it raises ExportError.
+
+    ``plan.design`` is the design as the exporters may use it: every string in it (name, labels, every
+    prop of every component, group and connection, whatever its type) has been through ``cfn_text``,
+    and every prop has been checked against the catalog again, so an emitter can put any of them into
+    a template, and an enum value into generated code, without escaping anything itself.
+    ``plan.source`` is the design as given.
+    """
 
     def __init__(self, design: Design) -> None:
-        super().__init__(design)
+        _check_fields(design)
+        self.source = design
+        super().__init__(cfn_data(design))
         reserved = {"Stage", "DomainName", "CertificateArn", "Account", "DbMasterUsername"}
         self.ids = unique_logical_ids([c.id for c in design.components], reserved)
         group_ids = unique_logical_ids([g.id for g in design.groups], reserved | set(self.ids.values()))
@@ -90,13 +175,17 @@ class Plan(DesignGraph):
     # -- lookups ---------------------------------------------------------------------------------
 
     def label(self, component: Component) -> str:
-        """The component's label, safe to put in a CloudFormation string."""
+        """The component's label (or its type's), safe to put in a CloudFormation string."""
         return cfn_text(component.label or self.catalog.types[component.type].label)
 
     @property
     def name(self) -> str:
         """The design's name, safe to put in a CloudFormation string."""
-        return cfn_text(self.design.name)
+        return self.design.name
+
+    def content_hash(self) -> str:
+        """The content hash of the design as given (not of its escaped copy)."""
+        return self.source.content_hash()
 
     def vpc_endpoints(self, vpc: Group) -> list[tuple[str, str]]:
         """(service, Gateway|Interface) endpoints the VPC's functions need to reach AWS services.
@@ -170,6 +259,7 @@ class Plan(DesignGraph):
         return sorted(self.out(distribution, "origin"), key=lambda link: link.prop("path_pattern") == "*", reverse=True)
 
     def cors_origins(self, api: Component) -> list[str]:
+        """The API's allowed origins; the catalog pattern keeps quotes and spaces out of each."""
         raw = self.prop(api, "cors_origins") or ""
         return [origin.strip() for origin in raw.split(",") if origin.strip()]
 
@@ -180,7 +270,8 @@ class Plan(DesignGraph):
 
     def event_pattern(self, bus: Component) -> dict[str, Any]:
         raw = self.prop(bus, "event_pattern")
-        return json.loads(raw) if raw else {"source": [{"prefix": ""}]}
+        # The text was escaped, but JSON's own escapes (\u007b) can spell "{{" again once parsed.
+        return cfn_data(json.loads(raw)) if raw else {"source": [{"prefix": ""}]}
 
     def stream_enabled(self, table: Component) -> bool:
         return bool(self.prop(table, "stream")) or bool(self.out(table, "poll"))
@@ -265,6 +356,9 @@ class Plan(DesignGraph):
                     self._fail(function, "Lambda@Edge runs Node.js and Python only")
                 if self.region_of(function) != "us-east-1":
                     self._fail(function, "Lambda@Edge functions must be created in us-east-1")
+        for table in self.of_type("dynamodb_table"):
+            if self.prop(table, "sort_key") == self.prop(table, "partition_key"):
+                self._fail(table, "its sort key must be another attribute than its partition key")
         for store in self.of_type("rds_instance", "elasticache_cluster"):
             if self.vpc_of(store) is None:
                 self._fail(store, "it must be inside a VPC group (its private subnets hold it)")

@@ -2,6 +2,8 @@
 
 Intrinsic functions are written in their long form ({"Ref": …}, {"Fn::GetAtt": …}) so the YAML needs
 no custom tags, and user text only ever appears as a YAML string value (descriptions, tags, defaults).
+Everything user-written is read from ``plan.design``, which the plan has already made safe for any
+CloudFormation string (see ``plan.cfn_text``); nothing here escapes on its own.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from apps.designs.document import Component, Group, Link
-from apps.exporting.plan import Plan
+from apps.exporting.plan import Plan, tag_value
 
 CACHE_POLICIES = {
     "caching_optimized": "658327ea-f89d-4fab-a63d-7e88639e58f6",
@@ -220,7 +222,7 @@ class SamTemplate:
                 "Tierplan": {
                     "schema": "tierplan.design/v1",
                     "design": self.design.name,
-                    "content_hash": self.design.content_hash(),
+                    "content_hash": self.plan.content_hash(),
                 }
             },
         }
@@ -1229,7 +1231,7 @@ class SamTemplate:
         account = plan.account_of_group(vpc)
         if account is not None:
             condition["Condition"] = self.account_condition(account)
-        name_tag = [{"Key": "Name", "Value": vpc.label or vpc.id}]
+        name_tag = [{"Key": "Name", "Value": tag_value(vpc.label) or vpc.id}]
 
         def add(name: str, kind: str, properties: dict[str, Any]) -> None:
             self.resources[name] = {"Type": kind, "Properties": properties, **condition}

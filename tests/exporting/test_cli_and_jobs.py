@@ -128,3 +128,4 @@ def test_export_options_are_checked_before_anything_is_queued(as_alice: APIClien
         )
         assert response.status_code == 400
         assert pointer in [d["pointer"] for d in response.json()["error"]["details"]]
+    assert not project.jobs.exists()

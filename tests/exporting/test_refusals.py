@@ -56,6 +56,10 @@ def design(components: list[dict[str, Any]], connections: list[dict[str, Any]] =
             "component 'q' (sqs_queue) cannot be exported: its visibility timeout is shorter than the timeout of 'fn'",
         ),
         (
+            design([{"id": "t", "type": "dynamodb_table", "props": {"partition_key": "id", "sort_key": "id"}}]),
+            "component 't' (dynamodb_table) cannot be exported: its sort key must be another attribute than its partition key",
+        ),
+        (
             design([{"id": "api", "type": "api_gateway_rest", "props": {"auth": "cognito"}}]),
             "component 'api' (api_gateway_rest) cannot be exported: auth is 'cognito' but no cognito_user_pool is connected",
         ),
