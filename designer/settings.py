@@ -273,6 +273,8 @@ THROTTLE_RATES = {
     "jobs": os.environ.get("THROTTLE_JOBS", "120/min"),
     "review": os.environ.get("THROTTLE_REVIEW", "120/min"),
     "invitations": os.environ.get("THROTTLE_INVITATIONS", "60/hour"),
+    # Comments through review links, per client address (the form and the API share the count).
+    "review-comment": os.environ.get("THROTTLE_REVIEW_COMMENT", "30/hour"),
 }
 # Throttle counters live in the cache: Redis when several web processes must share them.
 # The cache holds throttle counters and short-lived snapshots, nothing that must survive. On Redis it

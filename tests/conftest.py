@@ -226,9 +226,14 @@ def celery_on_test_redis(redis_url: str) -> Iterator[str]:
 
 def point_celery_at(broker_url: str, result_backend: str) -> None:
     """Switch this process's Celery app to another broker, dropping pooled connections and the backend."""
+    from celery._state import _register_app
+
     from designer.celery import app
 
     app.close()  # closes the connection pool; it is rebuilt from conf on next use
+    # close() also drops the app from Celery's active apps, and a @shared_task module imported after
+    # that would never be registered with it (NotRegistered, depending on test order): put it back.
+    _register_app(app)
     app.amqp._producer_pool = None  # close() leaves the producer pool bound to the old connection
     app.conf.broker_url = broker_url
     app.conf.result_backend = result_backend

@@ -9,10 +9,11 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from rest_framework.throttling import SimpleRateThrottle
 
-ViewFunc = Callable[..., HttpResponse]
+ViewFunc = Callable[..., HttpResponseBase]
 
 
 class ScopedThrottle(SimpleRateThrottle):
@@ -82,7 +83,7 @@ def throttled(scope: str, *, methods: Collection[str] = ("GET", "HEAD", "POST"))
 
     def decorate(view: ViewFunc) -> ViewFunc:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if request.method in counted:
                 throttle = FormThrottle(scope)
                 if not throttle.allow_request(request, None):

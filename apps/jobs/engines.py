@@ -1,6 +1,6 @@
 """The engines a job can run, by kind. Each engine is pure; this registry only says how to call it.
 
-Adding an engine (export, estimate) means adding an entry: its queue, its version, how to check its
+Adding an engine means adding an entry: its queue, its version, how to check its
 params and how to run it.
 """
 
@@ -93,8 +93,35 @@ def _estimate_engine() -> Engine:
     )
 
 
+def _review_engine() -> Engine:
+    import json
+
+    from apps import review as reviewing
+    from apps.core.pointers import Invalid, Problem
+
+    def parse_params(params: Mapping[str, Any]) -> dict[str, Any]:
+        if not isinstance(params, Mapping):
+            raise Invalid([Problem("/params", "must be an object")])
+        if params:
+            raise Invalid([Problem(f"/params/{name}", "unknown option (review takes none)") for name in sorted(params)])
+        return {}
+
+    def run(design: Design, params: Mapping[str, Any]) -> list[EngineOutput]:
+        data = json.dumps(reviewing.review(design), indent=2).encode("utf-8")
+        return [EngineOutput(data=data, content_type="application/json", extension="json")]
+
+    return Engine(
+        kind="review", queue="fast", version=lambda: reviewing.ENGINE_VERSION, parse_params=parse_params, run=run
+    )
+
+
 def engines() -> dict[str, Engine]:
-    return {"render": _render_engine(), "export": _export_engine(), "estimate": _estimate_engine()}
+    return {
+        "render": _render_engine(),
+        "export": _export_engine(),
+        "estimate": _estimate_engine(),
+        "review": _review_engine(),
+    }
 
 
 def get_engine(kind: str) -> Engine | None:

@@ -67,7 +67,7 @@ def _engine_for(kind: Any) -> Engine:
 
 
 def job_request(
-    *, project: Project, revision: Revision, kind: str, params: Mapping[str, Any], user: User
+    *, project: Project, revision: Revision, kind: str, params: Mapping[str, Any], user: User | None
 ) -> tuple[Job, bool]:
     """Return the job that answers this request and whether its artifact was already there.
 

@@ -24,7 +24,9 @@ from apps.projects import selectors
 from apps.review import review, rules_catalog
 from apps.review import services as review_services
 from apps.review.models import Comment, ShareLink
+from apps.review.preparation import RETRY_AFTER_SECONDS
 from apps.review.selectors import comment_as_dict, review_snapshot
+from apps.review.throttling import ReviewCommentThrottle, client_key
 
 
 class ShareLinkInput(serializers.Serializer):
@@ -118,16 +120,24 @@ class ReviewApi(APIView):
     authentication_classes: list[Any] = []
     throttle_classes = [ReviewThrottle]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="What a review link shows, as JSON (no account needed)")
+    @extend_schema(
+        responses=OpenApiTypes.OBJECT,
+        summary="What a review link shows, as JSON (no account needed)",
+        description="Diagram, estimate and findings are made by jobs: `pending` names the parts still being "
+        "prepared (null until then; ask again after Retry-After), `failed` those that could not be made.",
+    )
     def get(self, request: Request, token: str) -> Response:
         snapshot = review_snapshot(active_link(token))
-        return Response(snapshot, headers={"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"})
+        headers = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
+        if snapshot["pending"]:
+            headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return Response(snapshot, headers=headers)
 
 
 class ReviewCommentsApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
-    throttle_classes = [ReviewThrottle]
+    throttle_classes = [ReviewThrottle, ReviewCommentThrottle]
 
     @extend_schema(
         request=CommentInput,
@@ -147,9 +157,12 @@ class ReviewCommentsApi(APIView):
             body=data.validated_data["body"],
             component_id=data.validated_data["component"],
             components={c["id"] for c in revision.design["components"]},
+            client_key=client_key(request),
         )
         return Response(
-            comment_as_dict(comment), status=status.HTTP_201_CREATED, headers={"Referrer-Policy": "no-referrer"}
+            comment_as_dict(comment, for_link=True),
+            status=status.HTTP_201_CREATED,
+            headers={"Referrer-Policy": "no-referrer"},
         )
 
 

@@ -47,6 +47,9 @@ class Comment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     body = models.TextField(max_length=2000)
+    # Keyed hash of the address a reviewer posted from (throttling.client_key), never the address: it
+    # caps what one address may post through a link. Empty for members' replies.
+    client_key = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(

@@ -14,7 +14,10 @@ from apps.core.errors import ApiError, ErrorDetail
 from apps.projects.models import Project, Revision
 from apps.review.models import Comment, ShareLink
 
-MAX_COMMENTS_PER_LINK = 500
+# A link's comments are bounded so that no link grows without end; one address may leave only a small
+# share of them, so no single spammer can fill a link and lock out its real reviewers.
+MAX_COMMENTS_PER_LINK = 2000
+MAX_COMMENTS_PER_CLIENT = 100
 
 
 def token_hash(token: str) -> str:
@@ -81,8 +84,13 @@ def comment_create(
     share_link: ShareLink | None = None,
     author: User | None = None,
     parent: Comment | None = None,
+    client_key: str = "",
 ) -> Comment:
-    """A comment on the design (component_id empty) or one component, as plain text."""
+    """A comment on the design (component_id empty) or one component, as plain text.
+
+    ``client_key`` (review.throttling.client_key) identifies the address a reviewer posts from through
+    ``share_link``: one address may leave at most MAX_COMMENTS_PER_CLIENT comments through a link.
+    """
     name = _clean_text(author_name, pointer="/author_name", limit=80)
     text = _clean_text(body, pointer="/body", limit=2000)
     component = _clean_text(component_id or "", pointer="/component", limit=64, required=False)
@@ -90,8 +98,17 @@ def comment_create(
         raise ApiError(
             "Invalid comment.", details=[ErrorDetail("/component", f"the design has no component {component!r}")]
         )
-    if share_link is not None and share_link.comments.count() >= MAX_COMMENTS_PER_LINK:
-        raise ApiError("This review link has received too many comments.", code="too_many_comments", status_code=429)
+    if share_link is not None:
+        if client_key and share_link.comments.filter(client_key=client_key).count() >= MAX_COMMENTS_PER_CLIENT:
+            raise ApiError(
+                "You have left as many comments through this review link as it takes from one address.",
+                code="too_many_comments",
+                status_code=429,
+            )
+        if share_link.comments.count() >= MAX_COMMENTS_PER_LINK:
+            raise ApiError(
+                "This review link has received too many comments.", code="too_many_comments", status_code=429
+            )
     return Comment.objects.create(
         project=project,
         share_link=share_link,
@@ -101,6 +118,7 @@ def comment_create(
         author_name=name,
         author=author,
         body=text,
+        client_key=client_key,
     )
 
 

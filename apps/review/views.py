@@ -1,9 +1,12 @@
-"""The review page: a read-only view of one revision for people without an account."""
+"""The review page: a read-only view of one revision for people without an account.
+
+No engine runs here: what the page and its downloads show are artifacts of jobs (review.preparation);
+until they exist the page says what is being prepared and a download answers 202 with Retry-After.
+Every view is throttled per client address with the review API's scope and counter, unknown tokens
+included, and comment posts also with the comment scope (review.throttling).
+"""
 
 from __future__ import annotations
-
-import io
-import zipfile
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,24 +14,17 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.errors import ApiError
-from apps.designs.document import validate_design
-from apps.exporting.engine import ExportError, export_zip
-from apps.rendering.engine import RenderError, RenderOptions
-from apps.rendering.engine import render as render_design
+from apps.core.throttling import throttled
 from apps.review import services as review_services
 from apps.review.models import ShareLink
+from apps.review.preparation import DOWNLOAD_PARTS, RETRY_AFTER_SECONDS, artifact_bytes, parts_prepare
 from apps.review.selectors import review_snapshot, svg_data_uri
+from apps.review.throttling import COMMENT_SCOPE, client_key
 
 REVIEW_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Robots-Tag": "noindex, nofollow",
     "Cache-Control": "private, no-store",
-}
-DOWNLOADS = {
-    "svg": ("image/svg+xml", "svg"),
-    "png": ("image/png", "png"),
-    "sam": ("application/zip", "zip"),
-    "cdk-python": ("application/zip", "zip"),
 }
 
 
@@ -45,34 +41,40 @@ def _with_headers(response: HttpResponse) -> HttpResponse:
     return response
 
 
-@require_http_methods(["GET", "HEAD"])
-def review_page(request: HttpRequest, token: str, errors: dict[str, str] | None = None) -> HttpResponse:
-    link = _link(token)
+def _page(
+    request: HttpRequest, link: ShareLink, token: str, errors: dict[str, str] | None = None, status: int = 200
+) -> HttpResponse:
     snapshot = review_snapshot(link)
-    components = {c["id"]: c for tier in snapshot["tiers"] for c in tier["components"]}
-    findings = [
-        {**f, "component_labels": [components[i]["label"] for i in f["components"] if i in components]}
-        for f in snapshot["findings"]
-    ]
     estimate = snapshot["estimate"]
     costs = {c["id"]: c["monthly_usd"] for c in estimate["components"]} if estimate else {}
     context = {
         "token": token,
         "snapshot": snapshot,
-        "findings": findings,
+        "findings": snapshot["findings"] or [],
         "diagram_uri": svg_data_uri(snapshot["diagram_svg"]),
         "curve_uri": svg_data_uri(snapshot["curve_svg"]),
         "costs": costs,
-        "downloads": list(DOWNLOADS) if link.allow_downloads else [],
+        "pending": set(snapshot["pending"]),
+        "cost_pending": "estimate" in snapshot["pending"],
+        "failed": set(snapshot["failed"]),
+        "downloads": list(DOWNLOAD_PARTS) if link.allow_downloads else [],
         "errors": errors or {},
     }
-    return _with_headers(render(request, "review/page.html", context, status=400 if errors else 200))
+    return _with_headers(render(request, "review/page.html", context, status=status))
+
+
+@throttled("review")
+@require_http_methods(["GET", "HEAD"])
+def review_page(request: HttpRequest, token: str) -> HttpResponse:
+    return _page(request, _link(token), token)
 
 
 # No CSRF check here, on purpose: the page sends Referrer-Policy: no-referrer, so browsers post with
 # "Origin: null", and the endpoint grants nothing a forged request could abuse: it uses no session or
 # cookie, only the link's token, which the poster must already hold.
 @csrf_exempt
+@throttled("review")
+@throttled(COMMENT_SCOPE, methods=["POST"])  # far below the page's rate
 @require_POST
 def review_comment(request: HttpRequest, token: str) -> HttpResponse:
     link = _link(token)
@@ -86,37 +88,41 @@ def review_comment(request: HttpRequest, token: str) -> HttpResponse:
             body=request.POST.get("body", ""),
             component_id=request.POST.get("component", ""),
             components={c["id"] for c in revision.design["components"]},
+            client_key=client_key(request),
         )
     except ApiError as exc:
+        # The page again, with the errors beside the fields (a full link or address says so in "body").
         errors = {d.pointer.strip("/"): d.message for d in exc.details} or {"body": exc.message}
-        request.method = "GET"  # show the page again, with the errors beside the fields
-        return review_page(request, token, errors)
+        return _page(request, link, token, errors, status=exc.status_code)
     return _with_headers(redirect(f"/review/{token}/#comments"))
 
 
+@throttled("review")
 @require_http_methods(["GET", "HEAD"])
 def review_download(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     link = _link(token)
-    if not link.allow_downloads or fmt not in DOWNLOADS:
+    if not link.allow_downloads or fmt not in DOWNLOAD_PARTS:
         raise Http404("No such download.")
     revision = link.shown_revision()
-    design = validate_design(revision.design)
-    try:
-        if fmt in ("svg", "png"):
-            data = render_design(design, RenderOptions(format=fmt))
-        else:
-            data = export_zip(design, fmt)
-            zipfile.ZipFile(io.BytesIO(data))  # sanity: a whole archive
-    except (RenderError, ExportError) as exc:
+    part = parts_prepare(
+        project=link.project, revision=revision, wanted={fmt: DOWNLOAD_PARTS[fmt]}, user=link.created_by
+    )[fmt]
+    if part.state == "failed":
         return _with_headers(
             HttpResponse(
-                f"This revision cannot be downloaded as {fmt}: {exc}",
+                f"This revision cannot be downloaded as {fmt}: {part.error}",
                 status=409,
                 content_type="text/plain; charset=utf-8",
             )
         )
-    content_type, extension = DOWNLOADS[fmt]
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="review-r{revision.number}-{fmt}.{extension}"'
+    if part.state == "pending":
+        context = {"token": token, "fmt": fmt, "revision": revision.number, "retry_after": RETRY_AFTER_SECONDS}
+        response = render(request, "review/preparing.html", context, status=202)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return _with_headers(response)
+    artifact = part.artifacts[0]
+    # Read whole: an artifact is bounded by its engine (Cairo caps a PNG's size; exports are small zips).
+    response = HttpResponse(artifact_bytes(artifact), content_type=artifact.content_type)
+    response["Content-Disposition"] = f'attachment; filename="review-r{revision.number}-{fmt}.{artifact.extension}"'
     response["Content-Security-Policy"] = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
     return _with_headers(response)

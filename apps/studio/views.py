@@ -200,23 +200,25 @@ def project_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def pattern_diagram(request: HttpRequest, slug: str) -> HttpResponse:
-    """The rendered diagram of a pattern (SVG, for <img> thumbnails in the gallery), cached by the engine."""
+    """The diagram of a pattern (SVG, for <img> thumbnails in the gallery), drawn by a worker.
+
+    Never drawn here: until a worker has stored it, a placeholder picture answers (202, not cached by
+    the browser) and the worker is asked for it.
+    """
     from apps.designs.patterns import PatternNotFound, get_pattern
-    from apps.rendering.engine import RenderError, engine_version, render
+    from apps.studio.gallery import PLACEHOLDER_SVG, pattern_diagram_find, pattern_diagram_request
 
     try:
         pattern = get_pattern(slug)
     except PatternNotFound:
         raise Http404("No such pattern") from None
-    key = f"studio-pattern-svg:{slug}:{engine_version()}"
-    svg = cache.get(key)
+    svg = pattern_diagram_find(pattern)
     if svg is None:
-        try:
-            svg = render(pattern.design)
-        except RenderError:
-            raise Http404("This pattern cannot be drawn here") from None
-        cache.set(key, svg, 3600)
-    response = HttpResponse(svg, content_type="image/svg+xml")
+        pattern_diagram_request(pattern)
+        response = HttpResponse(PLACEHOLDER_SVG, content_type="image/svg+xml", status=202)
+        response["Cache-Control"] = "no-store"
+    else:
+        response = HttpResponse(svg, content_type="image/svg+xml")
+        response["Cache-Control"] = "private, max-age=3600"
     response["Content-Security-Policy"] = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-    response["Cache-Control"] = "private, max-age=3600"
     return response

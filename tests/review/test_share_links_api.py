@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from apps.designs.patterns import pattern_library
 from apps.projects import services
 from apps.projects.models import Project, Team
 from apps.review.models import Comment, ShareLink
+from tests.review.preparing import run_queued_jobs
 
 
 @pytest.fixture
@@ -63,8 +65,12 @@ def test_revoked_expired_and_unknown_tokens_all_answer_404(as_alice: APIClient, 
     assert anonymous.get(f"/review/{revoked['token']}/").status_code == 404
 
 
-def test_the_review_json_has_the_diagram_cost_findings_and_comments(as_alice: APIClient, shared: Project) -> None:
+def test_the_review_json_has_the_diagram_cost_findings_and_comments(
+    as_alice: APIClient, shared: Project, media_root: Path
+) -> None:
     token = create_link(as_alice, shared).json()["token"]
+    assert APIClient().get(f"/api/review/{token}/").json()["diagram_svg"] is None  # until a worker made it
+    run_queued_jobs()
     response = APIClient().get(f"/api/review/{token}/")
     assert response["Referrer-Policy"] == "no-referrer" and "noindex" in response["X-Robots-Tag"]
     body = response.json()
@@ -119,11 +125,13 @@ def test_anyone_with_the_link_comments_and_members_reply_and_resolve(
     assert Comment.objects.count() == 3
 
 
-def test_the_review_page_shows_comment_text_literally(as_alice: APIClient, shared: Project) -> None:
+def test_the_review_page_shows_comment_text_literally(as_alice: APIClient, shared: Project, media_root: Path) -> None:
     from django.test import Client
 
     token = create_link(as_alice, shared).json()["token"]
     client = Client()
+    client.get(f"/review/{token}/")
+    run_queued_jobs()
     page = client.get(f"/review/{token}/")
     assert (
         page.status_code == 200
@@ -143,13 +151,16 @@ def test_the_review_page_shows_comment_text_literally(as_alice: APIClient, share
     assert client.put(f"/review/{token}/").status_code == 405
 
 
-def test_downloads_only_where_the_link_allows_them(as_alice: APIClient, shared: Project) -> None:
+def test_downloads_only_where_the_link_allows_them(as_alice: APIClient, shared: Project, media_root: Path) -> None:
     from django.test import Client
 
     plain = create_link(as_alice, shared).json()["token"]
     allowed = create_link(as_alice, shared, allow_downloads=True).json()["token"]
     client = Client()
     assert client.get(f"/review/{plain}/download/svg/").status_code == 404
+    assert client.get(f"/review/{allowed}/download/svg/").status_code == 202
+    assert client.get(f"/review/{allowed}/download/sam/").status_code == 202
+    run_queued_jobs()
     svg = client.get(f"/review/{allowed}/download/svg/")
     assert (
         svg.status_code == 200
