@@ -110,7 +110,11 @@ class TierplanAutoSchema(AutoSchema):
         return codes
 
     def _header_parameter_names(self) -> set[str]:
-        return {p.name.lower() for p in self.get_override_parameters() if getattr(p, "location", None) == "header"}
+        return {
+            str(getattr(p, "name", "")).lower()
+            for p in self.get_override_parameters()
+            if getattr(p, "location", None) == "header"
+        }
 
     def _query_parameter_names(self) -> set[str]:
         override = self.get_override_parameters()

@@ -58,7 +58,8 @@ class PaginatedListApi(APIView):
     pagination_class = BoundedLimitOffsetPagination
 
 
-def paginated(request: Request, view: APIView, queryset: Any, serializer: Any, **context: Any) -> Response:
+def paginated(request: Request, view: PaginatedListApi, queryset: Any, serializer: Any, **context: Any) -> Response:
+    """One page of ``queryset`` through ``serializer``, in the envelope the schema documents for ``view``."""
     paginator = view.pagination_class()
     page: Any = paginator.paginate_queryset(queryset, request, view=view)
     data = serializer(page, many=True, context={"request": request, **context}).data

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework.request import Request
 
+from apps.core.converters import MAX_ID
 from apps.core.errors import ApiError, ErrorDetail
+
+# The schemas of these parameters as the OpenAPI document states them (what the functions below enforce).
+ID_PARAMETER: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+TEXT_PARAMETER: dict[str, Any] = {"type": "string", "maxLength": 200, "pattern": "^[^\\x00]*$"}
 
 
 def query_int(request: Request, name: str, *, minimum: int = 1, meaning: str = "an id") -> int | None:
@@ -16,9 +23,13 @@ def query_int(request: Request, name: str, *, minimum: int = 1, meaning: str = "
     if not values:
         return None
     raw = values[-1]
-    # One value (a repeated parameter is a list, which no integer parameter takes); at most 18 digits,
-    # which every id fits and which int() converts without hitting Python's digit limit.
-    if len(values) > 1 or not (raw.isascii() and raw.isdecimal() and len(raw) <= 18) or int(raw) < minimum:
+    # One value (a repeated parameter is a list, which no integer parameter takes), within a database id's
+    # range; the length is checked first so that int() never meets Python's digit limit.
+    if (
+        len(values) > 1
+        or not (raw.isascii() and raw.isdecimal() and len(raw) <= 19)
+        or not minimum <= int(raw) <= MAX_ID
+    ):
         raise ApiError(
             f"{name} must be {meaning}.", details=[ErrorDetail(f"/{name}", f"must be an integer of at least {minimum}")]
         )

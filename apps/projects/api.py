@@ -18,7 +18,7 @@ from apps.core.auth import signed_in
 from apps.core.errors import ApiError, ErrorDetail, PreconditionRequired
 from apps.core.openapi import errors
 from apps.core.pagination import PaginatedListApi, paginated
-from apps.core.params import query_int, query_text
+from apps.core.params import ID_PARAMETER, TEXT_PARAMETER, query_int, query_text
 from apps.designs.api import pattern_not_found
 from apps.designs.diff import design_diff
 from apps.designs.document import Design, DesignInvalid, validate_design
@@ -46,6 +46,12 @@ from apps.projects.serializers import (
 ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
 # Revision numbers are positive and fit a 64-bit integer column; a longer number can name no revision.
 ETAG_MAX_DIGITS = 18
+
+
+def if_match_parameter(*, required: bool, description: str) -> OpenApiParameter:
+    """The If-Match header as the API reads it: one revision number, quoted or not, weak or not."""
+    schema = {"type": "string", "pattern": f'^\\s*(W/)?"?[0-9]{{1,{ETAG_MAX_DIGITS}}}"?\\s*$'}
+    return OpenApiParameter("If-Match", schema, OpenApiParameter.HEADER, required=required, description=description)
 
 
 def validated_design(data: Any, *, pointer_prefix: str = "") -> Design:
@@ -208,8 +214,8 @@ class MemberDetailApi(APIView):
 class ProjectListApi(PaginatedListApi):
     @extend_schema(
         parameters=[
-            OpenApiParameter("search", str, description="Part of the project name"),
-            OpenApiParameter("team", int, description="Only this team's projects"),
+            OpenApiParameter("search", TEXT_PARAMETER, description="Part of the project name"),
+            OpenApiParameter("team", ID_PARAMETER, description="Only this team's projects"),
         ],
         responses=ProjectSerializer(many=True),
         summary="Projects of your teams, most recently updated first",
@@ -306,15 +312,7 @@ class DesignApi(APIView):
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,
-        parameters=[
-            OpenApiParameter(
-                "If-Match",
-                str,
-                OpenApiParameter.HEADER,
-                required=True,
-                description='ETag of the revision you edited, e.g. "3"',
-            )
-        ],
+        parameters=[if_match_parameter(required=True, description='ETag of the revision you edited, e.g. "3"')],
         responses=DesignSaveResultSerializer,
         summary='Save a new revision of the design (the body is the design document, or {"design": …, "message": …})',
     )
@@ -357,12 +355,7 @@ class ApplyPatternApi(APIView):
     @extend_schema(
         request=ApplyPatternSerializer,
         parameters=[
-            OpenApiParameter(
-                "If-Match",
-                str,
-                OpenApiParameter.HEADER,
-                description="Optional: apply only if this is still the newest revision",
-            )
+            if_match_parameter(required=False, description="Optional: apply only if this is still the newest revision")
         ],
         responses=DesignSaveResultSerializer,
         summary="Merge a pattern into the current design as a new revision",
@@ -418,7 +411,9 @@ class RevisionDetailApi(APIView):
 
 class RevisionDiffApi(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("against", int, description="Revision to compare with (default: the one before)")],
+        parameters=[
+            OpenApiParameter("against", ID_PARAMETER, description="Revision to compare with (default: the one before)")
+        ],
         responses=OpenApiTypes.OBJECT,
         summary="What changed from revision {against} to revision {number}",
     )

@@ -6,9 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -17,7 +16,7 @@ from rest_framework.views import APIView
 
 from apps.core.auth import signed_in
 from apps.core.errors import ApiError, ErrorDetail
-from apps.core.params import query_int
+from apps.core.params import ID_PARAMETER, query_int
 from apps.core.throttling import ReviewThrottle
 from apps.designs.document import validate_design
 from apps.projects import selectors
@@ -26,16 +25,19 @@ from apps.review import services as review_services
 from apps.review.models import Comment, ShareLink
 from apps.review.preparation import RETRY_AFTER_SECONDS
 from apps.review.selectors import comment_as_dict, review_snapshot
+from apps.review.serializers import (
+    CommentInputSerializer,
+    CommentSerializer,
+    FindingSerializer,
+    ReplyInputSerializer,
+    ResolveInputSerializer,
+    ReviewSnapshotSerializer,
+    RuleSerializer,
+    ShareLinkCreatedSerializer,
+    ShareLinkInputSerializer,
+    ShareLinkSerializer,
+)
 from apps.review.throttling import ReviewCommentThrottle, client_key
-
-
-class ShareLinkInput(serializers.Serializer):
-    revision = serializers.IntegerField(
-        required=False, min_value=1, help_text="Pin this revision; omit to follow the newest"
-    )
-    label = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")  # type: ignore[assignment]
-    expires_in_days = serializers.IntegerField(required=False, min_value=1, max_value=365)
-    allow_downloads = serializers.BooleanField(required=False, default=False)
 
 
 def link_as_dict(link: ShareLink, request: Request) -> dict[str, Any]:
@@ -54,20 +56,22 @@ def link_as_dict(link: ShareLink, request: Request) -> dict[str, Any]:
 class ShareLinksApi(APIView):
     throttle_classes = [ReviewThrottle]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Share links of a project (tokens are never shown again)")
+    @extend_schema(
+        responses=ShareLinkSerializer(many=True), summary="Share links of a project (tokens are never shown again)"
+    )
     def get(self, request: Request, project_id: int) -> Response:
         project, _ = selectors.project_get(user=signed_in(request), project_id=project_id, ability="write")
         return Response([link_as_dict(link, request) for link in project.share_links.select_related("revision")])
 
     @extend_schema(
-        request=ShareLinkInput,
-        responses={201: OpenApiTypes.OBJECT},
+        request=ShareLinkInputSerializer,
+        responses={201: ShareLinkCreatedSerializer},
         summary="Create a review link (editors); the token is shown once",
     )
     def post(self, request: Request, project_id: int) -> Response:
         user = signed_in(request)
         project, _ = selectors.project_get(user=user, project_id=project_id, ability="write")
-        data = ShareLinkInput(data=request.data)
+        data = ShareLinkInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         revision = None
@@ -109,19 +113,13 @@ def active_link(token: str) -> ShareLink:
     return link
 
 
-class CommentInput(serializers.Serializer):
-    author_name = serializers.CharField(max_length=80)
-    body = serializers.CharField(max_length=2000)
-    component = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-
-
 class ReviewApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
     throttle_classes = [ReviewThrottle]
 
     @extend_schema(
-        responses=OpenApiTypes.OBJECT,
+        responses=ReviewSnapshotSerializer,
         summary="What a review link shows, as JSON (no account needed)",
         description="Diagram, estimate and findings are made by jobs: `pending` names the parts still being "
         "prepared (null until then; ask again after Retry-After), `failed` those that could not be made.",
@@ -140,13 +138,13 @@ class ReviewCommentsApi(APIView):
     throttle_classes = [ReviewThrottle, ReviewCommentThrottle]
 
     @extend_schema(
-        request=CommentInput,
-        responses={201: OpenApiTypes.OBJECT},
+        request=CommentInputSerializer,
+        responses={201: CommentSerializer},
         summary="Comment on the reviewed revision (no account needed)",
     )
     def post(self, request: Request, token: str) -> Response:
         link = active_link(token)
-        data = CommentInput(data=request.data)
+        data = CommentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         revision = link.shown_revision()
         comment = review_services.comment_create(
@@ -167,27 +165,27 @@ class ReviewCommentsApi(APIView):
 
 
 class ProjectCommentsApi(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Review comments on a project, with replies (members)")
+    @extend_schema(
+        responses=CommentSerializer(many=True), summary="Review comments on a project, with replies (members)"
+    )
     def get(self, request: Request, project_id: int) -> Response:
         project, _ = selectors.project_get(user=signed_in(request), project_id=project_id)
         comments = project.review_comments.filter(parent=None).prefetch_related("replies")
         return Response([comment_as_dict(c) for c in comments])
 
 
-class ReplyInput(serializers.Serializer):
-    body = serializers.CharField(max_length=2000)
-
-
 class CommentRepliesApi(APIView):
     @extend_schema(
-        request=ReplyInput, responses={201: OpenApiTypes.OBJECT}, summary="Reply to a review comment (any member)"
+        request=ReplyInputSerializer,
+        responses={201: CommentSerializer},
+        summary="Reply to a review comment (any member)",
     )
     def post(self, request: Request, project_id: int, comment_id: int) -> Response:
         user = signed_in(request)
         # Any member may answer a reviewer; resolving is for editors (CommentDetailApi).
         project, _ = selectors.project_get(user=user, project_id=project_id)
         parent = _comment(project, comment_id)
-        data = ReplyInput(data=request.data)
+        data = ReplyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         reply = review_services.comment_create(
             project=project, revision_number=parent.revision_number, author_name=user.get_username(), body=data.validated_data["body"],
@@ -196,18 +194,16 @@ class CommentRepliesApi(APIView):
         return Response(comment_as_dict(reply), status=status.HTTP_201_CREATED)
 
 
-class ResolveInput(serializers.Serializer):
-    resolved = serializers.BooleanField()
-
-
 class CommentDetailApi(APIView):
     @extend_schema(
-        request=ResolveInput, responses=OpenApiTypes.OBJECT, summary="Resolve or reopen a review comment (editors)"
+        request=ResolveInputSerializer,
+        responses=CommentSerializer,
+        summary="Resolve or reopen a review comment (editors)",
     )
     def patch(self, request: Request, project_id: int, comment_id: int) -> Response:
         user = signed_in(request)
         project, _ = selectors.project_get(user=user, project_id=project_id, ability="write")
-        data = ResolveInput(data=request.data)
+        data = ResolveInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         comment = review_services.comment_resolve(
             comment=_comment(project, comment_id), user=user, resolved=data.validated_data["resolved"]
@@ -224,8 +220,8 @@ def _comment(project: Any, comment_id: int) -> Comment:
 
 class FindingsApi(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("revision", int, description="Revision to review (default: the newest)")],
-        responses=OpenApiTypes.OBJECT,
+        parameters=[OpenApiParameter("revision", ID_PARAMETER, description="Revision to review (default: the newest)")],
+        responses=FindingSerializer(many=True),
         summary="Review findings of a revision (rules from the seed documents and AWS quotas)",
     )
     def get(self, request: Request, project_id: int) -> Response:
@@ -239,6 +235,6 @@ class RulesApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Every review rule: id, severity, title, reference")
+    @extend_schema(responses=RuleSerializer(many=True), summary="Every review rule: id, severity, title, reference")
     def get(self, request: Request) -> Response:
         return Response(rules_catalog())
