@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from tests.processes import free_port, stop_processes, wait_for_port
 
@@ -43,8 +44,11 @@ def server_environment(*, database_url: str, broker_url: str, media_root: Path, 
 
 
 @contextmanager
-def served(env: dict[str, str], *, workers: int = 2) -> Iterator[str]:
-    """Collect static files, then serve with gunicorn on a free loopback port; yield its base URL."""
+def served(env: dict[str, str], *, workers: int = 2, log: Path | None = None) -> Iterator[str]:
+    """Collect static files, then serve with gunicorn on a free loopback port; yield its base URL.
+
+    The server's output (request logs) goes to ``log`` when given.
+    """
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=300
     )
@@ -54,6 +58,8 @@ def served(env: dict[str, str], *, workers: int = 2) -> Iterator[str]:
          "--log-level", "warning"],
         cwd=ROOT,
         env=env,
+        stdout=log.open("ab") if log else None,
+        stderr=subprocess.STDOUT if log else None,
     )  # fmt: skip
     try:
         wait_for_port(port)
@@ -107,3 +113,29 @@ def cases_generated(output: str) -> int:
     """How many test cases a schemathesis run reports it generated (0 when it says nothing)."""
     found = re.search(r"(\d+) generated", output)
     return int(found.group(1)) if found else 0
+
+
+def existing_things(alice: Any, bob: Any, team: Any, project: Any) -> tuple[dict[str, int | str], dict[str, int]]:
+    """Ids of things alice can reach (aimed at by every operation) and of spares for DELETE to remove.
+
+    alice owns ``team`` (where bob is a member) and ``project`` in it, at revision 1.
+    """
+    from apps.designs.document import validate_design
+    from apps.projects import services
+    from apps.review import services as review_services
+    from tests.conftest import design_doc
+
+    link, token = review_services.share_link_create(project=project, user=alice, revision=None)
+    comment = review_services.comment_create(
+        project=project, revision_number=1, author_name="Rita", body="Why two tables?", share_link=link,
+        components={"orders"}, component_id="orders",
+    )  # fmt: skip
+    spare_team = services.team_create(name="Spare", owner=alice)
+    spare_project = services.project_create(team=team, user=alice, name="Spare", design=validate_design(design_doc()))
+    spare_link, _ = review_services.share_link_create(project=project, user=alice, revision=None)
+    identifiers: dict[str, int | str] = {
+        "project_id": project.pk, "team_id": team.pk, "number": 1, "comment_id": comment.pk, "link_id": link.pk,
+        "user_id": bob.pk, "token": token,
+    }  # fmt: skip
+    deletable = {"project_id": spare_project.pk, "team_id": spare_team.pk, "link_id": spare_link.pk}
+    return identifiers, deletable

@@ -14,38 +14,18 @@ from typing import Any
 
 from rest_framework.authtoken.models import Token
 
-from apps.designs.document import validate_design
-from apps.projects import services
-from apps.review import services as review_services
 from tests.api_fuzz import (
     ROOT,
     cases_generated,
     config_with_identifiers,
+    existing_things,
     schemathesis_command,
     served,
     server_environment,
 )
-from tests.conftest import design_doc, worker_database_url
+from tests.conftest import worker_database_url
 
 MIN_CASES = 2000
-
-
-def existing_things(alice: Any, bob: Any, team: Any, project: Any) -> tuple[dict[str, int | str], dict[str, int]]:
-    """Ids of things alice can reach (aimed at by every operation) and of spares for DELETE to remove."""
-    link, token = review_services.share_link_create(project=project, user=alice, revision=None)
-    comment = review_services.comment_create(
-        project=project, revision_number=1, author_name="Rita", body="Why two tables?", share_link=link,
-        components={"orders"}, component_id="orders",
-    )  # fmt: skip
-    spare_team = services.team_create(name="Spare", owner=alice)
-    spare_project = services.project_create(team=team, user=alice, name="Spare", design=validate_design(design_doc()))
-    spare_link, _ = review_services.share_link_create(project=project, user=alice, revision=None)
-    identifiers: dict[str, int | str] = {
-        "project_id": project.pk, "team_id": team.pk, "number": 1, "comment_id": comment.pk, "link_id": link.pk,
-        "user_id": bob.pk, "token": token,
-    }  # fmt: skip
-    deletable = {"project_id": spare_project.pk, "team_id": spare_team.pk, "link_id": spare_link.pk}
-    return identifiers, deletable
 
 
 def test_schemathesis_finds_no_failure_with_all_checks(
