@@ -35,6 +35,7 @@ def test_showing_the_login_form_is_not_counted(settings: Any, alice: User) -> No
     client = Client()
     assert {client.get("/accounts/login/").status_code for _ in range(10)} == {200}
     assert client.post("/accounts/login/", {"username": "alice", "password": PASSWORD}).status_code == 302
+    assert client.session["_auth_user_id"] == str(alice.pk)
 
 
 def test_the_login_form_and_the_token_api_share_one_counter(settings: Any, alice: User) -> None:

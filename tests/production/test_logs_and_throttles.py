@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -89,4 +90,7 @@ def test_sign_up_is_throttled(settings: Any, db: Any) -> None:
     settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "signup": "1/hour"}
     client = APIClient()
     assert client.post("/api/auth/signup/", {"username": "one", "password": PASSWORD}, format="json").status_code == 201
-    assert client.post("/api/auth/signup/", {"username": "two", "password": PASSWORD}, format="json").status_code == 429
+    refused = client.post("/api/auth/signup/", {"username": "two", "password": PASSWORD}, format="json")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert refused.json()["error"]["code"] == "throttled"
+    assert not User.objects.filter(username="two").exists()

@@ -70,6 +70,8 @@ def test_a_viewer_can_still_create_projects_in_their_personal_team(as_vera, vera
     response = as_vera.post(URL, {"name": "Mine", "team": vera.personal_team.pk}, format="json")
 
     assert response.status_code == 201, response.content
+    assert response.json()["team"] == {"id": vera.personal_team.pk, "name": vera.personal_team.name}
+    assert response.json()["role"] == "owner"
 
 
 def test_it_refuses_a_team_i_am_not_in_without_confirming_it_exists(as_charlie, team):

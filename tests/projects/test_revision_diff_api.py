@@ -117,8 +117,12 @@ def test_a_revision_compared_with_itself_is_identical(as_alice, revised):
     assert diff["document"] == {"changed": []}
 
 
-def test_any_member_can_diff(as_vera, revised):
-    assert as_vera.get(url(revised, 2)).status_code == 200
+def test_any_member_can_diff(as_vera, as_alice, revised):
+    response = as_vera.get(url(revised, 2))
+
+    assert response.status_code == 200
+    assert response.json() == as_alice.get(url(revised, 2)).json()  # a viewer sees the owner's diff
+    assert response.json()["identical"] is False
 
 
 def test_revision_1_has_nothing_to_compare_with_by_default(as_alice, revised):

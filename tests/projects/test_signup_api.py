@@ -147,3 +147,7 @@ def test_two_accounts_may_both_leave_the_email_empty(anonymous, db):
     second = anonymous.post(URL, {"username": "emil", "password": PASSWORD, "email": ""}, format="json")
 
     assert (first.status_code, second.status_code) == (201, 201), second.content
+    assert dict(User.objects.filter(username__in=["dora", "emil"]).values_list("username", "email")) == {
+        "dora": "",
+        "emil": "",
+    }

@@ -81,7 +81,9 @@ def test_a_pattern_diagram_is_named_by_its_content_and_engine(alice: User, monke
 
 def test_pattern_diagrams_are_for_signed_in_people_and_known_patterns(alice: User) -> None:
     assert logged_in(alice).get("/patterns/nope/diagram.svg").status_code == 404
-    assert Client().get("/patterns/api-lambda-dynamodb/diagram.svg").status_code == 302
+    anonymous = Client().get("/patterns/api-lambda-dynamodb/diagram.svg")
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith("/accounts/login/")
 
 
 def test_new_projects_from_a_pattern_and_blank_open_the_editor(alice: User, team: Team) -> None:
