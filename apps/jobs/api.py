@@ -48,7 +48,7 @@ class ProjectJobsApi(PaginatedListApi):
         project, _ = selectors.project_get(user=user, project_id=project_id)
         data = JobRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        number = data.validated_data.get("revision", project.head_number)
+        number = data.validated_data.get("revision") or project.head_number
         revision = project.revisions.filter(number=number).first()
         if revision is None:
             raise ApiError(

@@ -40,7 +40,9 @@ class JobSerializer(serializers.ModelSerializer):
 
 class JobRequestSerializer(StrictInputSerializer):
     kind = serializers.ChoiceField(choices=sorted(engines()), help_text="The engine to run")
-    revision = serializers.IntegerField(required=False, min_value=1, help_text="Revision number; default the newest")
+    revision = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, help_text="Revision number; absent or null: the newest"
+    )
     params = serializers.DictField(required=False, default=dict, help_text='Engine options, e.g. {"format": "png"}')
 
 

@@ -66,6 +66,21 @@ def _engine_for(kind: Any) -> Engine:
     return engine
 
 
+def job_key(*, revision: Revision, kind: str, params: Mapping[str, Any]) -> tuple[Engine, dict[str, Any], str]:
+    """The engine for ``kind``, its checked params and the cache key of that job on ``revision``.
+
+    Raises ApiError (400) for an unknown kind or bad options. The one place a job's key is made: asking
+    for a job and looking up its artifact must agree on it.
+    """
+    engine = _engine_for(kind)
+    try:
+        normalized = engine.parse_params(params)
+    except Invalid as exc:
+        raise ApiError(f"Invalid {kind} options: {exc}", details=exc.problems) from None
+    key = cache_key(content_hash=revision.content_hash, kind=kind, params=normalized, engine_version=engine.version())
+    return engine, normalized, key
+
+
 def job_request(
     *, project: Project, revision: Revision, kind: str, params: Mapping[str, Any], user: User | None
 ) -> tuple[Job, bool]:
@@ -74,13 +89,7 @@ def job_request(
     Same content + kind + params + engine version: the finished job is returned at once (cached), or
     the one already queued or running for it. Otherwise a new job is queued once the row is committed.
     """
-    engine = _engine_for(kind)
-    try:
-        normalized = engine.parse_params(params)
-    except Invalid as exc:
-        raise ApiError(f"Invalid {kind} options: {exc}", details=exc.problems) from None
-    key = cache_key(content_hash=revision.content_hash, kind=kind, params=normalized, engine_version=engine.version())
-
+    engine, normalized, key = job_key(revision=revision, kind=kind, params=params)
     done = Artifact.objects.filter(project=project, cache_key=key).select_related("job").order_by("id").first()
     if done is not None:
         return done.job, True

@@ -21,9 +21,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from apps.core.errors import ApiError
-from apps.jobs.engines import get_engine
 from apps.jobs.models import Artifact, Job, JobStatus
-from apps.jobs.services import BROKER_RETRY_AFTER_SECONDS, cache_key, job_request
+from apps.jobs.services import BROKER_RETRY_AFTER_SECONDS, job_key, job_request
 from apps.projects.models import Project, Revision
 
 log = logging.getLogger(__name__)
@@ -95,10 +94,7 @@ def _failed_recently(job: Job) -> bool:
 def _part(
     *, project: Project, revision: Revision, kind: str, params: Mapping[str, Any], user: User | None, asker: _Asker
 ) -> Part:
-    engine = get_engine(kind)
-    assert engine is not None, f"no engine {kind!r}"
-    normalized = engine.parse_params(params)
-    key = cache_key(content_hash=revision.content_hash, kind=kind, params=normalized, engine_version=engine.version())
+    _, _, key = job_key(revision=revision, kind=kind, params=params)
     artifacts = list(Artifact.objects.filter(project=project, cache_key=key).order_by("id"))
     if artifacts:
         # Two jobs may have raced to the same key; their outputs are equal, keep the first job's.

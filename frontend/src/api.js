@@ -37,7 +37,7 @@ export function makeApi({ base, csrfToken }) {
     requestJob: (projectId, body) => call("POST", `projects/${projectId}/jobs/`, { body }),
     job: (jobId) => call("GET", `jobs/${jobId}/`),
     artifactJson: (url) => call("GET", url),
-    revisions: (projectId) => call("GET", `projects/${projectId}/revisions/?page_size=100`),
+    revisions: (projectId) => call("GET", `projects/${projectId}/revisions/?limit=500`),
     revision: (projectId, number) => call("GET", `projects/${projectId}/revisions/${number}/`),
     // What changed from revision `from` to revision `to` (components, connections, groups and cost).
     diff: (projectId, from, to) => call("GET", `projects/${projectId}/revisions/${to}/diff/?against=${from}`),
