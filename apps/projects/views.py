@@ -40,7 +40,9 @@ def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
     )
     context = {"invitation": invitation, "token": token, "member": member, "error": error}
     response = render(request, "projects/invitation.html", context, status=status)
-    # The token is in this page's address: keep it out of Referer headers and search indexes.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in this page's address: keep it out of other sites' Referer headers and search indexes.
+    # Not "no-referrer": browsers then send "Origin: null" with the Accept form, which Django's CSRF check
+    # refuses; "same-origin" gives the address to this site only.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
