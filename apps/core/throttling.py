@@ -52,6 +52,16 @@ class JobThrottle(ScopedThrottle):
     counted_methods = frozenset({"POST"})
 
 
+class InvitationThrottle(ScopedThrottle):
+    """Inviting (which sends email to an address of the caller's choosing) and accepting, per user.
+
+    Without it an owner could make Tierplan mail anyone in bulk; reading invitation lists is not counted.
+    """
+
+    scope = "invitations"
+    counted_methods = frozenset({"POST"})
+
+
 class ReviewThrottle(ScopedThrottle):
     scope = "review"
 

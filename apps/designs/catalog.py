@@ -6,7 +6,6 @@ and connection kind is an entry with its field schemas, and every engine reads i
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterator, Mapping
@@ -17,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from apps.core.jsontext import JsonRefused, loads_strict
 from apps.core.pointers import Problem, json_pointer
 
 CATALOG_FILE = Path(__file__).parent / "data" / "catalog.yaml"
@@ -289,17 +289,10 @@ def _ecma_regex(pattern: str) -> re.Pattern[str]:
 
 
 def _json_object_problem(text: str) -> str | None:
-    def refuse_constant(name: str) -> None:
-        raise ValueError(f"{name} is not JSON")
-
     try:
-        value = json.loads(text, parse_constant=refuse_constant)
-    except json.JSONDecodeError as exc:
-        return f"must be a JSON object ({exc.msg})"
-    except ValueError as exc:  # NaN, Infinity
+        value = loads_strict(text)
+    except JsonRefused as exc:
         return f"must be a JSON object ({exc})"
-    except RecursionError:
-        return "must be a JSON object (nested too deeply)"
     return None if isinstance(value, dict) else "must be a JSON object"
 
 

@@ -19,12 +19,13 @@ from apps.core.errors import ApiError, ErrorDetail, PreconditionRequired
 from apps.core.openapi import errors
 from apps.core.pagination import PaginatedListApi, paginated
 from apps.core.params import ID_PARAMETER, TEXT_PARAMETER, query_int, query_text
+from apps.core.throttling import InvitationThrottle
 from apps.designs.api import pattern_not_found
 from apps.designs.diff import design_diff
 from apps.designs.document import Design, DesignInvalid, validate_design
 from apps.designs.patterns import CompositionError, PatternNotFound, get_pattern
 from apps.projects import selectors, services
-from apps.projects.invitations_api import InvitationThrottle, invite
+from apps.projects.invitations_api import invite
 from apps.projects.models import Membership, Project, Team
 from apps.projects.serializers import (
     MEMBER_ADD_REQUEST,

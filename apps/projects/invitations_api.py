@@ -3,9 +3,6 @@ the invitee accepts with the token from the email. Why that is safe: services.in
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -16,27 +13,10 @@ from rest_framework.views import APIView
 from apps.core.auth import signed_in
 from apps.core.openapi import errors
 from apps.core.pagination import PaginatedListApi, paginated
-from apps.core.throttling import ScopedThrottle
+from apps.core.throttling import InvitationThrottle
 from apps.projects import selectors, services
 from apps.projects.models import Invitation, Team
 from apps.projects.serializers import InvitationAcceptedSerializer, InvitationCreateSerializer, InvitationSerializer
-
-# Each invitation sends an email to an address of the caller's choosing: without a limit, a team owner
-# could make Tierplan send mail to anyone in bulk. Deployments set their own in THROTTLE_RATES.
-DEFAULT_INVITATION_RATE = "60/hour"
-
-
-class InvitationThrottle(ScopedThrottle):
-    """Limits inviting (which sends email) and accepting, per user; reading lists is not limited."""
-
-    scope = "invitations"
-    counted_methods = frozenset({"POST"})
-
-    def get_rate(self) -> str | None:
-        return settings.THROTTLE_RATES.get(self.scope, DEFAULT_INVITATION_RATE)
-
-    def allow_request(self, request: Any, view: Any) -> bool:
-        return request.method not in self.counted_methods or super().allow_request(request, view)
 
 
 def invite(request: Request, *, team: Team, email: str, role: str) -> Invitation:

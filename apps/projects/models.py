@@ -102,6 +102,12 @@ class Revision(models.Model):
         super().save(*args, **kwargs)
 
 
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self) -> InvitationQuerySet:
+        """Invitations that can still be accepted: not accepted, not revoked, not expired."""
+        return self.filter(accepted_at=None, revoked_at=None, expires_at__gt=timezone.now())
+
+
 class Invitation(models.Model):
     """An offer of a role in a team, sent to an email address and taken up by whoever accepts its link.
 
@@ -122,6 +128,8 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.db.models import F, OuterRef, QuerySet, Subquery
-from django.utils import timezone
 from rest_framework.exceptions import NotFound, PermissionDenied
 
 from apps.core.converters import MAX_ID
@@ -89,8 +88,4 @@ def revision_get(*, project: Project, number: int) -> Revision:
 
 def invitations_pending(*, team: Team) -> QuerySet[Invitation]:
     """Invitations of ``team`` that can still be accepted, newest first."""
-    return (
-        Invitation.objects.select_related("invited_by")
-        .filter(team=team, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now())
-        .order_by("-created_at", "-id")
-    )
+    return Invitation.objects.select_related("invited_by").filter(team=team).pending().order_by("-created_at", "-id")

@@ -125,11 +125,7 @@ def invitation_token_hash(token: str) -> str:
 
 
 def _lifetime() -> timedelta:
-    return timedelta(days=getattr(settings, "INVITATION_LIFETIME_DAYS", 7))
-
-
-def _pending(queryset: Any) -> Any:
-    return queryset.filter(accepted_at=None, revoked_at=None, expires_at__gt=timezone.now())
+    return timedelta(days=settings.INVITATION_LIFETIME_DAYS)
 
 
 def invitation_create(
@@ -144,7 +140,7 @@ def invitation_create(
     email = BaseUserManager.normalize_email(email.strip())
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
-        _pending(Invitation.objects.filter(team=team, email__iexact=email)).update(revoked_at=timezone.now())
+        Invitation.objects.filter(team=team, email__iexact=email).pending().update(revoked_at=timezone.now())
         invitation = Invitation.objects.create(
             team=team,
             email=email,
@@ -199,7 +195,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     now = timezone.now()
     # Compare-and-set: of two concurrent accepts (or an accept and a revoke) exactly one matches the
     # row; the other finds it taken and answers as if the token were unknown.
-    claimed = _pending(Invitation.objects.filter(pk=invitation.pk)).update(accepted_at=now, accepted_by=user)
+    claimed = Invitation.objects.filter(pk=invitation.pk).pending().update(accepted_at=now, accepted_by=user)
     if not claimed:
         raise invitation_not_found()
     # Adding fails with 409 for an existing member, which rolls the claim back with this transaction.
@@ -208,7 +204,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
 
 def invitation_revoke(*, invitation: Invitation) -> bool:
     """Revoke a pending invitation; False when it was no longer pending (accepted, revoked, expired)."""
-    return bool(_pending(Invitation.objects.filter(pk=invitation.pk)).update(revoked_at=timezone.now()))
+    return bool(Invitation.objects.filter(pk=invitation.pk).pending().update(revoked_at=timezone.now()))
 
 
 def invitation_not_found() -> ApiError:
