@@ -37,6 +37,14 @@ def catalog_as_json() -> dict[str, Any]:
                 "props": ctype.props.json_schema(),
                 "usage": ctype.usage.json_schema(),
                 "defaults": {"props": ctype.props.defaults(), "usage": ctype.usage.defaults()},
+                "cloudformation_types": list(ctype.cloudformation_types),
+                "env_suffix": ctype.env_suffix,
+                "vpc_endpoint": (
+                    {"service": e.service, "type": e.type, "label": e.label}
+                    if (e := ctype.vpc_endpoint) is not None
+                    else None
+                ),
+                "vpc_only": ctype.vpc_only,
             }
             for ctype in catalog
         ],
@@ -57,6 +65,10 @@ def catalog_as_json() -> dict[str, Any]:
                 "description": k.description,
                 "sources": sorted(k.sources),
                 "targets": sorted(k.targets),
+                "excludes": [
+                    {"source": source, "target": target, "why": why}
+                    for (source, target), why in sorted(k.excludes.items())
+                ],
                 "props": k.props.json_schema(),
             }
             for k in catalog.connection_kinds.values()

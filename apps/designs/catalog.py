@@ -6,6 +6,7 @@ and connection kind is an entry with its field schemas, and every engine reads i
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from collections.abc import Iterator, Mapping
@@ -22,6 +23,7 @@ from apps.core.pointers import Problem, json_pointer
 CATALOG_FILE = Path(__file__).parent / "data" / "catalog.yaml"
 
 FIELD_TYPES = ("integer", "number", "string", "boolean")
+RUNTIME_FAMILIES = ("python", "nodejs", "java", "dotnet", "ruby", "provided", "go")
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,15 @@ class FieldSet:
 
 
 @dataclass(frozen=True)
+class VpcEndpoint:
+    """The VPC endpoint a function in private subnets needs to reach a type's service."""
+
+    service: str  # the part after com.amazonaws.<region>.
+    type: str  # Gateway (free; S3 and DynamoDB) or Interface (billed per hour and AZ)
+    label: str  # how people name the service
+
+
+@dataclass(frozen=True)
 class ComponentType:
     name: str
     label: str
@@ -120,6 +131,12 @@ class ComponentType:
     icon: str
     props: FieldSet
     usage: FieldSet
+    # The CloudFormation resource types one component of this type stands for (first: the main one).
+    cloudformation_types: tuple[str, ...] = ()
+    # A connected function's environment variable is <COMPONENT ID>_<env_suffix>; None: no variable.
+    env_suffix: str | None = None
+    vpc_endpoint: VpcEndpoint | None = None
+    vpc_only: bool = False  # the service runs only inside a VPC's private subnets
 
     @property
     def icon_class(self) -> tuple[str, str]:
@@ -145,9 +162,15 @@ class ConnectionKind:
     sources: frozenset[str]
     targets: frozenset[str]
     props: FieldSet
+    # (source type, target type) pairs AWS does not support although both ends are listed, with why.
+    excludes: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     def allows(self, source_type: str, target_type: str) -> bool:
-        return source_type in self.sources and target_type in self.targets
+        return (
+            source_type in self.sources
+            and target_type in self.targets
+            and (source_type, target_type) not in self.excludes
+        )
 
 
 @dataclass(frozen=True)
@@ -158,12 +181,29 @@ class Tier:
 
 
 @dataclass(frozen=True)
+class LambdaRuntime:
+    """One AWS Lambda runtime id and its lifecycle dates (None where AWS has scheduled none)."""
+
+    id: str
+    family: str
+    label: str
+    deprecated: datetime.date | None = None
+    block_create: datetime.date | None = None
+    block_update: datetime.date | None = None
+
+    def is_deprecated(self, on: datetime.date) -> bool:
+        """Whether AWS has deprecated this runtime by ``on``."""
+        return self.deprecated is not None and self.deprecated <= on
+
+
+@dataclass(frozen=True)
 class Catalog:
     tiers: Mapping[str, Tier]
     types: Mapping[str, ComponentType]
     group_kinds: Mapping[str, GroupKind]
     connection_kinds: Mapping[str, ConnectionKind]
     tier_order: tuple[str, ...] = field(default=())
+    runtimes: Mapping[str, LambdaRuntime] = field(default_factory=dict)
 
     def kinds_between(self, source_type: str, target_type: str) -> list[str]:
         """Connection kinds valid from a component of ``source_type`` to one of ``target_type``."""
@@ -173,12 +213,18 @@ class Catalog:
         return iter(self.types.values())
 
 
-def _field_set(raw: Mapping[str, Any] | None, where: str) -> FieldSet:
+def _field_set(
+    raw: Mapping[str, Any] | None, where: str, tables: Mapping[str, tuple[str, ...]] | None = None
+) -> FieldSet:
     fields: dict[str, FieldSpec] = {}
     for name, spec in (raw or {}).items():
         if spec.get("type") not in FIELD_TYPES:
             raise ValueError(f"catalog: {where}.{name} has an unknown type {spec.get('type')!r}")
         enum = spec.get("enum")
+        if isinstance(enum, str):  # the name of a top-level table whose keys are the choices
+            if enum not in (tables or {}):
+                raise ValueError(f"catalog: {where}.{name} takes its enum from an unknown table {enum!r}")
+            enum = (tables or {})[enum]
         fields[name] = FieldSpec(
             name=name,
             type=spec["type"],
@@ -199,8 +245,39 @@ def _field_set(raw: Mapping[str, Any] | None, where: str) -> FieldSet:
     return FieldSet(fields)
 
 
+def _excludes(kind: str, entry: Mapping[str, Any]) -> dict[tuple[str, str], str]:
+    excludes = {}
+    for rule in entry.get("excludes") or ():
+        for source in rule["sources"]:
+            for target in rule["targets"]:
+                if source not in entry["sources"] or target not in entry["targets"]:
+                    raise ValueError(
+                        f"catalog: connection kind {kind} excludes {source} → {target}, which it never allows"
+                    )
+                excludes[(source, target)] = rule["why"]
+    return excludes
+
+
+def _runtimes(raw: Mapping[str, Any] | None) -> dict[str, LambdaRuntime]:
+    runtimes = {}
+    for runtime_id, entry in (raw or {}).items():
+        if entry.get("family") not in RUNTIME_FAMILIES:
+            raise ValueError(f"catalog: runtime {runtime_id} has an unknown family {entry.get('family')!r}")
+        dates = {key: entry.get(key) for key in ("deprecated", "block_create", "block_update")}
+        for key, value in dates.items():
+            # YAML reads an unquoted 2029-06-30 as a date; a quoted one would never compare with today
+            if value is not None and not isinstance(value, datetime.date):
+                raise ValueError(f"catalog: runtime {runtime_id} {key} must be a YYYY-MM-DD date, not {value!r}")
+        runtimes[str(runtime_id)] = LambdaRuntime(
+            id=str(runtime_id), family=entry["family"], label=entry.get("label", str(runtime_id)), **dates
+        )
+    return runtimes
+
+
 def parse_catalog(raw: Mapping[str, Any]) -> Catalog:
     """Build a Catalog from its YAML data, failing loudly on an inconsistent entry."""
+    runtimes = _runtimes(raw.get("lambda_runtimes"))
+    tables = {"lambda_runtimes": tuple(runtimes)}
     tiers = {
         name: Tier(name=name, label=entry["label"], description=entry.get("description", ""))
         for name, entry in raw["tiers"].items()
@@ -215,8 +292,12 @@ def parse_catalog(raw: Mapping[str, Any]) -> Catalog:
             tier=entry["tier"],
             description=entry["description"],
             icon=entry["icon"],
-            props=_field_set(entry.get("props"), f"{name}.props"),
-            usage=_field_set(entry.get("usage"), f"{name}.usage"),
+            props=_field_set(entry.get("props"), f"{name}.props", tables),
+            usage=_field_set(entry.get("usage"), f"{name}.usage", tables),
+            cloudformation_types=tuple(entry.get("cloudformation_types") or ()),
+            env_suffix=entry.get("env_suffix"),
+            vpc_endpoint=VpcEndpoint(**entry["vpc_endpoint"]) if entry.get("vpc_endpoint") else None,
+            vpc_only=bool(entry.get("vpc_only", False)),
         )
     group_kinds = {
         name: GroupKind(
@@ -242,6 +323,7 @@ def parse_catalog(raw: Mapping[str, Any]) -> Catalog:
             sources=frozenset(entry["sources"]),
             targets=frozenset(entry["targets"]),
             props=_field_set({**common, **(entry.get("props") or {})}, f"connection {name}.props"),
+            excludes=_excludes(name, entry),
         )
     return Catalog(
         tiers=tiers,
@@ -249,6 +331,7 @@ def parse_catalog(raw: Mapping[str, Any]) -> Catalog:
         group_kinds=group_kinds,
         connection_kinds=connection_kinds,
         tier_order=tuple(tiers),
+        runtimes=runtimes,
     )
 
 

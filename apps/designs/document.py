@@ -320,6 +320,10 @@ def _semantic_problems(design: Design, catalog: Catalog) -> list[Problem]:
         else:
             problems += ctype.props.check(component.props, ("components", index, "props"))
             problems += ctype.usage.check(component.usage, ("components", index, "usage"))
+            if component.type == "rds_instance":
+                problems += aurora_capacity_problems(
+                    component.props, ctype.props.defaults(), ("components", index, "props")
+                )
         tier = component.tier if component.tier is not None else (ctype.tier if ctype else None)
         if tier is not None and tier not in tier_ids:
             problems.append(
@@ -367,6 +371,9 @@ def _semantic_problems(design: Design, catalog: Catalog) -> list[Problem]:
             ):
                 valid = catalog.kinds_between(source_type, target_type)
                 hint = f"valid kinds: {', '.join(valid)}" if valid else "no kind of connection is valid between them"
+                why = kind.excludes.get((source_type, target_type))
+                if why:
+                    hint = f"{why}; {hint}"
                 problems.append(
                     Problem(
                         json_pointer(("connections", index, "kind")),
@@ -374,6 +381,48 @@ def _semantic_problems(design: Design, catalog: Catalog) -> list[Problem]:
                     )
                 )
     return problems
+
+
+AURORA_ENGINES = ("aurora-postgresql", "aurora-mysql")
+ACU_STEP = 0.5  # Aurora Serverless v2 capacities are set in half-ACU steps
+
+
+def aurora_capacity_problems(
+    props: Mapping[str, Any], defaults: Mapping[str, Any], path: tuple[str | int, ...]
+) -> list[Problem]:
+    """Problems with an Aurora Serverless v2 capacity range that one field's bounds cannot catch.
+
+    AWS takes capacities in half-ACU steps and refuses a minimum above the maximum. The catalog bounds
+    each field but cannot relate two, so this cross-field check sits here (the cost model asks too).
+    Only Aurora engines use the range; an RDS instance ignores it.
+    """
+    values = {**defaults, **props}
+    if values.get("engine") not in AURORA_ENGINES:
+        return []
+    problems = []
+    names = ("min_capacity_acu", "max_capacity_acu")
+    capacities = {name: float(values[name]) for name in names if _is_number(values.get(name))}
+    for name, value in capacities.items():
+        if (value / ACU_STEP) % 1:
+            problems.append(
+                Problem(
+                    json_pointer((*path, name)),
+                    f"must be a multiple of {ACU_STEP} ACU (Aurora scales in half-ACU steps)",
+                )
+            )
+    low, high = capacities.get("min_capacity_acu"), capacities.get("max_capacity_acu")
+    if low is not None and high is not None and low > high:
+        problems.append(
+            Problem(
+                json_pointer((*path, "min_capacity_acu")),
+                f"the minimum capacity ({low:g} ACU) is above the maximum capacity ({high:g} ACU)",
+            )
+        )
+    return problems
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _has_cycle(start: str, groups: dict[str, Group]) -> bool:

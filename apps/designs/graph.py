@@ -65,3 +65,31 @@ class DesignGraph:
     def vpc_prop(self, vpc: Group, name: str) -> Any:
         """A VPC group prop's value, or the catalog default."""
         return vpc.props.get(name, self.catalog.group_kinds["vpc"].props.fields[name].default)
+
+    def routes(self, api: Component) -> list[tuple[Link, str, str]]:
+        """(link, METHOD, /path) for each function or service the API calls, the way every engine reads them.
+
+        A connection's own ``route`` wins. An invoke without one is the catch-all proxy ``ANY /{proxy+}``
+        when it is the API's only unrouted connection, otherwise ``ANY /<target id>``; a service
+        integration without one is ``POST /<target id>``.
+        """
+        links = self.out(api, "invoke", "integrate")
+        unrouted = [link for link in links if not link.connection.props.get("route")]
+        routes = []
+        for link in links:
+            route = link.connection.props.get("route")
+            if route:
+                method, path = route.split(" ", 1)
+            elif len(unrouted) == 1 and link.kind == "invoke":
+                method, path = "ANY", "/{proxy+}"
+            else:
+                method, path = ("ANY" if link.kind == "invoke" else "POST"), f"/{link.target.id}"
+            routes.append((link, method, path))
+        return routes
+
+    def env_name(self, target: Component) -> str:
+        """The environment variable a function connected to ``target`` finds it in (catalog ``env_suffix``)."""
+        suffix = self.catalog.types[target.type].env_suffix
+        if not suffix:
+            raise ValueError(f"a {target.type} gives a connected function no environment variable")
+        return f"{target.id.upper()}_{suffix}"

@@ -15,6 +15,18 @@ class FieldSchemaSerializer(serializers.Serializer):
     pattern = serializers.CharField(required=False)
 
 
+class VpcEndpointSerializer(serializers.Serializer):
+    service = serializers.CharField()
+    type = serializers.ChoiceField(choices=["Gateway", "Interface"])
+    label = serializers.CharField()  # type: ignore[assignment]
+
+
+class ExcludedPairSerializer(serializers.Serializer):
+    source = serializers.CharField()  # type: ignore[assignment]
+    target = serializers.CharField()
+    why = serializers.CharField()
+
+
 class ComponentTypeSerializer(serializers.Serializer):
     type = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
@@ -24,6 +36,14 @@ class ComponentTypeSerializer(serializers.Serializer):
     props = serializers.JSONField(help_text="JSON Schema of the props object")
     usage = serializers.JSONField(help_text="JSON Schema of the usage object")
     defaults = serializers.JSONField(help_text="Default props and usage")
+    cloudformation_types = serializers.ListField(
+        child=serializers.CharField(), help_text="CloudFormation resource types one component stands for (main first)"
+    )
+    env_suffix = serializers.CharField(
+        allow_null=True, help_text="A connected function's environment variable is <COMPONENT ID>_<suffix>"
+    )
+    vpc_endpoint = VpcEndpointSerializer(allow_null=True, help_text="Endpoint a function in a VPC needs to reach it")
+    vpc_only = serializers.BooleanField(help_text="Runs only inside a VPC")
 
 
 class ConnectionKindSerializer(serializers.Serializer):
@@ -32,6 +52,9 @@ class ConnectionKindSerializer(serializers.Serializer):
     description = serializers.CharField()
     sources = serializers.ListField(child=serializers.CharField())
     targets = serializers.ListField(child=serializers.CharField())
+    excludes = ExcludedPairSerializer(
+        many=True, help_text="Source/target pairs not allowed although both ends are listed"
+    )
     props = serializers.JSONField()
 
 

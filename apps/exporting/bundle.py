@@ -7,6 +7,7 @@ Every entry has a fixed timestamp and the entries are sorted, so the same design
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from collections.abc import Mapping
@@ -14,9 +15,10 @@ from collections.abc import Mapping
 import yaml
 
 from apps.designs.document import Design
-from apps.exporting.handlers import handler_files
+from apps.exporting.cdk import CDK_VERSION, CONSTRUCTS_VERSION, app_module, stack_module
 from apps.exporting.plan import ExportError, Plan, dynamic_references
 from apps.exporting.sam import sam_template
+from apps.exporting.starters import function_code
 
 FORMATS = ("sam", "cdk-python")
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)
@@ -49,7 +51,7 @@ def zip_files(files: Mapping[str, str | bytes]) -> bytes:
 def function_sources(plan: Plan) -> dict[str, str]:
     files = {}
     for fn in plan.functions():
-        for name, source in handler_files(plan.prop(fn, "runtime"), plan.prop(fn, "role")).items():
+        for name, source in function_code(plan.prop(fn, "runtime"), plan.prop(fn, "role")).files.items():
             files[f"src/{fn.id}/{name}"] = source
     return files
 
@@ -199,10 +201,22 @@ def readme_cdk(design: Design, plan: Plan, name: str, context: Mapping[str, str]
     return "\n".join(lines) + "\n"
 
 
+def cdk_files(design: Design) -> dict[str, str]:
+    """The files of the CDK (Python) app: app.py, the stack module, cdk.json, requirements, handlers, README."""
+    plan = Plan(design)
+    name = stack_name(design)
+    context = zip_safe_context(plan)
+    files = {
+        "app.py": app_module(plan, name),
+        "tierplan_stack.py": stack_module(plan),
+        "cdk.json": json.dumps({"app": "python3 app.py", "context": context}, indent=2, sort_keys=True) + "\n",
+        "requirements.txt": f"aws-cdk-lib=={CDK_VERSION}\nconstructs=={CONSTRUCTS_VERSION}\n",
+        "README.md": readme_cdk(design, plan, name, context),
+        **function_sources(plan),
+    }
+    return checked(files)
+
+
 def export_zip(design: Design, fmt: str) -> bytes:
     """The export bundle of ``design`` in ``fmt`` (sam or cdk-python) as zip bytes."""
-    if fmt == "sam":
-        return zip_files(sam_files(design))
-    from apps.exporting.cdk import cdk_files
-
-    return zip_files(cdk_files(design))
+    return zip_files(sam_files(design) if fmt == "sam" else cdk_files(design))

@@ -19,14 +19,13 @@ from apps.core.pointers import Problem, json_pointer
 from apps.designs.catalog import get_catalog
 from apps.designs.document import Component, Design, Group, Link
 from apps.designs.graph import DesignGraph
+from apps.exporting.starters import roles_for
 
-# Runtimes we write a working handler for; others would need a build we cannot produce.
-HANDLER_RUNTIMES = {"python3.13", "python3.12", "python3.11", "nodejs22.x", "nodejs20.x", "ruby3.3"}
 CLIENT_TYPES = {"browser", "mobile_app"}
-DATA_PORTS = {"postgres": 5432, "mysql": 3306, "mariadb": 3306, "redis": 6379, "valkey": 6379, "memcached": 11211}
-# Service integrations API Gateway can make with no function in between, by target type.
-REST_INTEGRATIONS = {"sqs_queue", "kinesis_stream", "sns_topic", "eventbridge_bus", "step_functions"}
-HTTP_INTEGRATIONS = {"sqs_queue", "eventbridge_bus", "step_functions"}
+DATA_PORTS = {
+    "postgres": 5432, "aurora-postgresql": 5432, "mysql": 3306, "mariadb": 3306, "aurora-mysql": 3306,
+    "redis": 6379, "valkey": 6379, "memcached": 11211,
+}  # fmt: skip
 
 
 # Characters no template string needs: C0 and C1 controls (newlines, tabs, escape…) and the Unicode
@@ -137,19 +136,6 @@ def unique_logical_ids(names: list[str], reserved: set[str]) -> dict[str, str]:
 
 
 # Environment variable suffix and the attribute each target type exposes to a function.
-ENV_SUFFIX = {
-    "dynamodb_table": "TABLE_NAME",
-    "s3_bucket": "BUCKET_NAME",
-    "sqs_queue": "QUEUE_URL",
-    "kinesis_stream": "STREAM_NAME",
-    "sns_topic": "TOPIC_ARN",
-    "eventbridge_bus": "EVENT_BUS_NAME",
-    "step_functions": "STATE_MACHINE_ARN",
-    "lambda_function": "FUNCTION_NAME",
-    "rds_instance": "DB_ENDPOINT",
-    "elasticache_cluster": "CACHE_ENDPOINT",
-    "opensearch_domain": "SEARCH_ENDPOINT",
-}
 
 
 class Plan(DesignGraph):
@@ -192,26 +178,18 @@ class Plan(DesignGraph):
 
         Gateway endpoints (S3, DynamoDB) cost nothing and are always added; interface endpoints only
         when there is no NAT gateway, as without them a function in private subnets reaches nothing.
+        Which endpoint a service needs is catalog data (``vpc_endpoint``).
         """
-        gateway = {"dynamodb_table": "dynamodb", "s3_bucket": "s3"}
-        interface = {
-            "sqs_queue": "sqs",
-            "sns_topic": "sns",
-            "kinesis_stream": "kinesis-streams",
-            "eventbridge_bus": "events",
-            "step_functions": "states",
-            "lambda_function": "lambda",
-            "rds_instance": "secretsmanager",
-        }
         needed: set[tuple[str, str]] = set()
         for function in self.members(vpc):
             if function.type != "lambda_function":
                 continue
             for link in self.data_links(function):
-                if link.target.type in gateway:
-                    needed.add((gateway[link.target.type], "Gateway"))
-                elif link.target.type in interface and not self.vpc_prop(vpc, "nat_gateways"):
-                    needed.add((interface[link.target.type], "Interface"))
+                endpoint = self.catalog.types[link.target.type].vpc_endpoint
+                if endpoint is None:
+                    continue
+                if endpoint.type == "Gateway" or not self.vpc_prop(vpc, "nat_gateways"):
+                    needed.add((endpoint.service, endpoint.type))
         return sorted(needed)
 
     def vpcs(self) -> list[Group]:
@@ -229,15 +207,12 @@ class Plan(DesignGraph):
     def edge_functions(self) -> list[Component]:
         return [f for f in self.functions() if self.prop(f, "role") == "edge"]
 
-    def env_name(self, target: Component) -> str:
-        return f"{target.id.upper()}_{ENV_SUFFIX[target.type]}"
-
     def data_links(self, function: Component) -> list[Link]:
         """What the function talks to (reads, writes, sends, invokes): permissions and env vars."""
         return [
             link
             for link in self.out(function, "read", "write", "read_write", "invoke")
-            if link.target.type in ENV_SUFFIX
+            if self.catalog.types[link.target.type].env_suffix
         ]
 
     def dead_letter(self, component: Component) -> Component | None:
@@ -277,26 +252,16 @@ class Plan(DesignGraph):
         return bool(self.prop(table, "stream")) or bool(self.out(table, "poll"))
 
     def routes(self, api: Component) -> list[tuple[Link, str, str]]:
-        """(link, METHOD, /path) for each function or service the API calls, routes unique per API."""
-        links = self.out(api, "invoke", "integrate")
-        unrouted = [link for link in links if not link.connection.props.get("route")]
-        result = []
+        """The API's routes (``DesignGraph.routes``), refused when two share a method and path."""
         seen: dict[tuple[str, str], str] = {}
-        for link in links:
-            route = link.connection.props.get("route")
-            if route:
-                method, path = route.split(" ", 1)
-            elif len(unrouted) == 1 and link.kind == "invoke":
-                method, path = "ANY", "/{proxy+}"
-            else:
-                method, path = ("ANY" if link.kind == "invoke" else "POST"), f"/{link.target.id}"
+        routes = super().routes(api)
+        for link, method, path in routes:
             if (method, path) in seen:
                 self._fail_link(
                     link, f"the API already routes {method} {path} to {seen[(method, path)]!r}; give it its own route"
                 )
             seen[(method, path)] = link.target.id
-            result.append((link, method, path))
-        return result
+        return routes
 
     def default_authorizer(self, api: Component) -> Link | str | None:
         """The authorizer every route uses: a link to a user pool or function, "AWS_IAM", or None."""
@@ -338,11 +303,6 @@ class Plan(DesignGraph):
     def _check(self) -> None:
         for function in self.functions():
             runtime = self.prop(function, "runtime")
-            if runtime not in HANDLER_RUNTIMES:
-                self._fail(
-                    function,
-                    f"Tierplan writes Python, Node.js and Ruby handlers, not {runtime}; pick one of those runtimes",
-                )
             if self.prop(function, "timeout_s") > 900:
                 self._fail(function, "Lambda allows a timeout of at most 900 s")
             if self.prop(function, "role") == "edge":
@@ -352,15 +312,15 @@ class Plan(DesignGraph):
                     self._fail(
                         function, "Lambda@Edge functions cannot have environment variables or a dead-letter queue"
                     )
-                if not str(runtime).startswith(("python", "nodejs")):
+                if "edge" not in roles_for(runtime):
                     self._fail(function, "Lambda@Edge runs Node.js and Python only")
                 if self.region_of(function) != "us-east-1":
                     self._fail(function, "Lambda@Edge functions must be created in us-east-1")
         for table in self.of_type("dynamodb_table"):
             if self.prop(table, "sort_key") == self.prop(table, "partition_key"):
                 self._fail(table, "its sort key must be another attribute than its partition key")
-        for store in self.of_type("rds_instance", "elasticache_cluster"):
-            if self.vpc_of(store) is None:
+        for store in self.design.components:
+            if self.catalog.types[store.type].vpc_only and self.vpc_of(store) is None:
                 self._fail(store, "it must be inside a VPC group (its private subnets hold it)")
         for connection in self.design.connections:
             self._check_link(Link(connection, self.components[connection.source], self.components[connection.target]))
@@ -382,9 +342,6 @@ class Plan(DesignGraph):
                 self._fail(distribution, "two origins share one path pattern")
             if not patterns:
                 self._fail(distribution, "it has no origin; connect it to a bucket or an API with 'origin'")
-        for machine in self.of_type("step_functions"):
-            for link in self.out(machine, "read", "write", "read_write"):
-                self._fail_link(link, "state machine data access is not generated; invoke a function that does it")
         for queue in self.of_type("sqs_queue"):
             dlq = self.dead_letter(queue)
             if (
@@ -410,22 +367,6 @@ class Plan(DesignGraph):
         crossing = source_account is not target_account and link.source.type not in CLIENT_TYPES
         if crossing:
             self._fail_link(link, "it crosses AWS accounts; each account deploys its own resources")
-        if link.kind == "integrate":
-            supported = REST_INTEGRATIONS if link.source.type == "api_gateway_rest" else HTTP_INTEGRATIONS
-            if link.target.type not in supported:
-                self._fail_link(
-                    link, f"no direct integration with {link.target.type} is generated; put a function in between"
-                )
-        if link.kind == "trigger" and link.source.type == "cognito_user_pool" and link.target.type != "lambda_function":
-            self._fail_link(link, "Cognito triggers invoke functions only")
-        if link.kind == "invoke" and link.source.type == "step_functions" and link.target.type == "step_functions":
-            self._fail_link(link, "nested state machines are not generated")
-        if (
-            link.kind in ("trigger", "dead_letter")
-            and link.target.type == "sns_topic"
-            and link.source.type != "lambda_function"
-        ):
-            self._fail_link(link, "only functions can send failures to an SNS topic")
         if (
             link.kind == "authorize"
             and link.target.type == "lambda_function"

@@ -66,25 +66,9 @@ class ReviewContext(DesignGraph):
         """Whether the connection is a request/response invocation (the caller waits for the result)."""
         return link.kind == "invoke" and self.link_prop(link, "invocation_type") == "sync"
 
-    def routes(self, api: Component) -> list[Route]:
-        """The API's routes, defaulted the way the exporters default them (see exporting.plan.Plan.routes).
-
-        An invoke without a route is the catch-all proxy ``ANY /{proxy+}`` when it is the only unrouted one,
-        otherwise ``ANY /<target>``; a service integration without one is ``POST /<target>``.
-        """
-        links = self.out(api, "invoke", "integrate")
-        unrouted = [link for link in links if not link.connection.props.get("route")]
-        routes = []
-        for link in links:
-            route = link.connection.props.get("route")
-            if route:
-                method, path = route.split(" ", 1)
-            elif len(unrouted) == 1 and link.kind == "invoke":
-                method, path = "ANY", "/{proxy+}"
-            else:
-                method, path = ("ANY" if link.kind == "invoke" else "POST"), f"/{link.target.id}"
-            routes.append(Route(link, method, path))
-        return routes
+    def api_routes(self, api: Component) -> list[Route]:
+        """The API's routes as the exporters write them (``DesignGraph.routes``)."""
+        return [Route(link, method, path) for link, method, path in self.routes(api)]
 
     # -- groups and regions ---------------------------------------------------------------------
 

@@ -57,7 +57,12 @@ export function addComponent(design, ctype, position) {
 }
 
 export function validKinds(catalog, sourceType, targetType) {
-  return catalog.connection_kinds.filter((k) => k.sources.includes(sourceType) && k.targets.includes(targetType));
+  return catalog.connection_kinds.filter(
+    (k) =>
+      k.sources.includes(sourceType) &&
+      k.targets.includes(targetType) &&
+      !(k.excludes || []).some((e) => e.source === sourceType && e.target === targetType),
+  );
 }
 
 export function addConnection(design, source, target, kind) {

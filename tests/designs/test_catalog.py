@@ -126,3 +126,29 @@ def test_an_inconsistent_catalog_fails_loudly() -> None:
     raw["types"]["x"]["props"] = {"n": {"type": "float"}}
     with pytest.raises(ValueError, match="unknown type"):
         parse_catalog(raw)
+
+
+def test_excluded_pairs_are_not_allowed_and_the_api_says_why() -> None:
+    catalog = get_catalog()
+    assert catalog.kinds_between("api_gateway_http", "sqs_queue") == ["integrate"]
+    assert catalog.kinds_between("api_gateway_http", "sns_topic") == []
+    assert catalog.kinds_between("cognito_user_pool", "sqs_queue") == []
+    assert catalog.kinds_between("cognito_user_pool", "lambda_function") == ["trigger"]
+
+
+def test_an_exclusion_must_name_a_pair_the_kind_allows() -> None:
+    raw = {
+        "tiers": {"logic": {"label": "Logic"}},
+        "group_kinds": {},
+        "types": {"x": {"label": "X", "tier": "logic", "description": "", "icon": "a.B"}},
+        "connection_kinds": {
+            "k": {
+                "label": "K",
+                "sources": ["x"],
+                "targets": ["x"],
+                "excludes": [{"sources": ["x"], "targets": ["y"], "why": "no"}],
+            }
+        },
+    }
+    with pytest.raises(ValueError, match="excludes x → y, which it never allows"):
+        parse_catalog(raw)

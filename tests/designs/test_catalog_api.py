@@ -34,6 +34,18 @@ def test_the_catalog_lists_every_type_with_its_icon_url_and_schemas(client: APIC
     assert "sqs_queue" in kinds["poll"]["sources"]
 
 
+def test_the_catalog_serves_each_types_aws_facts_and_the_pairs_aws_does_not_support(client: APIClient) -> None:
+    body = client.get("/api/catalog/").json()
+    types = {entry["type"]: entry for entry in body["types"]}
+    assert types["dynamodb_table"]["cloudformation_types"][0] == "AWS::DynamoDB::Table"
+    assert types["dynamodb_table"]["env_suffix"] == "TABLE_NAME"
+    assert types["dynamodb_table"]["vpc_endpoint"] == {"service": "dynamodb", "type": "Gateway", "label": "DynamoDB"}
+    assert types["rds_instance"]["vpc_only"] is True and types["browser"]["cloudformation_types"] == []
+    integrate = next(entry for entry in body["connection_kinds"] if entry["kind"] == "integrate")
+    excluded = {(e["source"], e["target"]): e["why"] for e in integrate["excludes"]}
+    assert ("api_gateway_http", "dynamodb_table") in excluded and ("api_gateway_rest", "dynamodb_table") not in excluded
+
+
 def test_catalog_icons_are_served_as_static_files(client: APIClient, rf: RequestFactory) -> None:
     # The staticfiles view is what runserver uses; in production collectstatic copies the same files.
     for entry in client.get("/api/catalog/").json()["types"]:

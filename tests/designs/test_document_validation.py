@@ -276,3 +276,15 @@ def test_pointers_escape_slashes_and_tildes_in_keys() -> None:
     doc = design_doc()
     doc["components"][2]["props"] = {"a/b~c": 1}
     assert "/components/2/props/a~1b~0c" in problems_of(doc)
+
+
+def test_a_pair_aws_does_not_support_is_refused_with_the_reason() -> None:
+    doc = {
+        "schema": "tierplan.design/v1",
+        "name": "x",
+        "components": [{"id": "api", "type": "api_gateway_http"}, {"id": "t", "type": "dynamodb_table"}],
+        "connections": [{"id": "c", "source": "api", "target": "t", "kind": "integrate"}],
+    }
+    message = problems_of(doc)["/connections/0/kind"]
+    assert "cannot go from api_gateway_http to dynamodb_table" in message
+    assert "HTTP APIs integrate directly with SQS, Kinesis, EventBridge and Step Functions only" in message

@@ -119,3 +119,87 @@ def every_type_design() -> dict[str, Any]:
             e("s5", "hook", "worker", "invoke"),
         ],
     }
+
+
+def every_connection_design() -> dict[str, Any]:
+    """One connection of every kind between every pair of types the catalog allows, and a function on
+    every Lambda runtime. Generated from the catalog, so a new type or kind is in it the day it is added.
+
+    One component per type does for most ends; where one component cannot play every part (an authorizer,
+    an edge function, a dead-letter queue, a public bucket) or both ends have the same type, the
+    connection gets a component of its own. Runtimes whose creation AWS has blocked are on functions
+    named ``fn_<runtime>`` so their lint errors (E2531) can be told apart.
+    """
+    from apps.designs.catalog import get_catalog
+
+    catalog = get_catalog()
+    short = {"lambda_function": "fn", "step_functions": "flow", "sqs_queue": "queue", "sns_topic": "topic"}
+    components: dict[str, dict[str, Any]] = {}
+    connections: list[dict[str, Any]] = []
+    in_vpc = {"fn_a"}
+
+    def component(id: str, type: str, **props: Any) -> str:
+        if id not in components:
+            components[id] = {"id": id, "type": type, "props": props}
+            if id in in_vpc or catalog.types[type].vpc_only or type == "opensearch_domain":
+                components[id]["group"] = "net"
+        return id
+
+    def default(type: str, second: bool = False) -> str:
+        if type in apis and not second:
+            return apis[type]
+        return component(f"{short.get(type, type)}_{'b' if second else 'a'}", type)
+
+    # The APIs use their authorizers (a pool for REST, a function for HTTP).
+    apis = {
+        "api_gateway_rest": component("rest_api", "api_gateway_rest", auth="cognito"),
+        "api_gateway_http": component("http_api", "api_gateway_http", auth="lambda"),
+    }
+    component("site", "s3_bucket", public_access=True)
+    origin_paths = {"s3_bucket": "*", "api_gateway_rest": "/api/*", "api_gateway_http": "/http/*"}
+    for kind in catalog.connection_kinds.values():
+        for source_type in sorted(kind.sources):
+            for target_type in sorted(kind.targets):
+                if not kind.allows(source_type, target_type):
+                    continue
+                source = default(source_type)
+                target = default(target_type, second=source_type == target_type)
+                props: dict[str, Any] = {}
+                if kind.name == "authorize" and target_type == "lambda_function":
+                    target = component("authz", "lambda_function", role="authorizer")
+                if kind.name == "edge":
+                    target = component("edge", "lambda_function", role="edge", runtime="nodejs22.x")
+                if kind.name == "request" and target_type == "s3_bucket":
+                    target = "site"
+                if kind.name == "origin":
+                    props["path_pattern"] = origin_paths[target_type]
+                if kind.name == "dead_letter":
+                    target = default(target_type, second=True)
+                    if source_type == "lambda_function" and target_type == "sns_topic":
+                        source = default("lambda_function", second=True)  # one dead-letter target per function
+                if source_type == "step_functions" and target_type == "lambda_function":
+                    target = default("lambda_function", second=True)  # fn_a invokes flow_a: no cycle
+                connections.append(
+                    {
+                        "id": f"c{len(connections) + 1}",
+                        "source": source,
+                        "target": target,
+                        "kind": kind.name,
+                        "props": props,
+                    }
+                )
+    for runtime in catalog.runtimes:
+        component(f"fn_{runtime.replace('.', '_')}", "lambda_function", runtime=runtime)
+    # Aurora Serverless v2, the database component's other shape (a cluster): pausing, with a proxy and a
+    # reader, and a plain one.
+    aurora = {"engine": "aurora-postgresql", "min_capacity_acu": 0, "multi_az": True, "rds_proxy": True}
+    for id, props in (("aurora_pg", aurora), ("aurora_my", {"engine": "aurora-mysql", "max_capacity_acu": 16})):
+        component(id, "rds_instance", **props)
+        connections.append({"id": f"c_{id}", "source": "fn_a", "target": id, "kind": "read_write", "props": {}})
+    return {
+        "schema": "tierplan.design/v1",
+        "name": "Every connection and runtime",
+        "groups": [{"id": "net", "kind": "vpc", "label": "Private", "props": {"az_count": 2}}],
+        "components": list(components.values()),
+        "connections": connections,
+    }

@@ -13,7 +13,7 @@ from typing import Any
 from rest_framework.test import APIClient
 
 from apps.designs.patterns import pattern_library
-from apps.exporting.cdk import cdk_files
+from apps.exporting.bundle import cdk_files
 from apps.projects.models import Project
 from tests.conftest import WorkerFactory
 from tests.designs.test_cli_validate import tierplan

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from apps.exporting.handlers import handler_files
+from apps.exporting.starters import function_code
 
 
 def load(role: str, tmp_path: Path) -> Any:
-    files = handler_files("python3.13", role)
+    files = function_code("python3.13", role).files
     path = tmp_path / "app.py"
     path.write_text(files["app.py"])
     spec = importlib.util.spec_from_file_location(f"handler_{role}", path)

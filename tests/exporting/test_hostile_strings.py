@@ -33,10 +33,9 @@ from apps.designs.catalog import FieldSpec, get_catalog
 from apps.designs.document import MAX_LABEL, DesignInvalid, validate_design
 from apps.designs.patterns import pattern_library
 from apps.exporting import plan as plan_module
-from apps.exporting.bundle import export_zip, sam_files
-from apps.exporting.cdk import cdk_files
-from apps.exporting.handlers import handler_files
-from apps.exporting.plan import HANDLER_RUNTIMES, ExportError, Plan, cfn_text
+from apps.exporting.bundle import cdk_files, export_zip, sam_files
+from apps.exporting.plan import ExportError, Plan, cfn_text
+from apps.exporting.starters import function_code, roles_for
 from apps.exporting.validate import lint_errors, translate_sam
 from apps.projects.models import Project
 from tests.conftest import ROOT, design_doc
@@ -315,8 +314,8 @@ def assert_the_cdk_app_is_data(files: dict[str, str]) -> None:
 
 # The starter handlers are our fixed source: no user text ever enters them.
 HANDLER_SOURCES = {
-    source for runtime, role in itertools.product(HANDLER_RUNTIMES, ("function", "authorizer", "edge"))
-    for source in handler_files(runtime, role).values()
+    source for runtime in get_catalog().runtimes for role in roles_for(runtime)
+    for source in function_code(runtime, role).files.values()
 }  # fmt: skip
 
 

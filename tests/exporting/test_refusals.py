@@ -27,8 +27,8 @@ def design(components: list[dict[str, Any]], connections: list[dict[str, Any]] =
     ("doc", "message"),
     [
         (
-            design([{"id": "fn", "type": "lambda_function", "props": {"runtime": "java21"}}]),
-            "component 'fn' (lambda_function) cannot be exported: Tierplan writes Python, Node.js and Ruby handlers, not java21",
+            design([{"id": "fn", "type": "lambda_function", "props": {"runtime": "java21", "role": "edge"}}]),
+            "component 'fn' (lambda_function) cannot be exported: Lambda@Edge runs Node.js and Python only",
         ),
         (
             design([{"id": "fn", "type": "lambda_function", "props": {"timeout_s": 1000}}]),
@@ -37,13 +37,6 @@ def design(components: list[dict[str, Any]], connections: list[dict[str, Any]] =
         (
             design([{"id": "db", "type": "rds_instance"}]),
             "component 'db' (rds_instance) cannot be exported: it must be inside a VPC group",
-        ),
-        (
-            design(
-                [{"id": "api", "type": "api_gateway_rest"}, {"id": "t", "type": "dynamodb_table"}],
-                [{"id": "c", "source": "api", "target": "t", "kind": "integrate"}],
-            ),
-            "connection 'c' (api → t, integrate) cannot be exported: no direct integration with dynamodb_table",
         ),
         (
             design(

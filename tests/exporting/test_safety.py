@@ -14,8 +14,7 @@ import yaml
 
 from apps.designs.document import validate_design
 from apps.designs.patterns import pattern_library
-from apps.exporting.bundle import export_zip, sam_files
-from apps.exporting.cdk import cdk_files
+from apps.exporting.bundle import cdk_files, export_zip, sam_files
 from apps.exporting.plan import cfn_text, logical_id, unique_logical_ids
 from apps.exporting.validate import lint_errors, translate_sam
 

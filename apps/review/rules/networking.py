@@ -9,30 +9,19 @@ from apps.review import references as ref
 from apps.review.base import Hit, Rule
 from apps.review.context import ReviewContext
 
-VPC_ONLY_STORES = ("rds_instance", "elasticache_cluster")
-NETWORK_STORES = (*VPC_ONLY_STORES, "opensearch_domain")
+# Stores that accept traffic only from inside their VPC when they are in one (OpenSearch may also be public).
+NETWORK_STORES = ("rds_instance", "elasticache_cluster", "opensearch_domain")
 DATA_KINDS = ("read", "write", "read_write")
-# AWS services a function in private subnets reaches only through a NAT gateway or an interface
-# endpoint (S3 and DynamoDB have free gateway endpoints, so they are not listed). An RDS database
-# means Secrets Manager, where its credentials live. Same table as exporting.plan.Plan.vpc_endpoints.
-INTERFACE_SERVICES = {
-    "sqs_queue": "SQS",
-    "sns_topic": "SNS",
-    "kinesis_stream": "Kinesis Data Streams",
-    "eventbridge_bus": "EventBridge",
-    "step_functions": "Step Functions",
-    "lambda_function": "Lambda",
-    "rds_instance": "Secrets Manager (database credentials)",
-}
 
 
 def _data_store_outside_vpc(ctx: ReviewContext) -> Iterator[Hit]:
-    for store in ctx.of_type(*VPC_ONLY_STORES):
-        if ctx.vpc_of(store) is not None:
+    for store in ctx.design.components:
+        if not ctx.catalog.types[store.type].vpc_only or ctx.vpc_of(store) is not None:
             continue
         yield Hit(
             (store.id,),
-            f"{ctx.name(store)} is not in a VPC group: RDS and ElastiCache run in the private subnets of a VPC, "
+            f"{ctx.name(store)} is not in a VPC group: a {ctx.catalog.types[store.type].label} runs in the private "
+            "subnets of a VPC, "
             "and a database that governs its own access control belongs where the internet cannot reach it.",
             "Put it in a VPC group (group kind vpc) together with the functions that use it.",
         )
@@ -97,9 +86,12 @@ def _vpc_function_needs_endpoints(ctx: ReviewContext) -> Iterator[Hit]:
             if function.type != "lambda_function":
                 continue
             for link in ctx.out(function, *DATA_KINDS, "invoke"):
-                service = INTERFACE_SERVICES.get(link.target.type)
-                if service is None:
+                # Reached from private subnets only through a NAT gateway or an interface endpoint (the
+                # catalog's vpc_endpoint; S3 and DynamoDB have free gateway endpoints).
+                endpoint = ctx.catalog.types[link.target.type].vpc_endpoint
+                if endpoint is None or endpoint.type != "Interface":
                     continue
+                service = endpoint.label
                 functions[function.id] = function
                 if service not in services:
                     services.append(service)

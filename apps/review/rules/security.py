@@ -45,7 +45,7 @@ def _write_api_without_authorizer(ctx: ReviewContext) -> Iterator[Hit]:
     for api in ctx.of_type(*API_TYPES):
         if ctx.prop(api, "auth") != "none":
             continue
-        writes = [route for route in ctx.routes(api) if route.method in WRITE_METHODS]
+        writes = [route for route in ctx.api_routes(api) if route.method in WRITE_METHODS]
         if not writes:
             continue
         shown = ", ".join(f"{route.method} {route.path} → {route.link.target.id}" for route in writes[:5])

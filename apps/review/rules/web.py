@@ -118,7 +118,7 @@ def _spa_api_cors_preflight(ctx: ReviewContext) -> Iterator[Hit]:
 def _route_read_share(ctx: ReviewContext, api: Component) -> tuple[float, float]:
     """(reads, writes) weights of an API's routes: by method, or downstream data access for ANY."""
     reads = writes = 0.0
-    for route in ctx.routes(api):
+    for route in ctx.api_routes(api):
         weight = float(ctx.link_prop(route.link, "ratio"))
         if route.method in READ_METHODS:
             reads += weight

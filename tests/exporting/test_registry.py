@@ -1,0 +1,130 @@
+"""One place per component type: every catalog type has an emitter, a cost model and an icon, and every
+connection the catalog allows is exported (it changes the SAM template and the CDK stack).
+
+These tests read the catalog, so a new type or connection kind is covered the moment it is added, and
+they fail when an emitter, a cost model, an icon or the export of an allowed connection goes missing.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import pytest
+
+from apps.costing.models import MODELS
+from apps.designs.catalog import get_catalog
+from apps.designs.document import validate_design
+from apps.exporting.cdk import stack_module
+from apps.exporting.plan import Plan
+from apps.exporting.sam import sam_template
+from apps.exporting.services import SERVICES
+
+CATALOG = get_catalog()
+# Clients are drawn, costed and reviewed but not deployed: what they request is not in any template.
+NOT_DEPLOYED = {type_id for type_id, service in SERVICES.items() if not service.deployed}
+
+
+def test_every_type_has_an_emitter() -> None:
+    assert sorted(set(CATALOG.types) - set(SERVICES)) == []
+    assert sorted(set(SERVICES) - set(CATALOG.types)) == [], "an emitter for a type the catalog does not have"
+
+
+def test_every_type_has_a_cost_model() -> None:
+    assert sorted(set(CATALOG.types) - set(MODELS)) == []
+
+
+@pytest.mark.parametrize("type_id", sorted(CATALOG.types))
+def test_every_type_has_an_icon_in_diagrams(type_id: str) -> None:
+    module, class_name = CATALOG.types[type_id].icon_class
+    node = getattr(importlib.import_module(module), class_name)
+    assert node._icon, f"{module}.{class_name} has no icon"
+
+
+def test_catalog_facts_name_real_cloudformation_types() -> None:
+    from cfnlint.schema.manager import PROVIDER_SCHEMA_MANAGER
+
+    known = set(PROVIDER_SCHEMA_MANAGER.get_resource_types("us-east-1"))
+    for ctype in CATALOG:
+        for cfn_type in ctype.cloudformation_types:
+            assert cfn_type.startswith("AWS::Serverless::") or cfn_type in known, (ctype.name, cfn_type)
+        if ctype.name not in NOT_DEPLOYED:
+            assert ctype.cloudformation_types, f"{ctype.name} names no CloudFormation resource type"
+
+
+# -- every allowed connection is exported ------------------------------------------------------------
+
+
+def allowed_pairs() -> list[tuple[str, str, str]]:
+    return [
+        (kind.name, source, target)
+        for kind in CATALOG.connection_kinds.values()
+        for source in sorted(kind.sources)
+        for target in sorted(kind.targets)
+        if kind.allows(source, target)
+    ]
+
+
+def pair_design(kind: str, source_type: str, target_type: str, *, connected: bool) -> dict[str, Any]:
+    """The smallest design holding one connection of ``kind``, with what each end needs to be exportable.
+
+    ``connected=False`` gives the same design without that connection, to compare the exports with.
+    """
+    source: dict[str, Any] = {"id": "source_c", "type": source_type, "props": {}}
+    target: dict[str, Any] = {"id": "target_c", "type": target_type, "props": {}}
+    components = [source, target]
+    connections: list[dict[str, Any]] = []
+    groups: list[dict[str, Any]] = []
+    link: dict[str, Any] = {"id": "the_link", "source": "source_c", "target": "target_c", "kind": kind, "props": {}}
+
+    def add(component: dict[str, Any], connection: dict[str, Any]) -> None:
+        components.append(component)
+        connections.append(connection)
+
+    if kind == "authorize":
+        if target_type == "lambda_function":
+            target["props"]["role"] = "authorizer"
+        if connected:  # the API uses it (an unused authorizer is declared by SAM only)
+            pool_auth = "cognito" if source_type == "api_gateway_rest" else "jwt"
+            source["props"]["auth"] = pool_auth if target_type == "cognito_user_pool" else "lambda"
+    if kind == "edge":
+        target["props"].update({"role": "edge", "runtime": "nodejs22.x"})
+    if kind == "request" and target_type == "s3_bucket":
+        target["props"]["public_access"] = True
+    if kind == "origin":
+        link["props"]["path_pattern"] = "/linked/*"
+    for end in (source, target):  # a distribution needs an origin of its own
+        if end["type"] == "cloudfront":
+            files = f"{end['id']}_files"
+            add(
+                {"id": files, "type": "s3_bucket"},
+                {"id": f"{files}_origin", "source": end["id"], "target": files, "kind": "origin"},
+            )
+    if kind == "dead_letter" and source_type in ("sns_topic", "eventbridge_bus"):
+        # What fails is a delivery to a subscriber or a rule's target: give the source one.
+        add(
+            {"id": "consumer", "type": "lambda_function"},
+            {"id": "consumer_trigger", "source": "source_c", "target": "consumer", "kind": "trigger"},
+        )
+    if CATALOG.types[source_type].vpc_only or CATALOG.types[target_type].vpc_only:
+        groups.append({"id": "net", "kind": "vpc"})
+        source["group"] = target["group"] = "net"
+    if connected:
+        connections.append(link)
+    return {
+        "schema": "tierplan.design/v1",
+        "name": "pair",
+        "components": components,
+        "connections": connections,
+        "groups": groups,
+    }
+
+
+@pytest.mark.parametrize(("kind", "source", "target"), allowed_pairs())
+def test_every_allowed_connection_is_exported(kind: str, source: str, target: str) -> None:
+    with_link = Plan(validate_design(pair_design(kind, source, target, connected=True)))
+    without = Plan(validate_design(pair_design(kind, source, target, connected=False)))
+    if NOT_DEPLOYED & {source, target}:
+        return  # exported without error is all a client's connection can show
+    assert sam_template(with_link) != sam_template(without), "the connection leaves no trace in the SAM template"
+    assert stack_module(with_link) != stack_module(without), "the connection leaves no trace in the CDK stack"
