@@ -15,7 +15,7 @@ from typing import Any
 
 from apps.core.pointers import Invalid, Problem, json_pointer
 from apps.designs.catalog import ComponentType
-from apps.designs.document import Component, Workload
+from apps.designs.document import AURORA_ENGINES, Component, Workload, aurora_capacity_problems
 
 from .pricing import PricingSnapshot
 from .traffic import Edge, Graph, inflow
@@ -360,8 +360,59 @@ def cognito_user_pool(ctx: ComponentCost) -> None:
     ctx.note("Essentials tier (the default for new user pools); SMS and email messages are not modelled")
 
 
+PROXY_MIN_ACUS = 8  # RDS Proxy bills an Aurora Serverless v2 cluster for at least 8 ACUs
+
+
+def aurora_serverless_v2(ctx: ComponentCost) -> None:
+    """An Aurora Serverless v2 cluster (Aurora Standard): ACU-hours, storage and I/O requests.
+
+    ``multi_az`` adds a Serverless v2 reader in a second zone. We bill it for the same average capacity
+    as the writer: a reader in promotion tier 0 or 1 (the failover target AWS recommends) scales with
+    the writer so it can take over at full size. Storage and I/O belong to the cluster volume, which is
+    shared by all instances, so they are not doubled.
+    """
+    problems = aurora_capacity_problems(
+        ctx.component.props, ctx.ctype.props.defaults(), ("components", ctx.position, "props")
+    )
+    if problems:
+        raise Invalid(problems)
+    low, high = float(ctx.prop("min_capacity_acu")), float(ctx.prop("max_capacity_acu"))
+    if ctx.has_usage("average_acu"):
+        average = ctx.usage("average_acu")
+        if not low <= average <= high:
+            clamped = min(max(average, low), high)
+            ctx.note(f"usage.average_acu {average:g} is outside {low:g}–{high:g} ACU; billed at {clamped:g}")
+            average = clamped
+    else:
+        average = low
+        ctx.note(f"average capacity = min_capacity_acu, {low:g} ACU (set usage.average_acu for a busier cluster)")
+    if low == 0:
+        ctx.note("min_capacity_acu 0: the cluster may pause when idle, and paused hours cost no ACUs")
+    instances = 2 if ctx.prop("multi_az") else 1
+    acu_hours = average * instances * ctx.hours
+    ctx.quantity("average_acu", average)
+    ctx.quantity("acu_hours", acu_hours)
+    ctx.charge("aurora.serverless_v2.capacity", acu_hours, pointer=ctx.pointer("props", "engine"))
+    if instances == 2:
+        ctx.note("multi_az: a Serverless v2 reader in a second zone, scaling with the writer (failover tier 0–1)")
+    ctx.charge("aurora.storage", ctx.prop("storage_gb"))
+    if ctx.has_usage("io_requests_per_month"):
+        ctx.charge("aurora.io_requests", ctx.usage("io_requests_per_month"))
+    else:
+        ctx.note("no Aurora I/O requests estimated (set usage.io_requests_per_month; Aurora Standard bills them)")
+    if ctx.prop("rds_proxy", note=False):
+        ctx.charge("rds.proxy.serverless_v2", max(PROXY_MIN_ACUS, average * instances) * ctx.hours)
+    ctx.note(
+        "Aurora Standard configuration; backups up to the cluster's storage size are free; instance_class is ignored"
+    )
+
+
 def rds_instance(ctx: ComponentCost) -> None:
-    engine, instance_class = ctx.prop("engine"), ctx.prop("instance_class")
+    engine = ctx.prop("engine")
+    if engine in AURORA_ENGINES:
+        aurora_serverless_v2(ctx)
+        return
+    instance_class = ctx.prop("instance_class")
     multi_az = bool(ctx.prop("multi_az"))
     az = "multi_az" if multi_az else "single_az"
     ctx.charge(f"rds.{engine}.{instance_class}.{az}", ctx.hours, pointer=ctx.pointer("props", "instance_class"))

@@ -142,8 +142,22 @@ def _meter(meter_id: str, raw: Mapping[str, Any]) -> Meter:
         raise SnapshotError(f"{where}: missing {exc.args[0]}") from None
 
 
-def _flat(meter_id: str, service: str, description: str, unit: str, price: float, source: str, verified: bool) -> Meter:
-    return Meter(meter_id, service, description, unit, 1.0, (Tier(None, float(price)),), source, verified)
+def _flat(
+    meter_id: str,
+    service: str,
+    description: str,
+    unit: str,
+    price: float,
+    source: str,
+    verified: bool,
+    evidence: str = "",
+) -> Meter:
+    return Meter(meter_id, service, description, unit, 1.0, (Tier(None, float(price)),), source, verified, evidence)
+
+
+def _evidence(table: Mapping[str, Any]) -> str:
+    """A table's evidence on one line, as the meters' own evidence is."""
+    return " ".join(str(table.get("evidence", "")).split())
 
 
 def _instance_meters(raw: Mapping[str, Any]) -> dict[str, Meter]:
@@ -159,7 +173,7 @@ def _instance_meters(raw: Mapping[str, Any]) -> dict[str, Meter]:
                     meter_id = f"rds.{engine}.{instance_class}.{az}"
                     meters[meter_id] = _flat(
                         meter_id, rds["service"], f"{instance_class} ({engine}, {label})", rds["unit"], price,
-                        rds["source"], bool(rds["verified"]),
+                        rds["source"], bool(rds["verified"]), _evidence(rds),
                     )  # fmt: skip
     elasticache = instances.get("elasticache")
     if elasticache:
@@ -168,7 +182,7 @@ def _instance_meters(raw: Mapping[str, Any]) -> dict[str, Meter]:
                 meter_id = f"elasticache.{engine}.{node_type}"
                 meters[meter_id] = _flat(
                     meter_id, elasticache["service"], f"{node_type} ({engine})", elasticache["unit"], price,
-                    elasticache["source"], bool(elasticache["verified"]),
+                    elasticache["source"], bool(elasticache["verified"]), _evidence(elasticache),
                 )  # fmt: skip
     opensearch = instances.get("opensearch")
     if opensearch:
