@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "apps.costing",
     "apps.review",
     "apps.studio",
+    "apps.cli",
 ]
 
 MIDDLEWARE = [

@@ -1,13 +1,16 @@
-"""Service icons come from the installed `diagrams` package, never copied into the repository.
+"""Service icons for the browser: ``CatalogIconFinder`` and the icons' static URLs. Needs Django.
 
 ``CatalogIconFinder`` is a staticfiles finder that exposes exactly the icons the catalog uses under
 ``static/icons/<provider>/<category>/<file>.png``: runserver serves them in development and
-``collectstatic`` copies them for production like any other static file.
+``collectstatic`` copies them for production like any other static file. The catalog API gives each
+type's ``icon_url``.
+
+Which class draws a type and where its icon file lies is ``apps.designs.diagram_icons``, which knows
+nothing of Django so the render engine and the CLI can use it without settings.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -18,35 +21,16 @@ from django.core.files.storage import FileSystemStorage
 from django.templatetags.static import static
 
 from apps.designs.catalog import ComponentType, get_catalog
+from apps.designs.diagram_icons import diagrams_resources_root, icon_file, icon_relative_path
+
+# icon_file and icon_relative_path were defined here before; importers may still find them here.
+__all__ = ["ICON_PREFIX", "CatalogIconFinder", "icon_file", "icon_relative_path", "icon_url"]
 
 ICON_PREFIX = "icons"
 
 
-@cache
-def diagrams_resources_root() -> Path:
-    """The folder that holds the `diagrams` package's ``resources/`` icon tree."""
-    import diagrams
-
-    return Path(diagrams.__file__).resolve().parent.parent
-
-
-def node_class(component_type: ComponentType) -> Any:
-    module_name, class_name = component_type.icon_class
-    return getattr(importlib.import_module(module_name), class_name)
-
-
-def icon_relative_path(component_type: ComponentType) -> str:
-    """Path of the type's icon below the resources folder, e.g. ``aws/compute/lambda.png``."""
-    cls = node_class(component_type)
-    icon_dir = Path(cls._icon_dir)  # e.g. resources/aws/compute
-    return (Path(*icon_dir.parts[1:]) / cls._icon).as_posix()
-
-
-def icon_file(component_type: ComponentType) -> Path:
-    return diagrams_resources_root() / "resources" / icon_relative_path(component_type)
-
-
 def icon_url(component_type: ComponentType) -> str:
+    """The URL a browser fetches the type's icon from, e.g. ``/static/icons/aws/compute/lambda.png``."""
     return static(f"{ICON_PREFIX}/{icon_relative_path(component_type)}")
 
 

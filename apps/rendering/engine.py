@@ -30,8 +30,8 @@ from diagrams import Cluster, Diagram, Edge
 
 from apps.core.pointers import Invalid, Problem
 from apps.designs.catalog import Catalog, get_catalog
+from apps.designs.diagram_icons import diagrams_resources_root, node_class
 from apps.designs.document import Design, enclosing_groups
-from apps.designs.icons import diagrams_resources_root, node_class
 
 ENGINE_VERSION = "render-1"
 FORMATS = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf", "dot": "text/vnd.graphviz"}
