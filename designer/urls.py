@@ -37,6 +37,11 @@ urlpatterns = [
     path("api/auth/signup/", accounts_api.SignUpApi.as_view(), name="api-signup"),
     path("api/me/", accounts_api.MeApi.as_view(), name="api-me"),
     path("api/catalog/", designs_api.CatalogApi.as_view(), name="api-catalog"),
+    path(
+        "api/catalog/cloudformation-types/",
+        designs_api.CloudFormationTypeListApi.as_view(),
+        name="api-catalog-cloudformation-types",
+    ),
     path("api/patterns/", designs_api.PatternListApi.as_view(), name="api-patterns"),
     path("api/patterns/<str:slug>/", designs_api.PatternDetailApi.as_view(), name="api-pattern"),
     path("api/design-schema/", designs_api.DesignSchemaApi.as_view(), name="api-design-schema"),

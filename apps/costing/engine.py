@@ -34,6 +34,11 @@ from .traffic import MAX_QUANTITY, Graph, TrafficOverflow, build_graph, propagat
 
 ENGINE_VERSION = "estimate-1"
 CENT = Decimal("0.01")
+# Types no cost model can price, with why: each is listed in the assumptions as not estimated, never
+# shown as a silent $0.
+NOT_ESTIMATED = {
+    "cloudformation_resource": "Tierplan has no cost model for an arbitrary CloudFormation resource type",
+}
 
 
 def engine_version(pricing: PricingSnapshot | None = None) -> str:
@@ -94,7 +99,8 @@ def prepare(design: Design, pricing: PricingSnapshot | None = None) -> Prepared:
                 problems.append(Problem(pointer, "must not be negative"))
             elif value > MAX_QUANTITY:
                 problems.append(Problem(pointer, f"{value:g} is beyond any real workload (at most 1e15)"))
-        if component.type not in MODELS or component.type not in catalog.types:
+        known = component.type in MODELS or component.type in NOT_ESTIMATED
+        if not known or component.type not in catalog.types:
             problems.append(Problem(json_pointer(("components", position, "type")), "no cost model for this type"))
     if problems:
         raise Invalid(problems)
@@ -120,7 +126,10 @@ def compute(prepared: Prepared, workload: Workload, *, free_tier: bool, hours: f
         ctx = ComponentCost(
             position, component, ctype, flows[position], graph, flows, workload, hours, prepared.snapshot
         )
-        MODELS[component.type](ctx)
+        if component.type in NOT_ESTIMATED:
+            ctx.notes.append(_not_estimated(component, ctype))
+        else:
+            MODELS[component.type](ctx)
         contexts.append(ctx)
     charges = [charge for ctx in contexts for charge in ctx.charges]
     return Computed(workload, hours, free_tier, contexts, price(charges, prepared.snapshot, free_tier=free_tier))
@@ -251,7 +260,11 @@ def assumptions(prepared: Prepared, computed: Computed) -> list[str]:
         region = account_region(design, group) if group.kind == "account" else design.region
         if region not in (design.region, snapshot.region):
             found.append(f"Account {group.id} runs in {region}, priced with {snapshot.region} prices.")
-    entries = [component.id for component, entry in zip(design.components, graph.entry, strict=True) if entry]
+    entries = [
+        component.id
+        for component, entry in zip(design.components, graph.entry, strict=True)
+        if entry and component.type not in NOT_ESTIMATED
+    ]
     if entries:
         found.append(
             f"Entry points (no connection points at them: {', '.join(entries)}) each take the workload's "
@@ -259,7 +272,7 @@ def assumptions(prepared: Prepared, computed: Computed) -> list[str]:
             "override the traffic that flows in."
         )
     found.append(
-        "Every connection kind carries traffic: the target receives the source's traffic × the connection's "
+        "Every connection kind but reference carries traffic: the target receives the source's traffic × the connection's "
         "ratio (catalog default 1, 0 for dead_letter). read/write/read_write into DynamoDB and S3 count "
         "reads/GETs and writes/PUTs (read_write: one of each per request); authorize into Cognito carries "
         "traffic but Cognito bills monthly active users."
@@ -296,6 +309,12 @@ def assumptions(prepared: Prepared, computed: Computed) -> list[str]:
     for ctx in computed.contexts:
         found.extend(ctx.notes)
     return list(dict.fromkeys(found))
+
+
+def _not_estimated(component: Any, ctype: ComponentType) -> str:
+    what = {**ctype.props.defaults(), **component.props}.get("resource_type")
+    what = what if isinstance(what, str) else component.type
+    return f"{component.id}: {what} is not estimated ({NOT_ESTIMATED[component.type]}); add its cost yourself."
 
 
 def _check_sane(result: dict[str, Any]) -> None:

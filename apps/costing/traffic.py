@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from apps.designs.catalog import Catalog
+from apps.designs.catalog import Catalog, get_catalog
 from apps.designs.document import Design
 
 MAX_QUANTITY = 1e15
@@ -36,26 +36,6 @@ CLOUDFRONT_CACHE_HIT = 0.9
 # five minutes; shorter TTLs scale it down linearly. An assumption to override with the authorizer's usage.
 AUTHORIZER_CACHE_HIT = 0.8
 AUTHORIZER_FULL_TTL_S = 300
-
-CHANNELS: dict[str, tuple[str, ...]] = {
-    "dynamodb_table": ("reads", "writes"),
-    "s3_bucket": ("gets", "puts"),
-    "kinesis_stream": ("records",),
-}
-DEFAULT_CHANNELS = ("requests",)
-
-# The usage field that fixes a channel (the ARCHITECTURE §3 override).
-USAGE_FIELDS: dict[tuple[str, str], str] = {
-    ("dynamodb_table", "reads"): "reads_per_month",
-    ("dynamodb_table", "writes"): "writes_per_month",
-    ("s3_bucket", "gets"): "get_requests_per_month",
-    ("s3_bucket", "puts"): "put_requests_per_month",
-    ("kinesis_stream", "records"): "records_per_month",
-}
-REQUEST_USAGE_TYPES = frozenset(
-    {"lambda_function", "api_gateway_rest", "api_gateway_http", "cloudfront", "sqs_queue", "sns_topic",
-     "eventbridge_bus", "step_functions"}
-)  # fmt: skip
 
 MAX_ITERATIONS = 2000
 TOLERANCE = 1e-12
@@ -100,14 +80,13 @@ class Graph:
 
 
 def channels_of(component_type: str) -> tuple[str, ...]:
-    return CHANNELS.get(component_type, DEFAULT_CHANNELS)
+    """The traffic channels reaching a type, first the one it passes on (the catalog's ``meters``)."""
+    return tuple(get_catalog().types[component_type].meters)
 
 
 def usage_field(component_type: str, channel: str) -> str | None:
     """The usage field that overrides ``channel`` for this type, if any."""
-    if channel == "requests":
-        return "requests_per_month" if component_type in REQUEST_USAGE_TYPES else None
-    return USAGE_FIELDS.get((component_type, channel))
+    return get_catalog().types[component_type].meters.get(channel)
 
 
 def _source_channel(kind: str, source_type: str) -> str:
@@ -129,6 +108,8 @@ def _target_channels(kind: str, target_type: str) -> tuple[str, ...]:
 
 def _factor(kind: str, props: Mapping[str, Any], default_ratio: float, target_type: str) -> tuple[float, str]:
     """The connection's multiplier and, when it is more than the plain ratio, why."""
+    if kind == "reference":
+        return 0.0, ""  # the function reads the resource's Ref from its environment: no requests flow
     ratio = float(props.get("ratio", default_ratio))
     if kind == "poll":
         batch = int(props.get("batch_size", 10))

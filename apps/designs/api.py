@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -16,11 +16,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.errors import ApiError, ErrorDetail
+from apps.core.pagination import PaginatedListApi
+from apps.core.params import TEXT_PARAMETER, query_text
 from apps.designs.catalog import get_catalog
+from apps.designs.cfn_schemas import resource_schema, search_resource_types
 from apps.designs.document import design_json_schema
 from apps.designs.icons import icon_url
 from apps.designs.patterns import PatternNotFound, get_pattern, pattern_library
-from apps.designs.serializers import CatalogSerializer, PatternSerializer
+from apps.designs.serializers import CatalogSerializer, CloudFormationTypeSerializer, PatternSerializer
 
 
 def catalog_as_json() -> dict[str, Any]:
@@ -83,6 +86,31 @@ class CatalogApi(APIView):
     @extend_schema(responses=CatalogSerializer, summary="Component types, group kinds and connection kinds")
     def get(self, request: Request) -> Response:
         return Response(catalog_as_json())
+
+
+class CloudFormationTypeListApi(PaginatedListApi):
+    """The resource types a ``cloudformation_resource`` may be (~1,800: too many for every catalog fetch)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", TEXT_PARAMETER, description="Words the type must contain, e.g. ssm or route53 record")
+        ],
+        responses=CloudFormationTypeSerializer(many=True),
+        summary="CloudFormation resource types, best matches first",
+    )
+    def get(self, request: Request) -> Response:
+        names = search_resource_types(query_text(request, "q"))
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(names, request, view=self) or []
+        # Schemas are read for the page only (and cached), never for all types at once.
+        results = []
+        for name in page:
+            schema = resource_schema(name)
+            results.append({"type": name, "required": list(schema.required), "properties": list(schema.properties)})
+        return paginator.get_paginated_response(results)
 
 
 class DesignSchemaApi(APIView):

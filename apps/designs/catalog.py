@@ -6,7 +6,9 @@ and connection kind is an entry with its field schemas, and every engine reads i
 
 from __future__ import annotations
 
+import copy
 import datetime
+import json
 import math
 import re
 from collections.abc import Iterator, Mapping
@@ -22,7 +24,11 @@ from apps.core.pointers import Problem, json_pointer
 
 CATALOG_FILE = Path(__file__).parent / "data" / "catalog.yaml"
 
-FIELD_TYPES = ("integer", "number", "string", "boolean")
+FIELD_TYPES = ("integer", "number", "string", "boolean", "object")
+# An object prop holds free-form JSON (a CloudFormation resource's properties): bounded so that one prop
+# cannot fill the design document, and shallow enough for every recursive walk over it.
+OBJECT_MAX_BYTES = 64 * 1024
+OBJECT_MAX_DEPTH = 20
 RUNTIME_FAMILIES = ("python", "nodejs", "java", "dotnet", "ruby", "provided", "go")
 
 
@@ -42,6 +48,8 @@ class FieldSpec:
     unit: str | None = None
     content_media_type: str | None = None
     pattern_hint: str | None = None
+    max_bytes: int | None = None  # objects: the most UTF-8 bytes of their compact JSON form
+    max_depth: int | None = None  # objects: the deepest nesting of objects and arrays
 
     def check(self, value: Any, path: tuple[str | int, ...]) -> list[Problem]:
         """Problems with ``value`` for this field (an empty list when it is valid)."""
@@ -65,6 +73,8 @@ class FieldSpec:
             why = _json_object_problem(value)
             if why:
                 problems.append(Problem(pointer, why))
+        if self.type == "object":
+            problems += _object_bounds(value, pointer, self.max_bytes, self.max_depth)
         return problems
 
     def json_schema(self) -> dict[str, Any]:
@@ -82,6 +92,10 @@ class FieldSpec:
         if self.content_media_type:
             schema["contentMediaType"] = self.content_media_type
             schema["contentSchema"] = {"type": "object"}
+        if self.max_bytes is not None:
+            schema["x-max-bytes"] = self.max_bytes
+        if self.max_depth is not None:
+            schema["x-max-depth"] = self.max_depth
         return schema
 
 
@@ -103,7 +117,8 @@ class FieldSet:
         return problems
 
     def defaults(self) -> dict[str, Any]:
-        return {name: spec.default for name, spec in self.fields.items() if spec.default is not None}
+        # A copy: an object default must not be shared with (and changed by) whoever reads it
+        return {name: copy.deepcopy(spec.default) for name, spec in self.fields.items() if spec.default is not None}
 
     def json_schema(self) -> dict[str, Any]:
         return {
@@ -137,6 +152,8 @@ class ComponentType:
     env_suffix: str | None = None
     vpc_endpoint: VpcEndpoint | None = None
     vpc_only: bool = False  # the service runs only inside a VPC's private subnets
+    # The traffic channels that reach the type (what its cost model bills) and the usage field fixing each.
+    meters: Mapping[str, str | None] = field(default_factory=lambda: {"requests": None})
 
     @property
     def icon_class(self) -> tuple[str, str]:
@@ -238,11 +255,22 @@ def _field_set(
             unit=spec.get("unit"),
             content_media_type=spec.get("content_media_type"),
             pattern_hint=spec.get("pattern_hint"),
+            max_bytes=spec.get("max_bytes", OBJECT_MAX_BYTES if spec["type"] == "object" else None),
+            max_depth=spec.get("max_depth", OBJECT_MAX_DEPTH if spec["type"] == "object" else None),
         )
         problems = fields[name].check(fields[name].default, (name,)) if fields[name].default is not None else []
         if problems:
             raise ValueError(f"catalog: default of {where}.{name} is invalid: {problems[0].message}")
     return FieldSet(fields)
+
+
+def _meters(type_name: str, entry: Mapping[str, Any]) -> dict[str, str | None]:
+    usage = entry.get("usage") or {}
+    meters = dict(entry.get("meters") or {"requests": "requests_per_month" if "requests_per_month" in usage else None})
+    for channel, field_name in meters.items():
+        if field_name is not None and field_name not in usage:
+            raise ValueError(f"catalog: {type_name}'s meter {channel} names no usage field {field_name!r}")
+    return meters
 
 
 def _excludes(kind: str, entry: Mapping[str, Any]) -> dict[tuple[str, str], str]:
@@ -298,6 +326,7 @@ def parse_catalog(raw: Mapping[str, Any]) -> Catalog:
             env_suffix=entry.get("env_suffix"),
             vpc_endpoint=VpcEndpoint(**entry["vpc_endpoint"]) if entry.get("vpc_endpoint") else None,
             vpc_only=bool(entry.get("vpc_only", False)),
+            meters=_meters(name, entry),
         )
     group_kinds = {
         name: GroupKind(
@@ -371,6 +400,36 @@ def _ecma_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(translated), re.ASCII)
 
 
+def _object_bounds(value: Any, pointer: str, max_bytes: int | None, max_depth: int | None) -> list[Problem]:
+    if not isinstance(value, dict):
+        return []
+    if max_depth is not None:
+        depth = json_depth(value)
+        if depth > max_depth:
+            return [Problem(pointer, f"is nested {depth} levels deep; at most {max_depth} are allowed")]
+    if max_bytes is not None:
+        size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+        if size > max_bytes:
+            return [Problem(pointer, f"is {size} bytes as JSON; at most {max_bytes} are allowed")]
+    return []
+
+
+def json_depth(value: Any) -> int:
+    """How deeply objects and arrays nest in ``value`` (0 for a scalar, 1 for ``{}``).
+
+    Iterative, so that a document nested past Python's recursion limit is measured, not crashed on.
+    """
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
 def _json_object_problem(text: str) -> str | None:
     try:
         value = loads_strict(text)
@@ -392,6 +451,8 @@ def _number(value: float) -> str:
 
 
 def _has_type(value: Any, type_name: str) -> bool:
+    if type_name == "object":
+        return isinstance(value, dict)
     if type_name == "boolean":
         return isinstance(value, bool)
     if type_name == "string":

@@ -8,6 +8,7 @@ settings; serving the icons to browsers as static files is ``apps.designs.icons`
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -205,6 +206,15 @@ def node_class_at(path: str) -> Any:
 def node_class(component_type: ComponentType) -> Any:
     """The `diagrams` node class a catalog type is drawn with."""
     return node_class_at(component_type.icon)
+
+
+def component_node_class(component_type: ComponentType, props: Mapping[str, Any]) -> Any:
+    """The node class one component is drawn with: its type's, or for a generic CloudFormation resource
+    the icon of the service its ``resource_type`` belongs to."""
+    if "resource_type" in component_type.props.fields:
+        resource_type = props.get("resource_type", component_type.props.fields["resource_type"].default)
+        return node_class_at(icon_for_resource_type(str(resource_type)))
+    return node_class(component_type)
 
 
 def icon_path_of(cls: Any) -> str:

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationErr
 from apps.core.jsontext import JsonRefused, loads_strict
 from apps.core.pointers import Invalid, Problem, json_pointer, nul_problems
 from apps.designs.catalog import Catalog, get_catalog
+from apps.designs.cfn_schemas import resource_problems
 
 SCHEMA_ID = "tierplan.design/v1"
 MAX_BYTES = 2 * 1024 * 1024
@@ -318,8 +319,12 @@ def _semantic_problems(design: Design, catalog: Catalog) -> list[Problem]:
                 )
             )
         else:
-            problems += ctype.props.check(component.props, ("components", index, "props"))
+            prop_problems = ctype.props.check(component.props, ("components", index, "props"))
+            problems += prop_problems
             problems += ctype.usage.check(component.usage, ("components", index, "usage"))
+            if component.type == "cloudformation_resource" and not prop_problems:
+                # its properties follow CloudFormation's schema of its resource type, not the catalog's
+                problems += resource_problems(component.props, ctype.props.defaults(), ("components", index, "props"))
             if component.type == "rds_instance":
                 problems += aurora_capacity_problems(
                     component.props, ctype.props.defaults(), ("components", index, "props")

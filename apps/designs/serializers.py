@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 
 class FieldSchemaSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=["integer", "number", "string", "boolean"])
+    type = serializers.ChoiceField(choices=["integer", "number", "string", "boolean", "object"])
     description = serializers.CharField(required=False)
     default = serializers.JSONField(required=False)
     minimum = serializers.FloatField(required=False)
@@ -63,6 +63,16 @@ class CatalogSerializer(serializers.Serializer):
     types = ComponentTypeSerializer(many=True)
     group_kinds = serializers.JSONField()
     connection_kinds = ConnectionKindSerializer(many=True)
+
+
+class CloudFormationTypeSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="Resource type, e.g. AWS::SSM::Parameter")
+    required = serializers.ListField(  # type: ignore[assignment]
+        child=serializers.CharField(), help_text="Properties a template must set"
+    )
+    properties = serializers.ListField(
+        child=serializers.CharField(), help_text="Properties a template may set (read-only ones left out)"
+    )
 
 
 class PatternSourceSerializer(serializers.Serializer):

@@ -138,6 +138,53 @@ def unique_logical_ids(names: list[str], reserved: set[str]) -> dict[str, str]:
 # Environment variable suffix and the attribute each target type exposes to a function.
 
 
+# Props that hold CloudFormation written on purpose, validated against CloudFormation's own resource
+# schemas (dynamic references and ${…} outside Fn::Sub refused): they reach the template as written.
+VERBATIM_PROPS = {("cloudformation_resource", "properties")}
+PSEUDO_PARAMETER = re.compile(r"^AWS::[A-Za-z]+$")
+SUB_NAME = re.compile(r"\$\{(?!!)([^}.]+)")
+
+
+def verbatim_cloudformation(escaped: Design, source: Design) -> Design:
+    """``escaped`` with the VERBATIM_PROPS of ``source`` put back as the user wrote them."""
+    components = []
+    for component, original in zip(escaped.components, source.components, strict=True):
+        kept = {
+            name: original.props[name]
+            for (type_id, name) in VERBATIM_PROPS
+            if type_id == component.type and name in original.props
+        }
+        components.append(component.model_copy(update={"props": {**component.props, **kept}}) if kept else component)
+    return escaped.model_copy(update={"components": components})
+
+
+def referenced_names(value: Any) -> set[str]:
+    """The logical ids a piece of CloudFormation refers to: Ref, Fn::GetAtt and ${Name} in Fn::Sub."""
+    names: set[str] = set()
+    if isinstance(value, list):
+        for item in value:
+            names |= referenced_names(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key == "Ref" and isinstance(item, str):
+                names.add(item)
+            elif key == "Fn::GetAtt":
+                target = item[0] if isinstance(item, list) and item else item
+                if isinstance(target, str):
+                    names.add(target.split(".", 1)[0])
+            elif key == "Fn::Sub":
+                template, variables = (
+                    (item[0], item[1] if len(item) > 1 else {}) if isinstance(item, list) else (item, {})
+                )
+                if isinstance(template, str):
+                    own = set(variables) if isinstance(variables, dict) else set()
+                    names |= {name for name in SUB_NAME.findall(template) if name not in own}
+                names |= referenced_names(variables)
+            else:
+                names |= referenced_names(item)
+    return names
+
+
 class Plan(DesignGraph):
     """The export decisions for one design. Build with ``Plan(design)``; it raises ExportError.
 
@@ -151,7 +198,7 @@ class Plan(DesignGraph):
     def __init__(self, design: Design) -> None:
         _check_fields(design)
         self.source = design
-        super().__init__(cfn_data(design))
+        super().__init__(verbatim_cloudformation(cfn_data(design), design))
         reserved = {"Stage", "DomainName", "CertificateArn", "Account", "DbMasterUsername"}
         self.ids = unique_logical_ids([c.id for c in design.components], reserved)
         group_ids = unique_logical_ids([g.id for g in design.groups], reserved | set(self.ids.values()))
@@ -211,7 +258,7 @@ class Plan(DesignGraph):
         """What the function talks to (reads, writes, sends, invokes): permissions and env vars."""
         return [
             link
-            for link in self.out(function, "read", "write", "read_write", "invoke")
+            for link in self.out(function, "read", "write", "read_write", "invoke", "reference")
             if self.catalog.types[link.target.type].env_suffix
         ]
 
@@ -322,6 +369,7 @@ class Plan(DesignGraph):
         for store in self.design.components:
             if self.catalog.types[store.type].vpc_only and self.vpc_of(store) is None:
                 self._fail(store, "it must be inside a VPC group (its private subnets hold it)")
+        self._check_cloudformation_references()
         for connection in self.design.connections:
             self._check_link(Link(connection, self.components[connection.source], self.components[connection.target]))
         for bus in self.of_type("eventbridge_bus"):
@@ -360,6 +408,26 @@ class Plan(DesignGraph):
                     self._fail(
                         queue,
                         f"its visibility timeout is shorter than the timeout of {link.target.id!r}, which Lambda refuses",
+                    )
+
+    def _check_cloudformation_references(self) -> None:
+        """A generic resource's properties may name pseudo parameters and the other generic resources of
+        its account by logical id: other components' resources are named differently by the CDK, so a
+        function reaches them through a connection instead."""
+        for resource in self.of_type("cloudformation_resource"):
+            account = self.account_of(resource)
+            known = {
+                self.ids[other.id]
+                for other in self.of_type("cloudformation_resource")
+                if other is not resource and self.account_of(other) is account
+            }
+            for name in sorted(referenced_names(self.prop(resource, "properties"))):
+                if not PSEUDO_PARAMETER.match(name) and name not in known:
+                    hint = f" (the CloudFormation resources it may name: {', '.join(sorted(known))})" if known else ""
+                    self._fail(
+                        resource,
+                        f"its properties refer to {name!r}, which is neither an AWS pseudo parameter nor another "
+                        f"CloudFormation resource of this design{hint}",
                     )
 
     def _check_link(self, link: Link) -> None:

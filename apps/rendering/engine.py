@@ -30,7 +30,7 @@ from diagrams import Cluster, Diagram, Edge
 
 from apps.core.pointers import Invalid, Problem
 from apps.designs.catalog import Catalog, get_catalog
-from apps.designs.diagram_icons import diagrams_resources_root, node_class
+from apps.designs.diagram_icons import component_node_class, diagrams_resources_root
 from apps.designs.document import Design, enclosing_groups
 
 ENGINE_VERSION = "render-1"
@@ -230,8 +230,9 @@ def _add_level(
             ctype = catalog.types[component.type]
             label = _node_label(component, catalog, options)
             # diagrams pads the node for its label's lines, but counts raw newlines; ours are escaped.
-            height = f"{node_class(ctype)._height + 0.4 * label.count(LINE_BREAK):.1f}"
-            nodes[component.id] = node_class(ctype)(label, nodeid=f"c_{component.id}", height=height)
+            drawn = component_node_class(ctype, component.props)
+            height = f"{drawn._height + 0.4 * label.count(LINE_BREAK):.1f}"
+            nodes[component.id] = drawn(label, nodeid=f"c_{component.id}", height=height)
     for group in groups.values():
         if group.parent != parent:
             continue

@@ -102,9 +102,14 @@ export function errorsByComponent(details, sentDesign) {
     const match = /^(?:\/design)?\/(components|connections|groups)\/(\d+)(?:\/(.*))?$/.exec(detail.pointer || "");
     const item = match && (sentDesign[match[1]] || [])[Number(match[2])];
     if (item) {
-      const field = (match[3] || "").split("/").slice(0, 2).join(".") || "_";
+      const parts = (match[3] || "").split("/");
+      const field = parts.slice(0, 2).join(".") || "_";
+      // Deeper pointers (inside an object prop: props/properties/Tags/0/Key) keep their path in the message.
+      const inside = parts.slice(2).map((part) => part.replaceAll("~1", "/").replaceAll("~0", "~")).join("/");
+      const message = inside ? `${inside}: ${detail.message}` : detail.message;
       const target = { components: byComponent, connections: byConnection, groups: byGroup }[match[1]];
-      target[item.id] = { ...target[item.id], [field]: detail.message };
+      const before = target[item.id]?.[field];
+      target[item.id] = { ...target[item.id], [field]: before ? `${before}\n${message}` : message };
     } else {
       general.push(`${detail.pointer || "/"}: ${detail.message}`);
     }

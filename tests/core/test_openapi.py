@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 CONTRACT_PATHS = [
     "/api/auth/token/",
     "/api/catalog/",
+    "/api/catalog/cloudformation-types/",
     "/api/design-schema/",
     "/api/projects/",
     "/api/projects/{project_id}/",

@@ -72,6 +72,18 @@ def every_type_design() -> dict[str, Any]:
             c("db", "rds_instance", group="net", props={"engine": "mysql", "rds_proxy": True}),
             c("cache", "elasticache_cluster", group="net", props={"engine": "memcached", "nodes": 2}),
             c("search", "opensearch_domain", group="net", props={"instance_count": 2}),
+            c(
+                "flags",
+                "cloudformation_resource",
+                props={
+                    "resource_type": "AWS::SSM::Parameter",
+                    "properties": {
+                        "Type": "String",
+                        "Value": "on",
+                        "Description": {"Fn::Join": [" ", ["Flags of", {"Ref": "AWS::StackName"}]]},
+                    },
+                },
+            ),
         ],
         "connections": [
             e("w1", "web", "cdn", "request"),
@@ -117,6 +129,7 @@ def every_type_design() -> dict[str, Any]:
             e("s3", "worker", "media", "write"),
             e("s4", "worker", "clicks", "write"),
             e("s5", "hook", "worker", "invoke"),
+            e("r1", "stream_fn", "flags", "reference", actions="ssm:GetParameter, ssm:GetParameters"),
         ],
     }
 
@@ -202,4 +215,109 @@ def every_connection_design() -> dict[str, Any]:
         "groups": [{"id": "net", "kind": "vpc", "label": "Private", "props": {"az_count": 2}}],
         "components": list(components.values()),
         "connections": connections,
+    }
+
+
+def cloudformation_resources_design() -> dict[str, Any]:
+    """Unrelated resource types the catalog does not know, written as in a template (and one function
+    reading a parameter), to go through SAM and CDK as given."""
+
+    def resource(id: str, resource_type: str, properties: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": id,
+            "type": "cloudformation_resource",
+            "props": {"resource_type": resource_type, "properties": properties},
+        }
+
+    return {
+        "schema": "tierplan.design/v1",
+        "name": "CloudFormation resources",
+        "components": [
+            {"id": "reader", "type": "lambda_function"},
+            resource(
+                "setting",
+                "AWS::SSM::Parameter",
+                {"Type": "String", "Value": "42", "Name": {"Fn::Sub": "/${AWS::StackName}/setting"}},
+            ),
+            resource(
+                "www",
+                "AWS::Route53::RecordSet",
+                {
+                    "HostedZoneName": "example.com.",
+                    "Name": "www.example.com.",
+                    "Type": "CNAME",
+                    "TTL": "300",
+                    "ResourceRecords": ["example.com"],
+                },
+            ),
+            resource(
+                "images",
+                "AWS::ECR::Repository",
+                {"ImageScanningConfiguration": {"ScanOnPush": True}, "ImageTagMutability": "IMMUTABLE"},
+            ),
+            resource(
+                "errors",
+                "AWS::CloudWatch::Alarm",
+                {
+                    "Namespace": "AWS/Lambda",
+                    "MetricName": "Errors",
+                    "Statistic": "Sum",
+                    "Period": 60,
+                    "EvaluationPeriods": 1,
+                    "Threshold": 1,
+                    "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+                    "TreatMissingData": "notBreaching",
+                },
+            ),
+            resource(
+                "glue_role",
+                "AWS::IAM::Role",
+                {
+                    "AssumeRolePolicyDocument": {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Principal": {"Service": "glue.amazonaws.com"},
+                                "Action": "sts:AssumeRole",
+                            }
+                        ],
+                    },
+                    "ManagedPolicyArns": [
+                        {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSGlueServiceRole"}
+                    ],
+                },
+            ),
+            resource(
+                "nightly_etl",
+                "AWS::Glue::Job",
+                {
+                    "Role": {"Fn::GetAtt": ["GlueRole", "Arn"]},
+                    "Command": {
+                        "Name": "glueetl",
+                        "ScriptLocation": "s3://example-scripts/etl.py",
+                        "PythonVersion": "3",
+                    },
+                    "GlueVersion": "4.0",
+                    "WorkerType": "G.1X",
+                    "NumberOfWorkers": 2,
+                },
+            ),
+        ],
+        "connections": [
+            {
+                "id": "read_setting",
+                "source": "reader",
+                "target": "setting",
+                "kind": "reference",
+                "props": {"actions": "ssm:GetParameter"},
+            },
+            {
+                "id": "pull_images",
+                "source": "reader",
+                "target": "images",
+                "kind": "reference",
+                "props": {"actions": "ecr:BatchGetImage, ecr:GetDownloadUrlForLayer"},
+            },
+        ],
     }

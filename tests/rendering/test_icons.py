@@ -78,3 +78,20 @@ def test_the_lookup_forgives_letter_case_and_surrounding_spaces() -> None:
 )
 def test_unknown_or_malformed_types_get_the_generic_cloudformation_icon(resource_type: str) -> None:
     assert icon_for_resource_type(resource_type) == GENERIC_RESOURCE_ICON
+
+
+def test_a_generic_resource_is_drawn_with_its_services_icon() -> None:
+    from apps.designs.catalog import get_catalog
+    from apps.designs.diagram_icons import component_node_class
+    from apps.designs.document import validate_design
+    from apps.rendering.engine import RenderOptions, render
+    from tests.exporting.designs import cloudformation_resources_design
+
+    svg = render(validate_design(cloudformation_resources_design()), RenderOptions(format="svg")).decode()
+    # The function, and SSM, Route 53, ECR, CloudWatch, IAM and Glue: seven icons, none of them the generic one.
+    assert svg.count('<image id="tp-icon-') == 7
+    generic = get_catalog().types["cloudformation_resource"]
+    assert component_node_class(generic, {"resource_type": "AWS::NoSuch::Thing"}) is node_class_at(
+        GENERIC_RESOURCE_ICON
+    )
+    assert component_node_class(generic, {}) is node_class_at(icon_for_resource_type("AWS::SSM::Parameter"))

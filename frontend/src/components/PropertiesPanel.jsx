@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { CloudFormationSection, JsonObjectField } from "./CloudFormationFields.jsx";
 
 // Checks a value against the same JSON Schema bounds the API enforces; returns a message or "".
 export function checkValue(schema, value) {
@@ -14,7 +15,12 @@ export function checkValue(schema, value) {
   return "";
 }
 
-export function Field({ name, schema, value, error, readOnly, onCommit }) {
+export function Field(props) {
+  // An object prop is JSON text with its own editor; every other type is one input.
+  return props.schema.type === "object" ? <JsonObjectField {...props} /> : <ScalarField {...props} />;
+}
+
+function ScalarField({ name, schema, value, error, readOnly, onCommit }) {
   const shown = value ?? schema.default;
   const [text, setText] = useState(shown === undefined ? "" : String(shown));
   const [local, setLocal] = useState("");
@@ -148,8 +154,13 @@ export default function PropertiesPanel({ component, ctype, errors, readOnly, on
           {errors?.group && <span className="field-error" role="alert" data-error-for="group">{errors.group}</span>}
         </div>
       )}
-      <Section title="Settings" prefix="props" schema={ctype?.props} values={component.props}
-        errors={errors} readOnly={readOnly} onCommit={commit} />
+      {component.type === "cloudformation_resource" ? (
+        <CloudFormationSection component={component} ctype={ctype} errors={errors} readOnly={readOnly}
+          onChange={onChange} />
+      ) : (
+        <Section title="Settings" prefix="props" schema={ctype?.props} values={component.props}
+          errors={errors} readOnly={readOnly} onCommit={commit} />
+      )}
       <Section title="Traffic" prefix="usage" schema={ctype?.usage} values={component.usage}
         errors={errors} readOnly={readOnly} onCommit={commit} />
     </aside>
