@@ -55,7 +55,7 @@ class FieldSpec:
         """Problems with ``value`` for this field (an empty list when it is valid)."""
         pointer = json_pointer(path)
         if not _has_type(value, self.type):
-            return [Problem(pointer, f"must be {_article(self.type)} {self.type}, not {_json_type(value)}")]
+            return [Problem(pointer, f"must be {_article(self.type)} {self.type}, not {json_type(value)}")]
         problems: list[Problem] = []
         if self.enum is not None and value not in self.enum:
             choices = ", ".join(json_repr(choice) for choice in self.enum)
@@ -464,7 +464,8 @@ def _has_type(value: Any, type_name: str) -> bool:
     return isinstance(value, (int, float)) and math.isfinite(value)
 
 
-def _json_type(value: Any) -> str:
+def json_type(value: Any) -> str:
+    """A JSON value's kind with its article, for messages (\"a string\", \"an object\", \"null\")."""
     if value is None:
         return "null"
     if isinstance(value, bool):

@@ -27,6 +27,7 @@ from functools import cache
 from typing import Any
 
 from apps.core.pointers import Problem, json_pointer
+from apps.designs.catalog import json_type
 
 REGION = "us-east-1"  # the region whose list of resource types the editor offers and designs are checked with
 TYPE_PATTERN = re.compile(r"[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+", re.ASCII)
@@ -309,20 +310,6 @@ def _shown(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _json_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    return "null"
-
-
 def _named(path: tuple[Any, ...], resource: ResourceSchema) -> str:
     """How a message names the property at ``path`` (relative to the properties object)."""
     if not path:
@@ -360,7 +347,7 @@ def _problems_from_error(error: Any, base: tuple[str | int, ...], resource: Reso
         ]
     if error.validator == "type":
         wanted = " or ".join(_with_article(kind) for kind in ([value] if isinstance(value, str) else value))
-        return [Problem(pointer, f"{name} must be {wanted}, not {_json_kind(instance)}")]
+        return [Problem(pointer, f"{name} must be {wanted}, not {json_type(instance)}")]
     message = {
         "enum": lambda: (
             f"{name} must be one of {', '.join(_shown(v, 40) for v in value[:12])}" + (" …" if len(value) > 12 else "")

@@ -47,6 +47,15 @@ def bucket_name_expression(component_id: str) -> dict[str, Any]:
     }
 
 
+def trust_policy(*services: str) -> dict[str, Any]:
+    """An AssumeRolePolicyDocument letting the given AWS services assume the role."""
+    principal = services[0] if len(services) == 1 else list(services)
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": principal}, "Action": "sts:AssumeRole"}],
+    }
+
+
 def bucket_arn_expression(component_id: str) -> dict[str, Any]:
     """The bucket's ARN from its computed name: names it without a Ref, so no dependency cycle forms."""
     return {"Fn::Join": ["", ["arn:", ref("AWS::Partition"), ":s3:::", bucket_name_expression(component_id)]]}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from apps.designs.document import Component, Link
-from apps.exporting.cfn import getatt, py, ref, sub, tags, var
+from apps.exporting.cfn import getatt, py, ref, sub, tags, trust_policy, var
 from apps.exporting.plan import Plan
 from apps.exporting.services.base import Service
 from apps.exporting.services.integrations import (
@@ -115,16 +115,7 @@ def sam_api_gateway_account(sam: SamTemplate) -> None:
         "ApiGatewayCloudWatchRole",
         "AWS::IAM::Role",
         {
-            "AssumeRolePolicyDocument": {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "apigateway.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            },
+            "AssumeRolePolicyDocument": trust_policy("apigateway.amazonaws.com"),
             "ManagedPolicyArns": [
                 sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs")
             ],
@@ -180,16 +171,7 @@ def sam_integration_role(sam: SamTemplate, api: Component, integrations: list[tu
         name,
         "AWS::IAM::Role",
         {
-            "AssumeRolePolicyDocument": {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "apigateway.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            },
+            "AssumeRolePolicyDocument": trust_policy("apigateway.amazonaws.com"),
             "Policies": [
                 {
                     "PolicyName": "service-integrations",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from apps.designs.document import Component, Link
-from apps.exporting.cfn import getatt, py, ref, sub, tags, var
+from apps.exporting.cfn import getatt, py, ref, sub, tags, trust_policy, var
 from apps.exporting.plan import Plan
 from apps.exporting.services.base import Service, cdk_attribute, grant_call
 from apps.exporting.services.identity import cognito_trigger
@@ -123,16 +123,7 @@ def sam_lambda_function(sam: SamTemplate, fn: Component) -> None:
             "ProvisionedConcurrentExecutions": plan.prop(fn, "provisioned_concurrency")
         }
     if role == "edge":
-        properties["AssumeRolePolicyDocument"] = {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": ["lambda.amazonaws.com", "edgelambda.amazonaws.com"]},
-                    "Action": "sts:AssumeRole",
-                }
-            ],
-        }
+        properties["AssumeRolePolicyDocument"] = trust_policy("lambda.amazonaws.com", "edgelambda.amazonaws.com")
     events = sam_function_events(sam, fn)
     if events:
         properties["Events"] = events

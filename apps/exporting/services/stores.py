@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from apps.designs.document import Component, Link
-from apps.exporting.cfn import bucket_name_expression, getatt, py, ref, sub, tag_list, var
+from apps.exporting.cfn import bucket_name_expression, getatt, py, ref, sub, tag_list, trust_policy, var
 from apps.exporting.plan import Plan
 from apps.exporting.services.base import Service, cdk_attribute
 
@@ -254,16 +254,7 @@ def sam_rds_instance(sam: SamTemplate, db: Component) -> None:
             f"{logical}ProxyRole",
             "AWS::IAM::Role",
             {
-                "AssumeRolePolicyDocument": {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "rds.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                        }
-                    ],
-                },
+                "AssumeRolePolicyDocument": trust_policy("rds.amazonaws.com"),
                 "Policies": [
                     {
                         "PolicyName": "read-db-secret",
