@@ -11,8 +11,8 @@ STAMP := $(VENV)/.installed
 
 setup: system-packages venv frontend
 
-# Debian packages the engines and tests need (Graphviz, Redis, Chromium for the browser tests); only
-# missing ones are installed.
+# Debian packages the engines and tests need (Graphviz, Redis, Chromium for the browser tests, Go and a
+# JDK to compile the exported starter functions); only missing ones are installed.
 system-packages:
 	@missing=""; \
 	command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \

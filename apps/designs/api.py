@@ -21,7 +21,7 @@ from apps.core.params import TEXT_PARAMETER, query_text
 from apps.designs.catalog import get_catalog
 from apps.designs.cfn_schemas import resource_schema, search_resource_types
 from apps.designs.document import design_json_schema
-from apps.designs.icons import icon_url
+from apps.designs.icons import icon_url, resource_icon_urls
 from apps.designs.patterns import PatternNotFound, get_pattern, pattern_library
 from apps.designs.serializers import CatalogSerializer, CloudFormationTypeSerializer, PatternSerializer
 
@@ -48,6 +48,8 @@ def catalog_as_json() -> dict[str, Any]:
                     else None
                 ),
                 "vpc_only": ctype.vpc_only,
+                # A generic resource is drawn with its resource type's service icon (null for the others).
+                "resource_icons": resource_icon_urls() if "resource_type" in ctype.props.fields else None,
             }
             for ctype in catalog
         ],

@@ -21,7 +21,16 @@ from django.core.files.storage import FileSystemStorage
 from django.templatetags.static import static
 
 from apps.designs.catalog import ComponentType, get_catalog
-from apps.designs.diagram_icons import diagrams_resources_root, icon_file, icon_relative_path
+from apps.designs.diagram_icons import (
+    GENERIC_RESOURCE_ICON,
+    RESOURCE_ICONS,
+    SERVICE_ICONS,
+    diagrams_resources_root,
+    icon_file,
+    icon_path_of,
+    icon_relative_path,
+    node_class_at,
+)
 
 # icon_file and icon_relative_path were defined here before; importers may still find them here.
 __all__ = ["ICON_PREFIX", "CatalogIconFinder", "icon_file", "icon_relative_path", "icon_url"]
@@ -34,9 +43,33 @@ def icon_url(component_type: ComponentType) -> str:
     return static(f"{ICON_PREFIX}/{icon_relative_path(component_type)}")
 
 
+def _static_url(relative: str) -> str:
+    return static(f"{ICON_PREFIX}/{relative}")
+
+
+@cache
+def resource_icon_urls() -> dict[str, Any]:
+    """The icons a generic CloudFormation resource is drawn with in the browser, as the renderer picks
+    them (``icon_for_resource_type``): by resource type, by service, and the generic one."""
+
+    def url(path: str) -> str:
+        return _static_url(icon_path_of(node_class_at(path)))
+
+    return {
+        "resources": {name: url(path) for name, path in RESOURCE_ICONS.items()},
+        "services": {name: url(path) for name, path in SERVICE_ICONS.items()},
+        "generic": url(GENERIC_RESOURCE_ICON),
+    }
+
+
 @cache
 def _catalog_icons() -> dict[str, Path]:
-    return {icon_relative_path(ctype): icon_file(ctype) for ctype in get_catalog()}
+    icons = {icon_relative_path(ctype): icon_file(ctype) for ctype in get_catalog()}
+    root = diagrams_resources_root() / "resources"
+    for path in (GENERIC_RESOURCE_ICON, *RESOURCE_ICONS.values(), *SERVICE_ICONS.values()):
+        relative = icon_path_of(node_class_at(path))
+        icons[relative] = root / relative
+    return icons
 
 
 class _IconStorage(FileSystemStorage):

@@ -49,6 +49,7 @@ import {
   updateConnection,
   updateGroup,
   validKinds,
+  exclusionReason,
 } from "./design.js";
 import { useAutosave } from "./useAutosave.js";
 import { useEstimate } from "./useEstimate.js";
@@ -531,7 +532,12 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
       const kinds = validKinds(catalog, from.type, to.type);
       const names = `${types[from.type]?.label || from.type} → ${types[to.type]?.label || to.type}`;
       if (!kinds.length) {
-        say(`${names}: no connection kind fits this pair, so they cannot be connected.`);
+        const why = exclusionReason(catalog, from.type, to.type);
+        say(
+          why
+            ? `${names} cannot be connected: ${why}.`
+            : `${names}: no connection kind fits this pair, so they cannot be connected.`,
+        );
       } else if (kinds.length === 1) {
         commit((doc) => addConnection(doc, source, target, kinds[0].kind));
         say(`Connected ${names} (${kinds[0].label}).`);

@@ -65,6 +65,28 @@ export function validKinds(catalog, sourceType, targetType) {
   );
 }
 
+// The icon a component is drawn with: its type's, or for a generic CloudFormation resource the icon of
+// its resource type or service (as the server's renderer picks it, names compared without case).
+export function iconOf(ctype, component) {
+  const icons = ctype?.resource_icons;
+  if (!icons) return ctype?.icon;
+  const resourceType = String(component?.props?.resource_type ?? ctype.defaults?.props?.resource_type ?? "");
+  const folded = (map) => Object.fromEntries(Object.entries(map).map(([k, url]) => [k.toLowerCase(), url]));
+  const service = resourceType.split("::")[1] || "";
+  return (
+    folded(icons.resources)[resourceType.toLowerCase()] || folded(icons.services)[service.toLowerCase()] || icons.generic
+  );
+}
+
+// Why AWS has no connection between two types although a kind lists both ends (the catalog's excludes).
+export function exclusionReason(catalog, sourceType, targetType) {
+  for (const kind of catalog.connection_kinds) {
+    const excluded = (kind.excludes || []).find((e) => e.source === sourceType && e.target === targetType);
+    if (excluded) return excluded.why;
+  }
+  return null;
+}
+
 export function addConnection(design, source, target, kind) {
   const id = newId(`${source}_${target}`.slice(0, 56), design.connections.map((c) => c.id));
   const connection = { id, source, target, kind, label: "", props: {} };

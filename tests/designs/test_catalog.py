@@ -77,8 +77,10 @@ def test_the_static_finder_serves_catalog_icons_and_nothing_else() -> None:
     lambda_type = get_catalog().types["lambda_function"]
     found = finders.find(f"icons/{icon_relative_path(lambda_type)}")
     assert found is not None and Path(found).name == "lambda.png"
-    assert finders.find("icons/aws/compute/ec2.png") is None
-    # Our finder only maps the catalog's own icon paths, so no other file of the package is reachable.
+    assert finders.find("icons/aws/compute/ec2.png") is not None  # a generic resource's service icon
+    assert finders.find("icons/onprem/database/mongodb.png") is None
+    # Our finder only maps the catalog's icon paths (types and the services of generic resources), so
+    # no other file of the package is reachable.
     assert CatalogIconFinder().find("icons/../../../etc/passwd") == []
     assert CatalogIconFinder().find("icons/aws/compute/lambda.png", find_all=True) == [found]
 

@@ -57,6 +57,19 @@ def test_catalog_icons_are_served_as_static_files(client: APIClient, rf: Request
         assert b"".join(response.streaming_content)[:4] == b"\x89PNG"
 
 
+def test_the_icons_of_generic_resources_are_served_too(client: APIClient, rf: RequestFactory) -> None:
+    generic = next(e for e in client.get("/api/catalog/").json()["types"] if e["type"] == "cloudformation_resource")
+    icons = generic["resource_icons"]
+    urls = {*icons["resources"].values(), *icons["services"].values(), icons["generic"]}
+    assert icons["services"]["ECR"] != icons["generic"] and len(urls) > 40
+    for url in urls:
+        path = url.removeprefix(
+            settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+        )
+        response = serve(rf.get(url), path, insecure=True)
+        assert response.status_code == 200 and b"".join(response.streaming_content)[:4] == b"\x89PNG"
+
+
 def test_the_design_schema_is_a_json_schema_that_accepts_a_valid_design(client: APIClient) -> None:
     response = client.get("/api/design-schema/")
     assert response.status_code == 200

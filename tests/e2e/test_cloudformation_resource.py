@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from apps.designs.icons import resource_icon_urls
 from apps.projects.models import Project
 from tests.conftest import WorkerFactory
 from tests.e2e.conftest import screenshot
@@ -34,6 +35,9 @@ def test_a_resource_type_is_searched_picked_and_its_properties_checked_by_the_se
     wait_saved(page)
     saved = component(head(project), "cloudformation_resource_1")
     assert saved is not None and saved["props"] == {"resource_type": "AWS::ECR::Repository", "properties": {}}
+    # The card is drawn with its service's icon, as the rendered diagram draws it.
+    icon = page.locator("[data-component-id=cloudformation_resource_1] img.icon").get_attribute("src")
+    assert icon == resource_icon_urls()["services"]["ECR"]
 
     # Text that is not a JSON object is refused beside the field and never sent.
     page.fill(PROPERTIES, '{"RepositoryName": ')

@@ -250,3 +250,32 @@ def test_editors_get_the_editor_writable(project: Project, bob: User) -> None:
     page = client.get(f"/projects/{project.pk}/edit/")
     assert b'data-read-only="false"' in page.content
     assert f'data-project-id="{project.pk}"'.encode() in page.content
+
+
+def test_a_pair_aws_does_not_support_is_refused_with_awss_reason(
+    live_server: Any, page: Any, team: Any, alice: User
+) -> None:
+    from apps.designs.document import validate_design
+    from apps.projects import services
+
+    design = {
+        "schema": "tierplan.design/v1",
+        "name": "HTTP API",
+        "components": [
+            {"id": "http", "type": "api_gateway_http", "label": "HTTP API"},
+            {"id": "queue", "type": "sqs_queue", "label": "Jobs"},
+            {"id": "table", "type": "dynamodb_table", "label": "Orders"},
+        ],
+    }
+    project = services.project_create(team=team, user=alice, name="HTTP API", design=validate_design(design))
+    log_in(page, live_server.url, "alice")
+    open_editor(page, live_server.url, project)
+    # An HTTP API has no DynamoDB integration: refused with the catalog's reason, nothing saved.
+    connect(page, "http", "table")
+    page.wait_for_selector("[data-message]:has-text('HTTP APIs integrate directly with SQS, Kinesis')")
+    assert head(project)["connections"] == []
+    # One it has is made at once (the only kind that fits).
+    connect(page, "http", "queue")
+    page.wait_for_selector("[data-message]:has-text('Connected')")
+    wait_saved(page)
+    assert [c["kind"] for c in head(project)["connections"]] == ["integrate"]

@@ -1,6 +1,6 @@
 import { Handle, Position } from "@xyflow/react";
 import { memo } from "react";
-import { formatUsd } from "../design.js";
+import { formatUsd, iconOf } from "../design.js";
 
 // One component of the design on the canvas. Its root carries data-component-id so tests, keyboard users
 // and screen readers can reach it. Badges: save problems (!), review findings (by worst severity) and open
@@ -24,7 +24,11 @@ function ComponentNode({ data, selected }) {
       title={title}
     >
       <Handle type="target" position={Position.Top} />
-      {ctype?.icon ? <img src={ctype.icon} alt="" className="icon" draggable={false} /> : <span className="icon" />}
+      {iconOf(ctype, component) ? (
+        <img src={iconOf(ctype, component)} alt="" className="icon" draggable={false} />
+      ) : (
+        <span className="icon" />
+      )}
       <div className="text">
         <div className="label">{component.label || component.id}</div>
         <div className="meta">{ctype?.label || component.type}</div>

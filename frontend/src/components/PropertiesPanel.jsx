@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import { CloudFormationSection, JsonObjectField } from "./CloudFormationFields.jsx";
+import { iconOf } from "../design.js";
 
 // Checks a value against the same JSON Schema bounds the API enforces; returns a message or "".
 export function checkValue(schema, value) {
@@ -135,7 +136,7 @@ export default function PropertiesPanel({ component, ctype, errors, readOnly, on
   return (
     <aside className="properties-panel" aria-label="Properties" data-selected={component.id}>
       <h2>
-        {ctype?.icon && <img src={ctype.icon} alt="" />} {ctype?.label || component.type}
+        {iconOf(ctype, component) && <img src={iconOf(ctype, component)} alt="" />} {ctype?.label || component.type}
       </h2>
       <p className="muted small"><code>{component.id}</code> · {component.tier} tier</p>
       {children}
