@@ -155,6 +155,13 @@ class ComponentType:
     # The traffic channels that reach the type (what its cost model bills) and the usage field fixing each.
     meters: Mapping[str, str | None] = field(default_factory=lambda: {"requests": None})
 
+    def label_of(self, props: Mapping[str, Any]) -> str:
+        """What one component of this type is called when it has no label of its own: the type's label,
+        or for a generic CloudFormation resource the resource type it stands for."""
+        if "resource_type" in self.props.fields:
+            return str(props.get("resource_type") or self.props.fields["resource_type"].default)
+        return self.label
+
     @property
     def icon_class(self) -> tuple[str, str]:
         """(module, class name) of the `diagrams` node class this type is drawn with."""

@@ -209,7 +209,7 @@ class Plan(DesignGraph):
 
     def label(self, component: Component) -> str:
         """The component's label (or its type's), safe to put in a CloudFormation string."""
-        return cfn_text(component.label or self.catalog.types[component.type].label)
+        return cfn_text(component.label or self.catalog.types[component.type].label_of(component.props))
 
     @property
     def name(self) -> str:

@@ -133,7 +133,7 @@ def usage_line(component: Any, catalog: Catalog) -> str:
 
 
 def _node_label(component: Any, catalog: Catalog, options: RenderOptions) -> str:
-    text = component.label or catalog.types[component.type].label
+    text = component.label or catalog.types[component.type].label_of(component.props)
     if options.usage_labels and component.usage:
         text = f"{text}\n{usage_line(component, catalog)}"
     return escaped(text)

@@ -54,7 +54,7 @@ class ReviewContext(DesignGraph):
         """How a message names a component: its label and id, or its type and id when it has no label."""
         if component.label:
             return f"“{component.label}” ({component.id})"
-        return f"{component.id} ({self.catalog.types[component.type].label})"
+        return f"{component.id} ({self.catalog.types[component.type].label_of(component.props)})"
 
     def names(self, components: Iterable[Component]) -> str:
         """Several components named for a message, comma-separated."""

@@ -38,6 +38,7 @@ def test_a_resource_type_is_searched_picked_and_its_properties_checked_by_the_se
     # The card is drawn with its service's icon, as the rendered diagram draws it.
     icon = page.locator("[data-component-id=cloudformation_resource_1] img.icon").get_attribute("src")
     assert icon == resource_icon_urls()["services"]["ECR"]
+    assert page.locator("[data-component-id=cloudformation_resource_1] .meta").inner_text() == "AWS::ECR::Repository"
 
     # Text that is not a JSON object is refused beside the field and never sent.
     page.fill(PROPERTIES, '{"RepositoryName": ')

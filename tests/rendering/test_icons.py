@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from apps.designs.diagram_icons import (
@@ -90,6 +92,7 @@ def test_a_generic_resource_is_drawn_with_its_services_icon() -> None:
     svg = render(validate_design(cloudformation_resources_design()), RenderOptions(format="svg")).decode()
     # The function, and SSM, Route 53, ECR, CloudWatch, IAM and Glue: seven icons, none of them the generic one.
     assert svg.count('<image id="tp-icon-') == 7
+    assert "AWS::ECR::Repository" in html.unescape(svg)  # an unlabelled generic resource is called by its type
     generic = get_catalog().types["cloudformation_resource"]
     assert component_node_class(generic, {"resource_type": "AWS::NoSuch::Thing"}) is node_class_at(
         GENERIC_RESOURCE_ICON

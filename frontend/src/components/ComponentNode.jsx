@@ -31,7 +31,7 @@ function ComponentNode({ data, selected }) {
       )}
       <div className="text">
         <div className="label">{component.label || component.id}</div>
-        <div className="meta">{ctype?.label || component.type}</div>
+        <div className="meta">{component.props?.resource_type || ctype?.label || component.type}</div>
         {cost !== undefined && (
           <div className="cost" data-cost={cost}>
             {formatUsd(cost)}/mo
