@@ -20,6 +20,7 @@ from apps.exporting.services.integrations import (
     sam_sub,
     sam_text,
     sam_value,
+    service_routes,
     starts_and_waits,
 )
 
@@ -95,7 +96,7 @@ def sam_api_gateway_rest(sam: SamTemplate, api: Component) -> None:
             "AllowMethods": "'GET,POST,PUT,PATCH,DELETE,OPTIONS'",
             "MaxAge": "'600'",
         }
-    integrations = [route for route in plan.routes(api) if is_service_route(route[0])]
+    integrations = service_routes(plan, api)
     if integrations:
         properties["DefinitionBody"] = sam_rest_definition(sam, api, integrations)
     sam.add(logical, "AWS::Serverless::Api", properties, api)
@@ -297,7 +298,7 @@ def sam_api_gateway_http(sam: SamTemplate, api: Component) -> None:
             "AllowMethods": ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
             "MaxAge": 600,
         }
-    integrations = [route for route in plan.routes(api) if is_service_route(route[0])]
+    integrations = service_routes(plan, api)
     if integrations:
         properties["DefinitionBody"] = sam_http_definition(sam, api, integrations)
     sam.add(logical, "AWS::Serverless::HttpApi", properties, api)
@@ -384,7 +385,7 @@ def cdk_api_gateway_rest(cdk: CdkStack, api: Component) -> None:
         args.append(f"default_method_options=apigw.MethodOptions({method_options})")
     cdk.emit(f"# {logical}: REST API")
     cdk.emit(f"{v} = apigw.RestApi(self, {py(logical)}, {', '.join(args)})")
-    integrations = [route for route in plan.routes(api) if is_service_route(route[0])]
+    integrations = service_routes(plan, api)
     role = cdk_integration_role(cdk, api, integrations) if integrations else ""
     for link, method, path in expanded(plan, api, plan.routes(api)):
         resource = f"{v}.root" if path == "/" else f"{v}.root.resource_for_path({py(path)})"
@@ -493,7 +494,7 @@ def cdk_api_gateway_http(cdk: CdkStack, api: Component) -> None:
         cdk.emit(
             f"{v}_stage.add_property_override('AccessLogSettings', {{'DestinationArn': {v}_access_logs.log_group_arn, 'Format': {py(log_format)}}})"
         )
-    integrations = [route for route in plan.routes(api) if is_service_route(route[0])]
+    integrations = service_routes(plan, api)
     # aws-cdk-lib's integration constructs make their own roles; the routes without one share this one.
     l1_routes = [route for route in integrations if cdk_http_l2_integration(plan, route[0], "''") is None]
     role = cdk_integration_role(cdk, api, l1_routes) if l1_routes else ""

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from apps.designs.document import Link
+from apps.designs.document import Component, Link
 from apps.exporting.cfn import py, var
 from apps.exporting.plan import Plan
 
@@ -77,6 +77,11 @@ def is_service_route(link: Link) -> bool:
     """Whether an API route calls an AWS service directly: a service integration, or an invoke of a
     state machine (a function is a Lambda proxy integration instead)."""
     return link.kind == "integrate" or link.target.type != "lambda_function"
+
+
+def service_routes(plan: Plan, api: Component) -> list[tuple[Link, str, str]]:
+    """The API's routes that call an AWS service directly (``plan.routes`` order)."""
+    return [route for route in plan.routes(api) if is_service_route(route[0])]
 
 
 def starts_and_waits(plan: Plan, link: Link) -> bool:
