@@ -115,7 +115,7 @@ def compute(prepared: Prepared, workload: Workload, *, free_tier: bool, hours: f
         flows = propagate(graph, float(workload.requests_per_month))
     except TrafficOverflow as exc:
         component = design.components[exc.component]
-        name = usage_field(component.type, exc.channel) or exc.channel
+        name = usage_field(prepared.catalog, component.type, exc.channel) or exc.channel
         why = "beyond 1e15 a month" if exc.settles else "traffic loops through a cycle of connections without settling"
         raise Invalid(
             [Problem(json_pointer(("components", exc.component, "usage", name)),

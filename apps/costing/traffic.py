@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from apps.designs.catalog import Catalog, get_catalog
+from apps.designs.catalog import Catalog
 from apps.designs.document import Design
 
 MAX_QUANTITY = 1e15
@@ -79,31 +79,31 @@ class Graph:
     notes: list[tuple[int, str]] = field(default_factory=list)
 
 
-def channels_of(component_type: str) -> tuple[str, ...]:
+def channels_of(catalog: Catalog, component_type: str) -> tuple[str, ...]:
     """The traffic channels reaching a type, first the one it passes on (the catalog's ``meters``)."""
-    return tuple(get_catalog().types[component_type].meters)
+    return tuple(catalog.types[component_type].meters)
 
 
-def usage_field(component_type: str, channel: str) -> str | None:
+def usage_field(catalog: Catalog, component_type: str, channel: str) -> str | None:
     """The usage field that overrides ``channel`` for this type, if any."""
-    return get_catalog().types[component_type].meters.get(channel)
+    return catalog.types[component_type].meters.get(channel)
 
 
-def _source_channel(kind: str, source_type: str) -> str:
+def _source_channel(catalog: Catalog, source_type: str) -> str:
     if source_type == "s3_bucket":
         return "puts"  # S3 pushes events for objects written (ObjectCreated notifications)
     if source_type == "dynamodb_table":
         return "writes"  # a table's stream carries one record per write
-    return channels_of(source_type)[0]
+    return channels_of(catalog, source_type)[0]
 
 
-def _target_channels(kind: str, target_type: str) -> tuple[str, ...]:
+def _target_channels(catalog: Catalog, kind: str, target_type: str) -> tuple[str, ...]:
     if target_type == "dynamodb_table":
         # A service integration into a table is storage-first: PutItem.
         return {"read": ("reads",), "read_write": ("reads", "writes")}.get(kind, ("writes",))
     if target_type == "s3_bucket":
         return {"read": ("gets",), "origin": ("gets",), "read_write": ("gets", "puts")}.get(kind, ("puts",))
-    return channels_of(target_type)[:1]
+    return channels_of(catalog, target_type)[:1]
 
 
 def _factor(kind: str, props: Mapping[str, Any], default_ratio: float, target_type: str) -> tuple[float, str]:
@@ -143,12 +143,12 @@ def build_graph(design: Design, catalog: Catalog) -> Graph:
     """The traffic graph of a validated design (connection factors, overrides, entry points, order)."""
     index = {component.id: position for position, component in enumerate(design.components)}
     count = len(design.components)
-    channels = [channels_of(component.type) for component in design.components]
+    channels = [channels_of(catalog, component.type) for component in design.components]
     fixed: list[dict[str, float]] = []
     for component, component_channels in zip(design.components, channels, strict=True):
         overrides: dict[str, float] = {}
         for channel in component_channels:
-            name = usage_field(component.type, channel)
+            name = usage_field(catalog, component.type, channel)
             if name is not None and name in component.usage:
                 overrides[channel] = float(component.usage[name])
         fixed.append(overrides)
@@ -171,8 +171,8 @@ def build_graph(design: Design, catalog: Catalog) -> Graph:
             target=target,
             kind=connection.kind,
             factor=factor,
-            source_channel=_source_channel(connection.kind, design.components[source].type),
-            target_channels=_target_channels(connection.kind, target_type),
+            source_channel=_source_channel(catalog, design.components[source].type),
+            target_channels=_target_channels(catalog, connection.kind, target_type),
             batch_size=int(connection.props.get("batch_size", 10)) if connection.kind == "poll" else 1,
         )
         edges.append(edge)

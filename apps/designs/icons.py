@@ -32,9 +32,6 @@ from apps.designs.diagram_icons import (
     node_class_at,
 )
 
-# icon_file and icon_relative_path were defined here before; importers may still find them here.
-__all__ = ["ICON_PREFIX", "CatalogIconFinder", "icon_file", "icon_relative_path", "icon_url"]
-
 ICON_PREFIX = "icons"
 
 

@@ -8,7 +8,8 @@ import pytest
 from django.contrib.staticfiles import finders
 
 from apps.designs.catalog import get_catalog, parse_catalog
-from apps.designs.icons import CatalogIconFinder, icon_file, icon_relative_path
+from apps.designs.diagram_icons import icon_file, icon_relative_path
+from apps.designs.icons import CatalogIconFinder
 
 ARCHITECTURE_TYPES = {
     "browser", "mobile_app", "cloudfront", "s3_bucket", "api_gateway_rest", "api_gateway_http",

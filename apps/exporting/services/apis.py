@@ -496,7 +496,7 @@ def cdk_api_gateway_http(cdk: CdkStack, api: Component) -> None:
         )
     integrations = service_routes(plan, api)
     # aws-cdk-lib's integration constructs make their own roles; the routes without one share this one.
-    l1_routes = [route for route in integrations if cdk_http_l2_integration(plan, route[0], "''") is None]
+    l1_routes = [route for route in integrations if not has_cdk_http_l2(plan, route[0])]
     role = cdk_integration_role(cdk, api, l1_routes) if l1_routes else ""
     for index, (link, method, path) in enumerate(plan.routes(api)):
         if is_service_route(link):
@@ -512,20 +512,26 @@ def cdk_api_gateway_http(cdk: CdkStack, api: Component) -> None:
     cdk.emit()
 
 
+def has_cdk_http_l2(plan: Plan, link: Link) -> bool:
+    """Whether aws-cdk-lib has its own HTTP API integration construct for the route (it makes its role)."""
+    kind = link.target.type
+    return kind in ("sqs_queue", "eventbridge_bus") or (kind == "step_functions" and not starts_and_waits(plan, link))
+
+
 def cdk_http_l2_integration(plan: Plan, link: Link, integration_id: str) -> str | None:
-    """aws-cdk-lib's own integration construct for a service route, where it has one (it makes its role)."""
+    """aws-cdk-lib's own integration construct for a service route, where it has one."""
+    if not has_cdk_http_l2(plan, link):
+        return None
     t = var(link.target)
     if link.target.type == "sqs_queue":
         return f"apigwv2_integrations.HttpSqsIntegration({integration_id}, queue={t})"
-    if link.target.type == "step_functions" and not starts_and_waits(plan, link):
+    if link.target.type == "step_functions":
         return f"apigwv2_integrations.HttpStepFunctionsIntegration({integration_id}, state_machine={t})"
-    if link.target.type == "eventbridge_bus":
-        return (
-            f"apigwv2_integrations.HttpEventBridgeIntegration({integration_id}, event_bus_ref={t}.event_bus_ref, "
-            "parameter_mapping=apigwv2.ParameterMapping().custom('Source', 'tierplan.api').custom('DetailType', 'request')"
-            f".custom('Detail', '$request.body').custom('EventBusName', {t}.event_bus_name))"
-        )
-    return None
+    return (
+        f"apigwv2_integrations.HttpEventBridgeIntegration({integration_id}, event_bus_ref={t}.event_bus_ref, "
+        "parameter_mapping=apigwv2.ParameterMapping().custom('Source', 'tierplan.api').custom('DetailType', 'request')"
+        f".custom('Detail', '$request.body').custom('EventBusName', {t}.event_bus_name))"
+    )
 
 
 def cdk_http_service_route(
