@@ -30,11 +30,13 @@ def catalog_as_json() -> dict[str, Any]:
     catalog = get_catalog()
     return {
         "tiers": [{"id": t.name, "label": t.label, "description": t.description} for t in catalog.tiers.values()],
+        "families": [{"id": f.name, "label": f.label} for f in catalog.families.values()],
         "types": [
             {
                 "type": ctype.name,
                 "label": ctype.label,
                 "tier": ctype.tier,
+                "family": ctype.family,
                 "description": ctype.description,
                 "icon": icon_url(ctype),
                 "props": ctype.props.json_schema(),

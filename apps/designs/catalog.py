@@ -146,6 +146,7 @@ class ComponentType:
     icon: str
     props: FieldSet
     usage: FieldSet
+    family: str = ""  # the service family it is listed under in the palette (catalog `families`)
     # The CloudFormation resource types one component of this type stands for (first: the main one).
     cloudformation_types: tuple[str, ...] = ()
     # A connected function's environment variable is <COMPONENT ID>_<env_suffix>; None: no variable.
@@ -205,6 +206,14 @@ class Tier:
 
 
 @dataclass(frozen=True)
+class Family:
+    """A service family: how the palette groups a tier's types (Messaging and streaming, Databases…)."""
+
+    name: str
+    label: str
+
+
+@dataclass(frozen=True)
 class LambdaRuntime:
     """One AWS Lambda runtime id and its lifecycle dates (None where AWS has scheduled none)."""
 
@@ -228,6 +237,7 @@ class Catalog:
     connection_kinds: Mapping[str, ConnectionKind]
     tier_order: tuple[str, ...] = field(default=())
     runtimes: Mapping[str, LambdaRuntime] = field(default_factory=dict)
+    families: Mapping[str, Family] = field(default_factory=dict)
 
     def kinds_between(self, source_type: str, target_type: str) -> list[str]:
         """Connection kinds valid from a component of ``source_type`` to one of ``target_type``."""
@@ -317,14 +327,18 @@ def parse_catalog(raw: Mapping[str, Any]) -> Catalog:
         name: Tier(name=name, label=entry["label"], description=entry.get("description", ""))
         for name, entry in raw["tiers"].items()
     }
+    families = {name: Family(name=name, label=entry["label"]) for name, entry in (raw.get("families") or {}).items()}
     types = {}
     for name, entry in raw["types"].items():
         if entry["tier"] not in tiers:
             raise ValueError(f"catalog: type {name} has an unknown default tier {entry['tier']!r}")
+        if entry.get("family") not in families:
+            raise ValueError(f"catalog: type {name} has an unknown family {entry.get('family')!r}")
         types[name] = ComponentType(
             name=name,
             label=entry["label"],
             tier=entry["tier"],
+            family=entry["family"],
             description=entry["description"],
             icon=entry["icon"],
             props=_field_set(entry.get("props"), f"{name}.props", tables),
@@ -368,6 +382,7 @@ def parse_catalog(raw: Mapping[str, Any]) -> Catalog:
         connection_kinds=connection_kinds,
         tier_order=tuple(tiers),
         runtimes=runtimes,
+        families=families,
     )
 
 

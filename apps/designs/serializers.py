@@ -31,6 +31,7 @@ class ComponentTypeSerializer(serializers.Serializer):
     type = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
     tier = serializers.CharField()
+    family = serializers.CharField(help_text="Service family the palette lists it under (see families)")
     description = serializers.CharField()
     icon = serializers.CharField(help_text="URL of the service icon")
     props = serializers.JSONField(help_text="JSON Schema of the props object")
@@ -64,6 +65,7 @@ class ConnectionKindSerializer(serializers.Serializer):
 
 class CatalogSerializer(serializers.Serializer):
     tiers = serializers.JSONField()
+    families = serializers.JSONField(help_text="Service families, in palette order: id and label")
     types = ComponentTypeSerializer(many=True)
     group_kinds = serializers.JSONField()
     connection_kinds = ConnectionKindSerializer(many=True)

@@ -113,12 +113,14 @@ def test_kinds_between_lists_the_valid_kinds_for_a_pair() -> None:
 def test_an_inconsistent_catalog_fails_loudly() -> None:
     raw = {
         "tiers": {"logic": {"label": "Logic"}},
+        "families": {"compute": {"label": "Compute"}},
         "group_kinds": {},
         "connection_kinds": {},
         "types": {
             "x": {
                 "label": "X",
                 "tier": "logic",
+                "family": "compute",
                 "description": "",
                 "icon": "a.B",
                 "props": {"n": {"type": "integer", "default": 0, "minimum": 1}},
@@ -130,6 +132,16 @@ def test_an_inconsistent_catalog_fails_loudly() -> None:
     raw["types"]["x"]["props"] = {"n": {"type": "float"}}
     with pytest.raises(ValueError, match="unknown type"):
         parse_catalog(raw)
+    raw["types"]["x"]["props"] = {}
+    raw["types"]["x"]["family"] = "storage"
+    with pytest.raises(ValueError, match="unknown family 'storage'"):
+        parse_catalog(raw)
+
+
+def test_every_type_belongs_to_a_family_the_palette_groups_by() -> None:
+    catalog = get_catalog()
+    assert {ctype.family for ctype in catalog} <= set(catalog.families)
+    assert catalog.types["sqs_queue"].family == "messaging"
 
 
 def test_excluded_pairs_are_not_allowed_and_the_api_says_why() -> None:
@@ -143,8 +155,9 @@ def test_excluded_pairs_are_not_allowed_and_the_api_says_why() -> None:
 def test_an_exclusion_must_name_a_pair_the_kind_allows() -> None:
     raw = {
         "tiers": {"logic": {"label": "Logic"}},
+        "families": {"compute": {"label": "Compute"}},
         "group_kinds": {},
-        "types": {"x": {"label": "X", "tier": "logic", "description": "", "icon": "a.B"}},
+        "types": {"x": {"label": "X", "tier": "logic", "family": "compute", "description": "", "icon": "a.B"}},
         "connection_kinds": {
             "k": {
                 "label": "K",
