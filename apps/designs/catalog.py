@@ -238,6 +238,17 @@ class Catalog:
     tier_order: tuple[str, ...] = field(default=())
     runtimes: Mapping[str, LambdaRuntime] = field(default_factory=dict)
     families: Mapping[str, Family] = field(default_factory=dict)
+    # CloudFormation types that are parts of a component or a connection, with what each belongs to.
+    wiring_types: Mapping[str, str] = field(default_factory=dict)
+
+    def types_for_resource(self, resource_type: str) -> list[ComponentType]:
+        """The catalog types a CloudFormation resource of ``resource_type`` can be drawn as (their
+        ``cloudformation_types`` name it), in catalog order; the generic resource type is not one."""
+        return [ctype for ctype in self if resource_type in ctype.cloudformation_types]
+
+    def drawable(self, resource_type: str) -> bool:
+        """Whether a resource of this type is a component of some catalog type or part of one."""
+        return resource_type in self.wiring_types or bool(self.types_for_resource(resource_type))
 
     def kinds_between(self, source_type: str, target_type: str) -> list[str]:
         """Connection kinds valid from a component of ``source_type`` to one of ``target_type``."""
@@ -319,6 +330,15 @@ def _runtimes(raw: Mapping[str, Any] | None) -> dict[str, LambdaRuntime]:
     return runtimes
 
 
+def _wiring_types(raw: Mapping[str, Any] | None, types: Mapping[str, ComponentType]) -> dict[str, str]:
+    wiring = {str(name): str(what) for name, what in (raw or {}).items()}
+    for ctype in types.values():
+        both = set(ctype.cloudformation_types) & set(wiring)
+        if both:  # one meaning per resource type: a component, or a part of one
+            raise ValueError(f"catalog: {sorted(both)} are both wiring and {ctype.name}'s own types")
+    return wiring
+
+
 def parse_catalog(raw: Mapping[str, Any]) -> Catalog:
     """Build a Catalog from its YAML data, failing loudly on an inconsistent entry."""
     runtimes = _runtimes(raw.get("lambda_runtimes"))
@@ -383,6 +403,7 @@ def parse_catalog(raw: Mapping[str, Any]) -> Catalog:
         tier_order=tuple(tiers),
         runtimes=runtimes,
         families=families,
+        wiring_types=_wiring_types(raw.get("wiring_types"), types),
     )
 
 

@@ -169,3 +169,35 @@ def test_an_exclusion_must_name_a_pair_the_kind_allows() -> None:
     }
     with pytest.raises(ValueError, match="excludes x → y, which it never allows"):
         parse_catalog(raw)
+
+
+def test_a_resource_type_is_drawable_as_a_component_or_as_part_of_one() -> None:
+    catalog = get_catalog()
+    assert [ctype.name for ctype in catalog.types_for_resource("AWS::Serverless::Function")] == ["lambda_function"]
+    assert catalog.drawable("AWS::SQS::Queue")  # a component
+    assert catalog.drawable("AWS::Lambda::EventSourceMapping")  # part of a poll connection
+    assert not catalog.drawable("AWS::QLDB::Ledger")
+    # the generic resource stands for any type, so it makes none drawable
+    assert catalog.types_for_resource("AWS::SSM::Document") == []
+
+
+def test_a_resource_type_is_either_wiring_or_a_components_own() -> None:
+    raw = {
+        "tiers": {"logic": {"label": "Logic"}},
+        "families": {"compute": {"label": "Compute"}},
+        "group_kinds": {},
+        "connection_kinds": {},
+        "types": {
+            "x": {
+                "label": "X",
+                "tier": "logic",
+                "family": "compute",
+                "description": "",
+                "icon": "a.B",
+                "cloudformation_types": ["AWS::SQS::Queue"],
+            }
+        },
+        "wiring_types": {"AWS::SQS::Queue": "a queue"},
+    }
+    with pytest.raises(ValueError, match="both wiring and x's own types"):
+        parse_catalog(raw)

@@ -52,6 +52,8 @@ def test_catalog_facts_name_real_cloudformation_types() -> None:
         # A generic type stands for whatever resource type its `resource_type` prop names.
         if ctype.name not in NOT_DEPLOYED and "resource_type" not in ctype.props.fields:
             assert ctype.cloudformation_types, f"{ctype.name} names no CloudFormation resource type"
+    for cfn_type in CATALOG.wiring_types:
+        assert cfn_type.startswith("AWS::Serverless::") or cfn_type in known, cfn_type
 
 
 # -- every allowed connection is exported ------------------------------------------------------------
