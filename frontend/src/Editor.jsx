@@ -20,6 +20,7 @@ import PatternDialog from "./components/PatternDialog.jsx";
 import RevisionsPanel from "./components/RevisionsPanel.jsx";
 import JobButtons from "./components/JobButtons.jsx";
 import Palette, { DRAG_TYPE } from "./components/Palette.jsx";
+import { useRecentTypes } from "./recentTypes.js";
 import PropertiesPanel from "./components/PropertiesPanel.jsx";
 import TierLane from "./components/TierLane.jsx";
 import {
@@ -501,15 +502,17 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
     [commit, say],
   );
 
+  const { recent: recentTypes, remember: rememberType } = useRecentTypes();
   const add = useCallback(
     (ctype, position) => {
       if (lockedRef.current) return;
       const { design: next, id } = addComponent(designRef.current, ctype, position);
       selectAfter.current = id;
       commit(next);
+      rememberType(ctype.type);
       say(`Added ${ctype.label} as ${id}.`);
     },
-    [commit, say],
+    [commit, say, rememberType],
   );
 
   const onDrop = useCallback(
@@ -917,7 +920,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
         </div>
       )}
       <div className="studio-body">
-        <Palette catalog={catalog} readOnly={locked} onAdd={(t) => add(t)} />
+        <Palette catalog={catalog} readOnly={locked} onAdd={(t) => add(t)} recent={recentTypes} />
         <div className="canvas" onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = "move"; }} onDrop={onDrop}>
           <ReactFlow
             nodes={nodes}
