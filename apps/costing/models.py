@@ -230,6 +230,10 @@ def s3_bucket(ctx: ComponentCost) -> None:
         ctx.note("objects served through CloudFront: transfer from S3 to CloudFront is free")
 
 
+def lambda_layer(ctx: ComponentCost) -> None:
+    ctx.note("Lambda layers are free: their size counts towards the account's 75 GB code storage quota")
+
+
 def dynamodb_table(ctx: ComponentCost) -> None:
     reads, writes = ctx.flow("reads"), ctx.flow("writes")
     item_kb = ctx.usage("avg_item_kb")
@@ -446,6 +450,7 @@ MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "api_gateway_rest": lambda ctx: api_gateway(ctx, http=False),
     "api_gateway_http": lambda ctx: api_gateway(ctx, http=True),
     "lambda_function": lambda_function,
+    "lambda_layer": lambda_layer,
     "cognito_user_pool": cognito_user_pool,
     "dynamodb_table": dynamodb_table,
     "sqs_queue": sqs_queue,

@@ -385,6 +385,32 @@ def _semantic_problems(design: Design, catalog: Catalog) -> list[Problem]:
                         f"a {connection.kind!r} connection cannot go from {source_type} to {target_type} ({hint})",
                     )
                 )
+    return problems + _layer_problems(design, components)
+
+
+MAX_LAYERS = 5  # Lambda's quota of layers per function
+
+
+def _layer_problems(design: Design, components: Mapping[str, Component]) -> list[Problem]:
+    """What Lambda refuses about a function's layers: more than five, or any on a Lambda@Edge function."""
+    problems: list[Problem] = []
+    used: dict[str, int] = {}
+    for index, connection in enumerate(design.connections):
+        function = components.get(connection.source)
+        if connection.kind != "layer" or function is None or function.type != "lambda_function":
+            continue
+        used[function.id] = used.get(function.id, 0) + 1
+        if used[function.id] > MAX_LAYERS:
+            problems.append(
+                Problem(
+                    json_pointer(("connections", index, "source")),
+                    f"{function.id} already uses {MAX_LAYERS} layers, the most Lambda allows one function",
+                )
+            )
+        if function.props.get("role") == "edge":
+            problems.append(
+                Problem(json_pointer(("connections", index, "kind")), "a Lambda@Edge function cannot use layers")
+            )
     return problems
 
 

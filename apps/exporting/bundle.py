@@ -18,7 +18,7 @@ from apps.designs.document import Design
 from apps.exporting.cdk import CDK_VERSION, CONSTRUCTS_VERSION, app_module, stack_module
 from apps.exporting.plan import ExportError, Plan, dynamic_references
 from apps.exporting.sam import sam_template
-from apps.exporting.starters import function_code
+from apps.exporting.starters import function_code, layer_files
 
 FORMATS = ("sam", "cdk-python")
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)
@@ -48,11 +48,15 @@ def zip_files(files: Mapping[str, str | bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def function_sources(plan: Plan) -> dict[str, str]:
+def code_sources(plan: Plan) -> dict[str, str]:
+    """The starter code of every function (src/<id>/) and layer (layers/<id>/)."""
     files = {}
     for fn in plan.functions():
         for name, source in function_code(plan.prop(fn, "runtime"), plan.prop(fn, "role")).files.items():
             files[f"src/{fn.id}/{name}"] = source
+    for layer in plan.of_type("lambda_layer"):
+        for name, source in layer_files(plan.prop(layer, "runtime"), layer.id).items():
+            files[f"layers/{layer.id}/{name}"] = source
     return files
 
 
@@ -72,7 +76,7 @@ def sam_files(design: Design) -> dict[str, str]:
     template = sam_template(plan)
     name = stack_name(design)
     parameters = template.get("Parameters", {})
-    files = {"template.yaml": template_yaml(template), **function_sources(plan)}
+    files = {"template.yaml": template_yaml(template), **code_sources(plan)}
     files["samconfig.toml"] = (
         "version = 0.1\n\n"
         + samconfig_environment("default", name, design.region)
@@ -212,7 +216,7 @@ def cdk_files(design: Design) -> dict[str, str]:
         "cdk.json": json.dumps({"app": "python3 app.py", "context": context}, indent=2, sort_keys=True) + "\n",
         "requirements.txt": f"aws-cdk-lib=={CDK_VERSION}\nconstructs=={CONSTRUCTS_VERSION}\n",
         "README.md": readme_cdk(design, plan, name, context),
-        **function_sources(plan),
+        **code_sources(plan),
     }
     return checked(files)
 

@@ -1,7 +1,7 @@
 """Run the real AWS validators on exported templates (used by the tests and the export CLI's --check).
 
 cfn-lint checks a template; aws-sam-translator turns a SAM template into plain CloudFormation offline
-(function code locations are swapped for an S3-style placeholder for that step only).
+(function and layer code locations are swapped for an S3-style placeholder for that step only).
 """
 
 from __future__ import annotations
@@ -42,5 +42,7 @@ def translate_sam(template: str, *, region: str = "us-east-1") -> dict[str, Any]
     for resource in document.get("Resources", {}).values():
         if resource.get("Type") == "AWS::Serverless::Function":
             resource["Properties"]["CodeUri"] = "s3://tierplan-placeholder/code.zip"
+        elif resource.get("Type") == "AWS::Serverless::LayerVersion":
+            resource["Properties"]["ContentUri"] = "s3://tierplan-placeholder/layer.zip"
     os.environ.setdefault("AWS_DEFAULT_REGION", region)
     return transform(document, {}, NoManagedPolicies())

@@ -61,6 +61,7 @@ def every_type_design() -> dict[str, Any]:
                 "s3_bucket",
                 props={"versioning": True, "encryption": "SSE-KMS", "cors_origins": "https://app.example.com"},
             ),
+            c("shared_js", "lambda_layer", props={"runtime": "nodejs22.x", "retain_versions": True}),
             c("jobs", "sqs_queue", props={"visibility_timeout_s": 60}),
             c("jobs_dlq", "sqs_queue"),
             c("fifo", "sqs_queue", props={"fifo": True}),
@@ -130,6 +131,7 @@ def every_type_design() -> dict[str, Any]:
             e("s4", "worker", "clicks", "write"),
             e("s5", "hook", "worker", "invoke"),
             e("r1", "stream_fn", "flags", "reference", actions="ssm:GetParameter, ssm:GetParameters"),
+            e("l1", "worker", "shared_js", "layer"),
         ],
     }
 

@@ -13,6 +13,7 @@ from apps.exporting.cfn import getatt, py, ref, sub, tags, trust_policy, var
 from apps.exporting.plan import Plan
 from apps.exporting.services.base import Service, cdk_attribute, grant_call
 from apps.exporting.services.identity import cognito_trigger
+from apps.exporting.services.layers import sam_layers
 from apps.exporting.services.messaging import cdk_dead_letter_arg, sam_bus_event, sam_redrive_policy
 from apps.exporting.services.stores import S3_EVENTS, s3_key_filter
 from apps.exporting.starters import function_code
@@ -124,6 +125,9 @@ def sam_lambda_function(sam: SamTemplate, fn: Component) -> None:
         }
     if role == "edge":
         properties["AssumeRolePolicyDocument"] = trust_policy("lambda.amazonaws.com", "edgelambda.amazonaws.com")
+    layers = sam_layers(sam, fn)
+    if layers:
+        properties["Layers"] = layers
     events = sam_function_events(sam, fn)
     if events:
         properties["Events"] = events

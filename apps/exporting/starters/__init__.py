@@ -115,3 +115,40 @@ def function_code(runtime: str, role: str, *, architecture: str = "x86_64") -> F
         cdk_runtime=expression,
         cdk_bundling=bundling(expression, architecture) if bundling else None,
     )
+
+
+# Where a layer's contents go so that the runtime finds them under /opt (the Lambda Developer Guide's
+# "layer paths for each runtime"); compiled families ship built artefacts, so they get the folder only.
+LAYER_PATHS = {
+    "python": "python/{name}.py",
+    "nodejs": "nodejs/node_modules/{name}/index.js",
+    "ruby": "ruby/lib/{name}.rb",
+    "java": "java/lib/",
+    "dotnet": "lib/",
+    "provided": "lib/",
+    "go": "lib/",
+}
+LAYER_SOURCES = {
+    "python": '"""Code shared by the functions that use this layer: `import {name}` finds it in /opt/python."""\n\n\n'
+    'def greeting(name: str) -> str:\n    return f"hello, {{name}}"\n',
+    "nodejs": "// Code shared by the functions that use this layer: require('{name}') finds it in /opt/nodejs.\n"
+    "exports.greeting = (name) => `hello, ${{name}}`;\n",
+    "ruby": "# Code shared by the functions that use this layer: require '{name}' finds it in /opt/ruby/lib.\n"
+    'module Shared\n  def self.greeting(name)\n    "hello, #{{name}}"\n  end\nend\n',
+}
+
+
+def layer_files(runtime: str, name: str) -> dict[str, str]:
+    """The starter contents of a layer for ``runtime``: a shared module named ``name`` (a component id,
+    so a plain identifier) where the family loads source from a layer, and a README saying where things go."""
+    info = runtime_info(runtime)
+    path = LAYER_PATHS[info.family].format(name=name)
+    files = {
+        "README.md": (
+            f"# Layer {name}\n\nLambda unpacks this folder in /opt of each function that uses the layer. "
+            f"For {info.label}, put what the functions load under `{path.rsplit('/', 1)[0] or path}/`.\n"
+        )
+    }
+    if info.family in LAYER_SOURCES:
+        files[path] = LAYER_SOURCES[info.family].format(name=name)
+    return files
