@@ -38,6 +38,7 @@ CENT = Decimal("0.01")
 # shown as a silent $0.
 NOT_ESTIMATED = {
     "cloudformation_resource": "Tierplan has no cost model for an arbitrary CloudFormation resource type",
+    "nested_application": "what a nested application deploys is defined in its own template, which Tierplan does not read",
 }
 
 

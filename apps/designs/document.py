@@ -12,6 +12,7 @@ import difflib
 import hashlib
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -20,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationErr
 
 from apps.core.jsontext import JsonRefused, loads_strict
 from apps.core.pointers import Invalid, Problem, json_pointer, nul_problems
-from apps.designs.catalog import Catalog, get_catalog
+from apps.designs.catalog import Catalog, get_catalog, json_type
 from apps.designs.cfn_schemas import resource_problems
 
 SCHEMA_ID = "tierplan.design/v1"
@@ -329,6 +330,8 @@ def _semantic_problems(design: Design, catalog: Catalog) -> list[Problem]:
                 problems += aurora_capacity_problems(
                     component.props, ctype.props.defaults(), ("components", index, "props")
                 )
+            if component.type == "nested_application" and not prop_problems:
+                problems += nested_application_problems(component.props, ("components", index, "props"))
         tier = component.tier if component.tier is not None else (ctype.tier if ctype else None)
         if tier is not None and tier not in tier_ids:
             problems.append(
@@ -386,6 +389,25 @@ def _semantic_problems(design: Design, catalog: Catalog) -> list[Problem]:
                     )
                 )
     return problems + _layer_problems(design, components)
+
+
+STACK_PARAMETER_NAME = re.compile(r"^[A-Za-z0-9]{1,255}$")
+
+
+def nested_application_problems(props: Mapping[str, Any], path: tuple[str | int, ...]) -> list[Problem]:
+    """A nested stack comes from one place, and its parameters are named and valued as CloudFormation takes them."""
+    problems: list[Problem] = []
+    if props.get("application_id") and props.get("template_url"):
+        problems.append(Problem(json_pointer((*path, "template_url")), "give application_id or template_url, not both"))
+    for name, value in (props.get("parameters") or {}).items():
+        pointer = json_pointer((*path, "parameters", name))
+        if not STACK_PARAMETER_NAME.match(name):
+            problems.append(Problem(pointer, "a parameter name is 1 to 255 letters and digits"))
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            problems.append(Problem(pointer, f"must be a string or a number, not {json_type(value)}"))
+        elif isinstance(value, str) and (len(value) > 4096 or re.search(r"[\x00-\x1f\x7f]|\{\{", value)):
+            problems.append(Problem(pointer, "must be one line of at most 4,096 characters without {{"))
+    return problems
 
 
 MAX_LAYERS = 5  # Lambda's quota of layers per function

@@ -17,7 +17,9 @@ ONLY_IN_CDK = {
     "AWS::SecretsManager::SecretTargetAttachment": "attaches that generated secret to the database",
     "AWS::EC2::SecurityGroupIngress": "CDK writes rules between security groups as separate resources; SAM inlines them in the group",
     "Custom::OpenSearchAccessPolicy": "CDK applies an OpenSearch domain's access policy through a custom resource; SAM sets AccessPolicies on the domain",
+    "AWS::Serverless::Application": "a repository application stays SAM's CfnApplication in the CDK app: the SAM transform looks its template up at deploy time",
 }
 ONLY_IN_SAM = {
+    "AWS::CloudFormation::Stack": "the nested stack the SAM transform makes of a repository application (in CDK, the transform makes it at deploy time)",
     "AWS::Lambda::Alias": "SAM's AutoPublishAlias gives a Lambda@Edge function a `live` alias; CDK hands CloudFront the current version directly",
 }

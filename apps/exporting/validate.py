@@ -1,7 +1,7 @@
 """Run the real AWS validators on exported templates (used by the tests and the export CLI's --check).
 
 cfn-lint checks a template; aws-sam-translator turns a SAM template into plain CloudFormation offline
-(function and layer code locations are swapped for an S3-style placeholder for that step only).
+(function and layer code and repository applications are swapped for an S3-style placeholder for that step only).
 """
 
 from __future__ import annotations
@@ -44,5 +44,9 @@ def translate_sam(template: str, *, region: str = "us-east-1") -> dict[str, Any]
             resource["Properties"]["CodeUri"] = "s3://tierplan-placeholder/code.zip"
         elif resource.get("Type") == "AWS::Serverless::LayerVersion":
             resource["Properties"]["ContentUri"] = "s3://tierplan-placeholder/layer.zip"
+        elif resource.get("Type") == "AWS::Serverless::Application" and "ApplicationId" in str(
+            resource["Properties"].get("Location")
+        ):  # offline, the transform cannot ask the repository for the application's template
+            resource["Properties"]["Location"] = "https://s3.amazonaws.com/tierplan-placeholder/application.yaml"
     os.environ.setdefault("AWS_DEFAULT_REGION", region)
     return transform(document, {}, NoManagedPolicies())

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+NESTED_TEMPLATE_URL = "https://s3.amazonaws.com/example-templates/nested/network.yaml"
+SAR_APPLICATION = "arn:aws:serverlessrepo:us-east-1:123456789012:applications/orders-monitoring"
+
 
 def every_type_design() -> dict[str, Any]:
     """Every catalog type, an HTTP API with service integrations, a state machine, SNS fan-out, search."""
@@ -62,6 +65,11 @@ def every_type_design() -> dict[str, Any]:
                 props={"versioning": True, "encryption": "SSE-KMS", "cors_origins": "https://app.example.com"},
             ),
             c("shared_js", "lambda_layer", props={"runtime": "nodejs22.x", "retain_versions": True}),
+            c(
+                "monitoring",
+                "nested_application",
+                props={"application_id": SAR_APPLICATION, "parameters": {"AlarmEmail": "ops@example.com", "Days": 7}},
+            ),
             c("jobs", "sqs_queue", props={"visibility_timeout_s": 60}),
             c("jobs_dlq", "sqs_queue"),
             c("fifo", "sqs_queue", props={"fifo": True}),
@@ -211,6 +219,11 @@ def every_connection_design() -> dict[str, Any]:
     for id, props in (("aurora_pg", aurora), ("aurora_my", {"engine": "aurora-mysql", "max_capacity_acu": 16})):
         component(id, "rds_instance", **props)
         connections.append({"id": f"c_{id}", "source": "fn_a", "target": id, "kind": "read_write", "props": {}})
+    # Types no connection kind names, on their own; both shapes of a nested application.
+    component("nested_url", "nested_application", template_url=NESTED_TEMPLATE_URL, parameters={"Stage": "prod"})
+    component("nested_sar", "nested_application", application_id=SAR_APPLICATION, semantic_version="2.1.0")
+    for type_id in sorted(set(catalog.types) - {c["type"] for c in components.values()}):
+        component(f"{type_id}_alone", type_id)
     return {
         "schema": "tierplan.design/v1",
         "name": "Every connection and runtime",

@@ -15,6 +15,7 @@ import yaml
 from apps.designs.document import validate_design
 from apps.designs.patterns import pattern_library
 from apps.exporting.bundle import cdk_files, export_zip, sam_files
+from apps.exporting.cdk import IMPORTS
 from apps.exporting.plan import cfn_text, logical_id, unique_logical_ids
 from apps.exporting.validate import lint_errors, translate_sam
 
@@ -85,11 +86,15 @@ def _walk(node: Any) -> Any:
             yield from _walk(value)
 
 
+# The names the stack module may use: what its imports bind (read from the exporter's own import block,
+# so a service module that imports another CDK module is covered) and the stack's own scaffolding.
 ALLOWED_NAMES = {
-    "cdk", "Duration", "Size", "apigw", "apigwv2", "apigwv2_authorizers", "apigwv2_integrations", "acm", "cloudfront",
-    "origins", "codedeploy", "cognito", "dynamodb", "ec2", "elasticache", "events", "targets", "iam", "kinesis", "kms",
-    "lambda_", "event_sources", "logs", "opensearch", "rds", "s3", "sns", "subscriptions", "sqs", "sfn", "tasks",
-    "Construct", "self", "scope", "construct_id", "account_group", "kwargs", "super", "json", "os", "HERE", "__file__",
+    alias.asname or alias.name
+    for node in ast.parse(IMPORTS).body
+    if isinstance(node, (ast.Import, ast.ImportFrom))
+    for alias in node.names
+} | {
+    "tasks", "self", "scope", "construct_id", "account_group", "kwargs", "super", "HERE", "__file__",
     "TierplanStack", "None", "True", "False", "str",
 }  # fmt: skip
 
