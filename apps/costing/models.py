@@ -16,6 +16,7 @@ from typing import Any
 from apps.core.pointers import Invalid, Problem, json_pointer
 from apps.designs.catalog import ComponentType
 from apps.designs.document import AURORA_ENGINES, Component, Workload, aurora_capacity_problems
+from apps.designs.firewall import web_acl_rules
 
 from .pricing import PricingSnapshot
 from .traffic import Edge, Graph, inflow
@@ -228,6 +229,22 @@ def s3_bucket(ctx: ComponentCost) -> None:
         ctx.charge("data_transfer.internet_out", data_out, description="S3 data transfer out to the internet")
     if ctx.inflow("origin"):
         ctx.note("objects served through CloudFront: transfer from S3 to CloudFront is free")
+
+
+def waf_web_acl(ctx: ComponentCost) -> None:
+    """A web ACL's monthly fee (prorated by the hour), its rules, and every request of what it protects."""
+    months = ctx.hours / ctx.snapshot.hours_per_month
+    ctx.charge("waf.web_acl", months)
+    rules = len(web_acl_rules(lambda name: ctx.prop(name, note=False)))  # the rules the export writes
+    if rules:
+        ctx.charge("waf.rule", rules * months)
+    if ctx.has_usage("requests_per_month"):
+        requests = ctx.usage("requests_per_month")
+    else:
+        requests = sum(ctx.all_flows[edge.target].get("requests", 0.0) for edge in ctx.outgoing("protect"))
+        ctx.note("inspects every request of the components it protects")
+    ctx.quantity("requests_per_month", requests)
+    ctx.charge("waf.requests", requests)
 
 
 def lambda_layer(ctx: ComponentCost) -> None:
@@ -451,6 +468,7 @@ MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "api_gateway_http": lambda ctx: api_gateway(ctx, http=True),
     "lambda_function": lambda_function,
     "lambda_layer": lambda_layer,
+    "waf_web_acl": waf_web_acl,
     "cognito_user_pool": cognito_user_pool,
     "dynamodb_table": dynamodb_table,
     "sqs_queue": sqs_queue,

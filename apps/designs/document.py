@@ -388,7 +388,7 @@ def _semantic_problems(design: Design, catalog: Catalog) -> list[Problem]:
                         f"a {connection.kind!r} connection cannot go from {source_type} to {target_type} ({hint})",
                     )
                 )
-    return problems + _layer_problems(design, components)
+    return problems + _layer_problems(design, components) + _web_acl_problems(design, components, groups)
 
 
 STACK_PARAMETER_NAME = re.compile(r"^[A-Za-z0-9]{1,255}$")
@@ -407,6 +407,47 @@ def nested_application_problems(props: Mapping[str, Any], path: tuple[str | int,
             problems.append(Problem(pointer, f"must be a string or a number, not {json_type(value)}"))
         elif isinstance(value, str) and (len(value) > 4096 or re.search(r"[\x00-\x1f\x7f]|\{\{", value)):
             problems.append(Problem(pointer, "must be one line of at most 4,096 characters without {{"))
+    return problems
+
+
+def _web_acl_problems(
+    design: Design, components: Mapping[str, Component], groups: Mapping[str, Group]
+) -> list[Problem]:
+    """What AWS WAF refuses: a rate limit under 10, one web ACL for CloudFront and for regional resources
+    (its scope is one or the other), a CloudFront web ACL outside us-east-1, a target in another account."""
+    problems: list[Problem] = []
+    for index, component in enumerate(design.components):
+        if component.type != "waf_web_acl":
+            continue
+        limit = component.props.get("rate_limit")
+        if isinstance(limit, int) and 0 < limit < 10:
+            problems.append(
+                Problem(
+                    json_pointer(("components", index, "props", "rate_limit")), "must be 0 (no limit) or at least 10"
+                )
+            )
+        account = enclosing_group(groups, component.group, "account")
+        region = account_region(design, account)
+        scopes: set[str] = set()
+        for position, connection in enumerate(design.connections):
+            target = components.get(connection.target)
+            if connection.kind != "protect" or connection.source != component.id or target is None:
+                continue
+            pointer = json_pointer(("connections", position, "target"))
+            scope = "CLOUDFRONT" if target.type == "cloudfront" else "REGIONAL"
+            if scopes and scope not in scopes:
+                problems.append(
+                    Problem(pointer, "a web ACL protects CloudFront distributions or regional resources, not both")
+                )
+            scopes.add(scope)
+            if scope == "CLOUDFRONT" and region != "us-east-1":
+                problems.append(
+                    Problem(
+                        pointer, f"a web ACL for CloudFront is created in us-east-1, and {component.id} is in {region}"
+                    )
+                )
+            if enclosing_group(groups, target.group, "account") is not account:
+                problems.append(Problem(pointer, f"{target.id} is in another account group than {component.id}"))
     return problems
 
 

@@ -65,6 +65,8 @@ def every_type_design() -> dict[str, Any]:
                 props={"versioning": True, "encryption": "SSE-KMS", "cors_origins": "https://app.example.com"},
             ),
             c("shared_js", "lambda_layer", props={"runtime": "nodejs22.x", "retain_versions": True}),
+            c("edge_firewall", "waf_web_acl", props={"ip_reputation": True, "rate_limit": 500}),
+            c("api_firewall", "waf_web_acl", props={"default_action": "block", "common_rule_set": False}),
             c(
                 "monitoring",
                 "nested_application",
@@ -140,6 +142,9 @@ def every_type_design() -> dict[str, Any]:
             e("s5", "hook", "worker", "invoke"),
             e("r1", "stream_fn", "flags", "reference", actions="ssm:GetParameter, ssm:GetParameters"),
             e("l1", "worker", "shared_js", "layer"),
+            e("f1", "edge_firewall", "cdn", "protect"),
+            e("f2", "api_firewall", "rest", "protect"),
+            e("f3", "api_firewall", "users", "protect"),
         ],
     }
 
@@ -200,6 +205,8 @@ def every_connection_design() -> dict[str, Any]:
                     target = default(target_type, second=True)
                     if source_type == "lambda_function" and target_type == "sns_topic":
                         source = default("lambda_function", second=True)  # one dead-letter target per function
+                if kind.name == "protect" and target_type == "cloudfront":
+                    source = component("waf_edge", "waf_web_acl")  # a web ACL's scope is CloudFront or regional
                 if source_type == "step_functions" and target_type == "lambda_function":
                     target = default("lambda_function", second=True)  # fn_a invokes flow_a: no cycle
                 connections.append(

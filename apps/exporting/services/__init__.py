@@ -11,6 +11,7 @@ from apps.exporting.plan import ExportError
 from apps.exporting.services import (
     apis,
     applications,
+    firewall,
     functions,
     generic,
     identity,
@@ -22,7 +23,7 @@ from apps.exporting.services import (
 )
 from apps.exporting.services.base import Service
 
-FAMILIES = (web, identity, apis, functions, layers, workflows, messaging, stores, generic, applications)
+FAMILIES = (firewall, web, identity, apis, functions, layers, workflows, messaging, stores, generic, applications)
 
 SERVICES: dict[str, Service] = {}
 for _family in FAMILIES:

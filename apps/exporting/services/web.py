@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from apps.designs.document import Component
 from apps.exporting.cfn import getatt, py, ref, sub, tag_list, var
 from apps.exporting.services.base import Service, not_deployed
+from apps.exporting.services.firewall import cdk_web_acl_id, sam_web_acl_id
 
 if TYPE_CHECKING:
     from apps.exporting.cdk import CdkStack
@@ -142,6 +143,9 @@ def sam_cloudfront(sam: SamTemplate, distribution: Component) -> None:
     }
     if any(link.target.type == "s3_bucket" for link in plan.origins(distribution)):
         config["DefaultRootObject"] = plan.prop(distribution, "default_root_object")
+    web_acl = sam_web_acl_id(sam, distribution)
+    if web_acl is not None:
+        config["WebACLId"] = web_acl
     if behaviors:
         config["CacheBehaviors"] = behaviors
     sam.add(
@@ -223,6 +227,9 @@ def cdk_cloudfront(cdk: CdkStack, distribution: Component) -> None:
     ]
     if any(link.target.type == "s3_bucket" for link in plan.origins(distribution)):
         args.append(f"default_root_object={py(cdk.prop(distribution, 'default_root_object'))}")
+    web_acl = cdk_web_acl_id(cdk, distribution)
+    if web_acl is not None:
+        args.append(f"web_acl_id={web_acl}")
     if additional:
         args.append(f"additional_behaviors={{{', '.join(additional)}}}")
     cdk.emit(f"# {logical}: CloudFront distribution")

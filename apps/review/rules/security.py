@@ -3,13 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
+from apps.designs.firewall import web_acl_rules
 from apps.review import references as ref
 from apps.review.base import Hit, Rule
 from apps.review.context import API_TYPES, CLIENT_TYPES, WRITE_METHODS, ReviewContext
 
+WAF_RULES = "https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-default-action.html"
 # The component type an ``auth`` value needs behind an ``authorize`` connection.
 AUTHORIZER_TYPES = {"cognito": "cognito_user_pool", "jwt": "cognito_user_pool", "lambda": "lambda_function"}
+
+
+def _web_acl_that_blocks_nothing(ctx: ReviewContext) -> Iterator[Hit]:
+    for acl in ctx.of_type("waf_web_acl"):
+        protected = [link.target for link in ctx.out(acl, "protect")]
+        rules = web_acl_rules(partial(ctx.prop, acl))
+        if ctx.prop(acl, "default_action") == "allow" and not rules:
+            yield Hit(
+                (acl.id, *(c.id for c in protected)),
+                f"{ctx.name(acl)} has no rules and allows every request by default: it inspects (and bills) "
+                f"{'the traffic of ' + ctx.names(protected) if protected else 'traffic'} without ever blocking any.",
+                "Turn on the AWS managed rule groups (core rule set, known bad inputs) and a rate limit per client "
+                "IP, or remove the web ACL.",
+            )
+        elif not protected:
+            yield Hit(
+                (acl.id,),
+                f"{ctx.name(acl)} protects nothing: a web ACL takes effect only once it is associated with a "
+                "CloudFront distribution, a REST API stage or a user pool, and it is billed either way.",
+                "Connect it with 'protect' to what it should guard, or remove it.",
+            )
 
 
 def _api_static_keys_only(ctx: ReviewContext) -> Iterator[Hit]:
@@ -132,6 +156,13 @@ RULES = (
             ref.S3_WEBSITE_ENDPOINTS,
         ),
         check=_s3_website_without_cloudfront,
+    ),
+    Rule(
+        id="web-acl-without-effect",
+        severity="warning",
+        title="A WAF web ACL that blocks nothing or protects nothing",
+        reference=f"AWS WAF Developer Guide, “Web ACL default action” ({WAF_RULES})",
+        check=_web_acl_that_blocks_nothing,
     ),
     Rule(
         id="s3-public-behind-cloudfront",
