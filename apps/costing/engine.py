@@ -34,12 +34,9 @@ from .traffic import MAX_QUANTITY, Graph, TrafficOverflow, build_graph, propagat
 
 ENGINE_VERSION = "estimate-1"
 CENT = Decimal("0.01")
-# Types no cost model can price, with why: each is listed in the assumptions as not estimated, never
-# shown as a silent $0.
-NOT_ESTIMATED = {
-    "cloudformation_resource": "Tierplan has no cost model for an arbitrary CloudFormation resource type",
-    "nested_application": "what a nested application deploys is defined in its own template, which Tierplan does not read",
-}
+# Types no cost model can price, with why (the catalog's `not_estimated`): each is listed in the
+# assumptions as not estimated, never shown as a silent $0.
+NOT_ESTIMATED = {ctype.name: ctype.not_estimated for ctype in get_catalog() if ctype.not_estimated}
 
 
 def engine_version(pricing: PricingSnapshot | None = None) -> str:
@@ -100,8 +97,8 @@ def prepare(design: Design, pricing: PricingSnapshot | None = None) -> Prepared:
                 problems.append(Problem(pointer, "must not be negative"))
             elif value > MAX_QUANTITY:
                 problems.append(Problem(pointer, f"{value:g} is beyond any real workload (at most 1e15)"))
-        known = component.type in MODELS or component.type in NOT_ESTIMATED
-        if not known or component.type not in catalog.types:
+        ctype = catalog.types.get(component.type)
+        if ctype is None or (component.type not in MODELS and not ctype.not_estimated):
             problems.append(Problem(json_pointer(("components", position, "type")), "no cost model for this type"))
     if problems:
         raise Invalid(problems)
@@ -127,7 +124,7 @@ def compute(prepared: Prepared, workload: Workload, *, free_tier: bool, hours: f
         ctx = ComponentCost(
             position, component, ctype, flows[position], graph, flows, workload, hours, prepared.snapshot
         )
-        if component.type in NOT_ESTIMATED:
+        if ctype.not_estimated:
             ctx.notes.append(_not_estimated(component, ctype))
         else:
             MODELS[component.type](ctx)
@@ -263,8 +260,8 @@ def assumptions(prepared: Prepared, computed: Computed) -> list[str]:
             found.append(f"Account {group.id} runs in {region}, priced with {snapshot.region} prices.")
     entries = [
         component.id
-        for component, entry in zip(design.components, graph.entry, strict=True)
-        if entry and component.type not in NOT_ESTIMATED
+        for component, ctype, entry in zip(design.components, prepared.types, graph.entry, strict=True)
+        if entry and not ctype.not_estimated
     ]
     if entries:
         found.append(
@@ -315,7 +312,7 @@ def assumptions(prepared: Prepared, computed: Computed) -> list[str]:
 def _not_estimated(component: Any, ctype: ComponentType) -> str:
     what = {**ctype.props.defaults(), **component.props}.get("resource_type")
     what = what if isinstance(what, str) else component.type
-    return f"{component.id}: {what} is not estimated ({NOT_ESTIMATED[component.type]}); add its cost yourself."
+    return f"{component.id}: {what} is not estimated ({ctype.not_estimated}); add its cost yourself."
 
 
 def _check_sane(result: dict[str, Any]) -> None:

@@ -50,6 +50,7 @@ def catalog_as_json() -> dict[str, Any]:
                     else None
                 ),
                 "vpc_only": ctype.vpc_only,
+                "not_estimated": ctype.not_estimated,
                 # A generic resource is drawn with its resource type's service icon (null for the others).
                 "resource_icons": resource_icon_urls() if "resource_type" in ctype.props.fields else None,
             }

@@ -147,6 +147,8 @@ class ComponentType:
     props: FieldSet
     usage: FieldSet
     family: str = ""  # the service family it is listed under in the palette (catalog `families`)
+    # Why no cost model can price it (the estimate lists it as not estimated, never as $0); None: priced.
+    not_estimated: str | None = None
     # The CloudFormation resource types one component of this type stands for (first: the main one).
     cloudformation_types: tuple[str, ...] = ()
     # A connected function's environment variable is <COMPONENT ID>_<env_suffix>; None: no variable.
@@ -359,6 +361,7 @@ def parse_catalog(raw: Mapping[str, Any]) -> Catalog:
             label=entry["label"],
             tier=entry["tier"],
             family=entry["family"],
+            not_estimated=entry.get("not_estimated"),
             description=entry["description"],
             icon=entry["icon"],
             props=_field_set(entry.get("props"), f"{name}.props", tables),

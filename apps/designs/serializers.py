@@ -45,6 +45,9 @@ class ComponentTypeSerializer(serializers.Serializer):
     )
     vpc_endpoint = VpcEndpointSerializer(allow_null=True, help_text="Endpoint a function in a VPC needs to reach it")
     vpc_only = serializers.BooleanField(help_text="Runs only inside a VPC")
+    not_estimated = serializers.CharField(
+        allow_null=True, help_text="Why estimates cannot price this type (null: it is priced)"
+    )
     resource_icons = serializers.JSONField(
         allow_null=True,
         help_text="Generic resources: icon URLs by resource type (resources), by service (services) and generic",

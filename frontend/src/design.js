@@ -33,10 +33,15 @@ export function newId(prefix, taken) {
   }
 }
 
-// A free spot at the right end of a lane.
+// A free spot at the right end of a lane, right of every card the canvas shows there: components without
+// a stored position are drawn where the lane layout puts them, so those count as well.
 export function freeSpot(design, tier) {
-  const inLane = design.components.filter((c) => (c.tier || tier) === tier && c.position);
-  const x = inLane.length ? Math.max(...inLane.map((c) => c.position.x)) + NODE_WIDTH + 40 : 80;
+  const laidOut = laneLayout(design);
+  const shown = design.components
+    .filter((c) => (TIERS.includes(c.tier) ? c.tier : "logic") === tier)
+    .map((c) => c.position || laidOut[c.id])
+    .filter(Boolean);
+  const x = shown.length ? Math.max(...shown.map((p) => p.x)) + NODE_WIDTH + 40 : 80;
   return { x, y: laneTop(tier) + 60 };
 }
 

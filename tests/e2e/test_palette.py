@@ -15,6 +15,25 @@ from tests.e2e.test_editor import component, head, log_in, open_editor, wait_sav
 SEARCH = "input[aria-label='Search services']"
 
 
+def assert_no_overlap(page: Any) -> None:
+    boxes = {
+        node.get_attribute("data-component-id"): node.bounding_box()
+        for node in page.locator("[data-component-id]").all()
+    }
+    ids = sorted(boxes)
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            one, two = boxes[a], boxes[b]
+            assert one is not None and two is not None
+            apart = (
+                one["x"] + one["width"] <= two["x"]
+                or two["x"] + two["width"] <= one["x"]
+                or one["y"] + one["height"] <= two["y"]
+                or two["y"] + two["height"] <= one["y"]
+            )
+            assert apart, f"{a} and {b} overlap"
+
+
 def test_the_palette_groups_by_family_searches_and_remembers_what_was_used(
     live_server: Any, page: Any, project: Project
 ) -> None:
@@ -46,6 +65,8 @@ def test_the_palette_groups_by_family_searches_and_remembers_what_was_used(
     page.locator("[data-component-id=sns_topic_1]").wait_for()
     wait_saved(page)
     assert component(head(project), "sns_topic_1") is not None
+    # It lands beside the cards already in its lane, never on top of one.
+    assert_no_overlap(page)
     page.press(SEARCH, "Escape")
     assert page.input_value(SEARCH) == ""
     page.click("[data-palette-type=sqs_queue]")
@@ -93,11 +114,14 @@ def test_one_component_of_every_family_is_added_edited_and_costed(
         added.append(ctype.name)
     saved = head(project)
     assert {f"{name}_1" for name in added} <= {c["id"] for c in saved["components"]}
+    page.click(".react-flow__controls-fitview")
+    assert_no_overlap(page)
 
     # The estimate of the saved revision reaches every new card as a cost badge (clients cost nothing).
     page.wait_for_selector(f"[data-cost-revision='{project.head_number}']", timeout=60_000)
     for name in added:
-        if name in NOT_ESTIMATED:  # listed among the estimate's assumptions instead
+        if name in NOT_ESTIMATED:  # said on the card (and among the estimate's assumptions), never $0
+            assert page.locator(f"[data-component-id={name}_1] [data-cost-not-estimated]").count() == 1, name
             continue
         badge = page.locator(f"[data-component-id={name}_1] [data-cost]")
         assert badge.count() == 1, name

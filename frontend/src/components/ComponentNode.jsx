@@ -32,10 +32,16 @@ function ComponentNode({ data, selected }) {
       <div className="text">
         <div className="label">{component.label || component.id}</div>
         <div className="meta">{component.props?.resource_type || ctype?.label || component.type}</div>
-        {cost !== undefined && (
-          <div className="cost" data-cost={cost}>
-            {formatUsd(cost)}/mo
+        {ctype?.not_estimated ? (
+          <div className="cost not-estimated" data-cost-not-estimated title={ctype.not_estimated}>
+            not estimated
           </div>
+        ) : (
+          cost !== undefined && (
+            <div className="cost" data-cost={cost}>
+              {formatUsd(cost)}/mo
+            </div>
+          )
         )}
       </div>
       <div className="badges">
