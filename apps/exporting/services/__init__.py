@@ -14,6 +14,7 @@ from apps.exporting.services import (
     functions,
     generic,
     identity,
+    load_balancing,
     messaging,
     stores,
     web,
@@ -21,7 +22,7 @@ from apps.exporting.services import (
 )
 from apps.exporting.services.base import Service
 
-FAMILIES = (web, identity, apis, functions, workflows, messaging, stores, generic, containers)
+FAMILIES = (web, identity, apis, functions, workflows, messaging, stores, generic, containers, load_balancing)
 
 SERVICES: dict[str, Service] = {}
 for _family in FAMILIES:
