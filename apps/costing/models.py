@@ -370,6 +370,79 @@ def step_functions(ctx: ComponentCost) -> None:
         ctx.charge("sfn.standard.transitions", transitions)
 
 
+MIB_PER_GB = 1024  # Fargate bills memory per GB of the task's MiB (1 GB = 1,024 MiB)
+
+
+def fargate_task_hours(ctx: ComponentCost, task_hours: float, *, cpu_units: int, memory_mib: int) -> None:
+    """Fargate compute for ``task_hours`` hours of tasks of one size: vCPU-hours and GB-hours."""
+    architecture = ctx.prop("architecture") if "architecture" in ctx.ctype.props.fields else "x86_64"
+    vcpu_hours = task_hours * cpu_units / 1024
+    gb_hours = task_hours * memory_mib / MIB_PER_GB
+    ctx.quantity("task_hours", task_hours)
+    ctx.quantity("vcpu_hours", vcpu_hours)
+    ctx.quantity("gb_hours", gb_hours)
+    ctx.charge(f"fargate.vcpu.{architecture}", vcpu_hours, pointer=ctx.pointer("props", "architecture"))
+    ctx.charge(f"fargate.memory.{architecture}", gb_hours, pointer=ctx.pointer("props", "architecture"))
+
+
+def ecs_service(ctx: ComponentCost) -> None:
+    """An ECS service on Fargate: its tasks run all month whatever traffic they serve.
+
+    Fargate bills the task size (not what the container uses) per second while a task runs; the 20 GB of
+    ephemeral storage every task gets is included. Requests pass through to what the service calls.
+    """
+    ctx.quantity("requests_per_month", ctx.flow("requests"))
+    if ctx.has_usage("average_tasks"):
+        tasks = ctx.usage("average_tasks")
+    else:
+        tasks = float(ctx.prop("desired_count"))
+        ctx.note(f"{tasks:g} tasks all month (desired_count; set usage.average_tasks when the service scales)")
+    fargate_task_hours(ctx, tasks * ctx.hours, cpu_units=ctx.prop("cpu"), memory_mib=ctx.prop("memory_mb"))
+    ctx.note("Fargate On-Demand, Linux; 20 GB ephemeral storage per task included; no Savings Plans applied")
+
+
+# What one Load Balancer Capacity Unit covers for an hour, per dimension (ALB, us-east-1).
+LCU_NEW_CONNECTIONS_PER_S = 25
+LCU_ACTIVE_CONNECTIONS = 3000
+LCU_PROCESSED_GB_PER_HOUR = 1.0  # EC2, container and IP targets (Lambda targets: 0.4 GB)
+LCU_RULE_EVALUATIONS_PER_S = 1000
+FREE_RULES = 10  # the first ten rules a request is evaluated against are not counted
+
+
+def load_balancer(ctx: ComponentCost) -> None:
+    """An Application Load Balancer: every hour it exists, plus LCU-hours for the dimension that dominates.
+
+    Traffic is taken as spread evenly over the month, so the hourly LCU is the same every hour: the largest
+    of new connections, active connections, processed bytes and rule evaluations, each over what one LCU
+    covers.
+    """
+    requests = ctx.flow("requests")
+    seconds = ctx.hours * SECONDS_PER_HOUR
+    rate = requests / seconds if seconds else 0.0
+    new_connections = rate / ctx.usage("requests_per_connection")
+    active = new_connections * ctx.usage("avg_connection_s")
+    gb_per_hour = requests * ctx.usage("avg_request_kb") / KB_PER_GB / ctx.hours if ctx.hours else 0.0
+    # One rule per 'forward' connection but the default action; the traffic graph does not carry path
+    # patterns, so one of them is taken as the default (it only matters past the ten free rules).
+    rules = max(0, len(ctx.outgoing("forward")) - 1)
+    evaluations = rate * max(0, rules - FREE_RULES)
+    dimensions = {
+        "new connections": new_connections / LCU_NEW_CONNECTIONS_PER_S,
+        "active connections": active / LCU_ACTIVE_CONNECTIONS,
+        "processed bytes": gb_per_hour / LCU_PROCESSED_GB_PER_HOUR,
+        "rule evaluations": evaluations / LCU_RULE_EVALUATIONS_PER_S,
+    }
+    dominant = max(dimensions, key=lambda name: dimensions[name])
+    lcus = dimensions[dominant]
+    ctx.quantity("requests_per_month", requests)
+    ctx.quantity("lcu", lcus)
+    ctx.charge("elb.alb.hours", ctx.hours)
+    ctx.charge("elb.alb.lcu", lcus * ctx.hours)
+    if lcus > 0:
+        ctx.note(f"{lcus:.4g} LCU an hour, from {dominant} (the dimension that dominates is billed)")
+    ctx.note("traffic spread evenly over the month; processed bytes counted at 1 GB per LCU (IP targets)")
+
+
 def cognito_user_pool(ctx: ComponentCost) -> None:
     if ctx.has_usage("monthly_active_users"):
         users = ctx.usage("monthly_active_users")
@@ -479,4 +552,6 @@ MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "rds_instance": rds_instance,
     "elasticache_cluster": elasticache_cluster,
     "opensearch_domain": opensearch_domain,
+    "ecs_service": ecs_service,
+    "load_balancer": load_balancer,
 }

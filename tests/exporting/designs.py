@@ -84,6 +84,21 @@ def every_type_design() -> dict[str, Any]:
             c("cache", "elasticache_cluster", group="net", props={"engine": "memcached", "nodes": 2}),
             c("search", "opensearch_domain", group="net", props={"instance_count": 2}),
             c(
+                "web_svc",
+                "ecs_service",
+                group="net",
+                props={"cpu": 512, "memory_mb": 2048, "architecture": "arm64", "environment": "MODE=live"},
+            ),
+            c(
+                "alb",
+                "load_balancer",
+                group="net",
+                props={
+                    "scheme": "internet-facing",
+                    "certificate_arn": "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+                },
+            ),
+            c(
                 "flags",
                 "cloudformation_resource",
                 props={
@@ -145,6 +160,12 @@ def every_type_design() -> dict[str, Any]:
             e("f1", "edge_firewall", "cdn", "protect"),
             e("f2", "api_firewall", "rest", "protect"),
             e("f3", "api_firewall", "users", "protect"),
+            e("k1", "web_svc", "orders", "read"),
+            e("k2", "web_svc", "db", "read_write"),
+            e("k3", "web_svc", "jobs", "write"),
+            e("k4", "web", "alb", "request"),
+            e("k5", "alb", "web_svc", "forward"),
+            e("k6", "alb", "worker", "forward", path_pattern="/jobs/*", priority=5),
         ],
     }
 
@@ -201,6 +222,8 @@ def every_connection_design() -> dict[str, Any]:
                     target = "site"
                 if kind.name == "origin":
                     props["path_pattern"] = origin_paths[target_type]
+                if kind.name == "forward":  # one default action per load balancer, a path rule for the rest
+                    props["path_pattern"] = "*" if target_type == "ecs_service" else f"/{target_type}/*"
                 if kind.name == "dead_letter":
                     target = default(target_type, second=True)
                     if source_type == "lambda_function" and target_type == "sns_topic":

@@ -97,6 +97,7 @@ ALLOWED_NAMES = {
     "tasks", "self", "scope", "construct_id", "account_group", "kwargs", "super", "HERE", "__file__",
     "TierplanStack", "None", "True", "False", "str",
 }  # fmt: skip
+ALLOWED_NAMES |= {"batch", "ecs", "elbv2", "elbv2_targets"}  # issue 13: containers, load balancers and batch
 
 
 def test_hostile_labels_become_string_literals_and_nothing_else_in_the_cdk_app() -> None:

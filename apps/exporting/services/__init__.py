@@ -11,11 +11,13 @@ from apps.exporting.plan import ExportError
 from apps.exporting.services import (
     apis,
     applications,
+    containers,
     firewall,
     functions,
     generic,
     identity,
     layers,
+    load_balancing,
     messaging,
     stores,
     web,
@@ -23,7 +25,21 @@ from apps.exporting.services import (
 )
 from apps.exporting.services.base import Service
 
-FAMILIES = (firewall, web, identity, apis, functions, layers, workflows, messaging, stores, generic, applications)
+FAMILIES = (
+    firewall,
+    web,
+    identity,
+    apis,
+    functions,
+    layers,
+    workflows,
+    messaging,
+    stores,
+    generic,
+    applications,
+    containers,
+    load_balancing,
+)
 
 SERVICES: dict[str, Service] = {}
 for _family in FAMILIES:

@@ -1,0 +1,137 @@
+"""Containers on Fargate and load balancers: services that survive a task or a zone failing, tasks that can
+start, and load balancers that encrypt and check what they route to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from apps.review.base import Hit, Rule
+from apps.review.context import ReviewContext
+
+# Where these rules come from (kept here rather than in the shared references module).
+FARGATE_NETWORKING = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html"
+ALB_HTTPS = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/create-https-listener.html"
+ALB_HEALTH_CHECKS = (
+    "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html"
+)
+MULTI_AZ = (
+    "AWS Well-Architected Framework, Reliability Pillar, REL10-BP01 “Deploy the workload to multiple locations” "
+    "(https://docs.aws.amazon.com/wellarchitected/latest/reliability-pillar/rel_fault_isolation_multiaz_region_system.html)"
+)
+
+
+def _service_with_one_task(ctx: ReviewContext) -> Iterator[Hit]:
+    for service in ctx.of_type("ecs_service"):
+        count = ctx.prop(service, "desired_count")
+        if count >= 2:
+            continue
+        consequence = (
+            "it runs no task at all, so it serves nothing"
+            if count == 0
+            else "when its one task stops (a failed health check, a deployment, a zone failing) nothing serves "
+            "requests until ECS has started a replacement"
+        )
+        yield Hit(
+            (service.id,),
+            f"{ctx.name(service)} keeps {count} task{'s' if count != 1 else ''} running: {consequence}.",
+            "Set desired_count to at least 2: ECS spreads a Fargate service's tasks across the subnets (zones) "
+            "of its VPC.",
+        )
+
+
+def _service_in_one_zone(ctx: ReviewContext) -> Iterator[Hit]:
+    for service in ctx.of_type("ecs_service"):
+        vpc = ctx.vpc_of(service)
+        if vpc is None or ctx.vpc_prop(vpc, "az_count") >= 2:
+            continue
+        yield Hit(
+            (service.id,),
+            f"{ctx.name(service)} runs in {ctx.group_name(vpc)}, which has private subnets in one availability zone "
+            "only: every task is lost when that zone fails, however many the service runs.",
+            "Give the VPC group az_count 2 or more; the service's tasks are then spread across the zones.",
+        )
+
+
+def _service_without_route_to_its_image(ctx: ReviewContext) -> Iterator[Hit]:
+    for service in ctx.of_type("ecs_service"):
+        vpc = ctx.vpc_of(service)
+        if vpc is None or ctx.vpc_prop(vpc, "nat_gateways") >= 1:
+            continue
+        yield Hit(
+            (service.id,),
+            f"{ctx.name(service)} runs in the private subnets of {ctx.group_name(vpc)}, which has no NAT gateway: "
+            f"a Fargate task needs a route to the registry to pull its image ({ctx.prop(service, 'image')}) and "
+            "to reach AWS APIs, so its tasks cannot start.",
+            "Give the VPC group at least one NAT gateway (nat_gateways), or host the image in Amazon ECR and add "
+            "the ECR, S3 and CloudWatch Logs interface endpoints to the VPC yourself.",
+        )
+
+
+def _load_balancer_without_https(ctx: ReviewContext) -> Iterator[Hit]:
+    for balancer in ctx.of_type("load_balancer"):
+        if ctx.prop(balancer, "scheme") != "internet-facing" or ctx.prop(balancer, "certificate_arn"):
+            continue
+        yield Hit(
+            (balancer.id,),
+            f"{ctx.name(balancer)} is internet-facing with an HTTP listener only: requests, cookies and tokens "
+            "cross the internet unencrypted.",
+            "Set certificate_arn to an ACM certificate for the site's domain: the export then listens with HTTPS on "
+            "port 443 and redirects HTTP to it.",
+        )
+
+
+def _target_with_default_health_check(ctx: ReviewContext) -> Iterator[Hit]:
+    for balancer in ctx.of_type("load_balancer"):
+        if ctx.prop(balancer, "scheme") != "internet-facing":
+            continue
+        for link in ctx.out(balancer, "forward"):
+            target = link.target
+            if target.type != "ecs_service" or ctx.prop(target, "health_check_path"):
+                continue
+            yield Hit(
+                (balancer.id, target.id),
+                f"{ctx.name(balancer)} forwards to {ctx.name(target)}, which has no health_check_path: its target "
+                "group checks “/”, which may answer while the application cannot serve (or fail while it can), so "
+                "unhealthy tasks keep receiving traffic or healthy ones are replaced.",
+                "Set health_check_path on the service to an endpoint that answers 200 only when the task can serve "
+                "requests (for example /health).",
+            )
+
+
+RULES = (
+    Rule(
+        "ecs-service-single-task",
+        "warning",
+        "An ECS service runs fewer than two tasks",
+        MULTI_AZ,
+        _service_with_one_task,
+    ),
+    Rule(
+        "ecs-service-single-az",
+        "warning",
+        "An ECS service's VPC has private subnets in one availability zone",
+        MULTI_AZ,
+        _service_in_one_zone,
+    ),
+    Rule(
+        "ecs-service-no-route-to-image",
+        "error",
+        "An ECS service's tasks have no route to pull their image",
+        FARGATE_NETWORKING,
+        _service_without_route_to_its_image,
+    ),
+    Rule(
+        "load-balancer-without-https",
+        "warning",
+        "An internet-facing load balancer has no HTTPS listener",
+        ALB_HTTPS,
+        _load_balancer_without_https,
+    ),
+    Rule(
+        "load-balancer-default-health-check",
+        "info",
+        "A load balancer checks an ECS service's health on the default path",
+        ALB_HEALTH_CHECKS,
+        _target_with_default_health_check,
+    ),
+)

@@ -1,0 +1,103 @@
+"""Containers on Fargate cost their task size for every hour a task runs, whatever traffic they serve.
+
+Figures are hand computations from the listed prices (pricing-us-east-1.yaml, AWS Fargate, Linux,
+us-east-1: x86 $0.04048 per vCPU-hour and $0.004445 per GB-hour; Arm $0.03238 and $0.00356), over the
+snapshot's 730-hour month.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.core.pointers import Invalid
+from apps.costing import estimate
+from tests.costing.designs import component, design, line, link, usd
+
+
+def ecs(component_id: str = "web", **props: object) -> dict[str, object]:
+    usage = props.pop("usage", {})
+    return {"id": component_id, "type": "ecs_service", "props": props, "usage": usage}
+
+
+def test_two_one_vcpu_tasks_cost_their_vcpu_and_memory_hours() -> None:
+    # 2 tasks × 730 h × 1 vCPU = 1,460 vCPU-hours × $0.04048 = $59.10;
+    # 2 × 730 × 2 GB = 2,920 GB-hours × $0.004445 = $12.98.
+    result = estimate(design([ecs(cpu=1024, memory_mb=2048, desired_count=2)]))
+    assert line(result, "web", "fargate.vcpu.x86_64")["quantity"] == pytest.approx(1460)
+    assert usd(result, "web", "fargate.vcpu.x86_64") == 59.10
+    assert usd(result, "web", "fargate.memory.x86_64") == 12.98
+    assert result["total_monthly_usd"] == 72.08
+
+
+def test_arm_tasks_are_billed_at_the_arm_rates() -> None:
+    # 1,460 vCPU-hours × $0.03238 = $47.27; 2,920 GB-hours × $0.00356 = $10.40.
+    result = estimate(design([ecs(cpu=1024, memory_mb=2048, desired_count=2, architecture="arm64")]))
+    assert usd(result, "web", "fargate.vcpu.arm64") == 47.27
+    assert usd(result, "web", "fargate.memory.arm64") == 10.40
+
+
+def test_average_tasks_overrides_the_desired_count() -> None:
+    # 3.5 tasks × 730 h × 0.25 vCPU = 638.75 vCPU-hours; × 0.5 GB = 1,277.5 GB-hours.
+    result = estimate(design([ecs(usage={"average_tasks": 3.5})]))
+    assert line(result, "web", "fargate.vcpu.x86_64")["quantity"] == pytest.approx(638.75)
+    assert line(result, "web", "fargate.memory.x86_64")["quantity"] == pytest.approx(1277.5)
+
+
+def test_requests_pass_through_the_service_to_the_table_it_writes() -> None:
+    table = {"id": "orders", "type": "dynamodb_table", "props": {}, "usage": {}}
+    result = estimate(design([ecs(usage={"requests_per_month": 1_000_000}), table], [link("web", "orders", "write")]))
+    # one write per request: 1,000,000 write request units, shown in the meter's unit (1M)
+    assert line(result, "orders", "dynamodb.write_request_units")["quantity"] == pytest.approx(1.0)
+    assert component(result, "web")["quantities"]["requests_per_month"] == 1_000_000
+
+
+def test_an_unsupported_fargate_size_is_refused_with_the_memory_pointer() -> None:
+    with pytest.raises(Invalid) as refused:
+        design([ecs(cpu=4096, memory_mb=4096)])
+    assert refused.value.problems[0].pointer == "/components/0/props/memory_mb"
+    assert "8192 to 30720 MiB" in refused.value.problems[0].message
+
+
+# -- Application Load Balancer --------------------------------------------------------------------------
+
+
+def alb(**usage: object) -> dict[str, object]:
+    return {"id": "alb", "type": "load_balancer", "props": {}, "usage": usage}
+
+
+def test_an_idle_load_balancer_costs_its_hours() -> None:
+    # 730 ALB-hours × $0.0225 = $16.425 → $16.43 (no traffic: no LCU-hours).
+    result = estimate(design([alb(requests_per_month=0)]))
+    assert usd(result, "alb", "elb.alb.hours") == 16.43
+    assert usd(result, "alb", "elb.alb.lcu") == 0.0
+
+
+def test_new_connections_dominate_small_requests() -> None:
+    # 131,400,000 requests / (730 h × 3,600 s) = 50 requests/s, one connection each: 50 / 25 = 2 LCU.
+    # Processed bytes: 131.4M × 8 KB / 1,048,576 / 730 h ≈ 1.37 GB/h (1.37 LCU); active connections:
+    # 50 × 1 s = 50 (0.017 LCU). 2 LCU × 730 h = 1,460 LCU-hours × $0.008 = $11.68.
+    result = estimate(design([alb(requests_per_month=131_400_000)]))
+    assert component(result, "alb")["quantities"]["lcu"] == pytest.approx(2.0)
+    assert usd(result, "alb", "elb.alb.lcu") == 11.68
+    assert any("new connections" in note for note in result["assumptions"])
+
+
+def test_processed_bytes_dominate_large_responses_on_kept_alive_connections() -> None:
+    # Same 50 requests/s over connections carrying 100 requests each: 0.5 new connections/s (0.02 LCU);
+    # 131.4M × 512 KB / 1,048,576 / 730 h = 87.890625 GB/h = 87.89 LCU × 730 h × $0.008 = $513.28.
+    result = estimate(design([alb(requests_per_month=131_400_000, avg_request_kb=512, requests_per_connection=100)]))
+    assert component(result, "alb")["quantities"]["lcu"] == pytest.approx(87.890625)
+    assert usd(result, "alb", "elb.alb.lcu") == 513.28
+
+
+def test_requests_flow_through_the_load_balancer_to_its_targets() -> None:
+    service = ecs("app")
+    result = estimate(
+        design(
+            [{"id": "web", "type": "browser", "props": {}, "usage": {}}, alb(), service],
+            [link("web", "alb", "request"), link("alb", "app", "forward")],
+            requests_per_month=1_000_000,
+        )
+    )
+    assert component(result, "alb")["quantities"]["requests_per_month"] == 1_000_000
+    assert component(result, "app")["quantities"]["requests_per_month"] == 1_000_000

@@ -1,0 +1,234 @@
+"""What the export writes for an ECS service on Fargate: the service in its VPC, its task definition, and a
+task role and environment that come from its connections the way a function's do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+
+from apps.designs.document import validate_design
+from apps.exporting.bundle import cdk_files, sam_files
+from apps.exporting.plan import ExportError
+from apps.exporting.services.policy_templates import iam_statements
+
+
+def doc(*, label: str | None = None, **props: Any) -> dict[str, Any]:
+    service: dict[str, Any] = {"id": "web", "type": "ecs_service", "group": "net", "props": props}
+    if label is not None:
+        service["label"] = label
+    return {
+        "schema": "tierplan.design/v1",
+        "name": "Containers",
+        "groups": [{"id": "net", "kind": "vpc", "props": {"nat_gateways": 1}}],
+        "components": [
+            service,
+            {"id": "orders", "type": "dynamodb_table"},
+            {"id": "db", "type": "rds_instance", "group": "net"},
+            {"id": "jobs", "type": "sqs_queue"},
+        ],
+        "connections": [
+            {"id": "c1", "source": "web", "target": "orders", "kind": "read_write", "props": {}},
+            {"id": "c2", "source": "web", "target": "db", "kind": "read", "props": {}},
+            {"id": "c3", "source": "web", "target": "jobs", "kind": "write", "props": {}},
+        ],
+    }
+
+
+def resources(document: dict[str, Any]) -> dict[str, Any]:
+    return yaml.safe_load(sam_files(validate_design(document))["template.yaml"])["Resources"]
+
+
+def stack(document: dict[str, Any]) -> str:
+    return cdk_files(validate_design(document))["tierplan_stack.py"]
+
+
+def test_the_service_runs_its_tasks_on_fargate_in_the_private_subnets() -> None:
+    service = resources(doc(desired_count=3))["Web"]
+    assert service["Type"] == "AWS::ECS::Service"
+    properties = service["Properties"]
+    assert properties["LaunchType"] == "FARGATE" and properties["DesiredCount"] == 3
+    network = properties["NetworkConfiguration"]["AwsvpcConfiguration"]
+    assert network["AssignPublicIp"] == "DISABLED"
+    assert network["Subnets"] == [{"Ref": "NetPrivateSubnet1"}, {"Ref": "NetPrivateSubnet2"}]
+    assert properties["DeploymentConfiguration"]["DeploymentCircuitBreaker"] == {"Enable": True, "Rollback": True}
+
+
+def test_the_task_definition_has_the_size_architecture_image_and_port_asked_for() -> None:
+    task = resources(doc(cpu=1024, memory_mb=3072, architecture="arm64", port=8080))["WebTaskDefinition"]
+    properties = task["Properties"]
+    assert (properties["Cpu"], properties["Memory"]) == ("1024", "3072")
+    assert properties["RuntimePlatform"] == {"CpuArchitecture": "ARM64", "OperatingSystemFamily": "LINUX"}
+    container = properties["ContainerDefinitions"][0]
+    assert container["Image"] == "public.ecr.aws/nginx/nginx:stable"
+    assert container["PortMappings"] == [{"ContainerPort": 8080, "Protocol": "tcp"}]
+    assert container["LogConfiguration"]["Options"]["awslogs-group"] == {"Ref": "WebLogGroup"}
+
+
+def test_connections_give_the_container_its_variables_and_the_task_role_least_privilege() -> None:
+    found = resources(doc(environment="LOG_LEVEL=info"))
+    container = found["WebTaskDefinition"]["Properties"]["ContainerDefinitions"][0]
+    variables = {v["Name"]: v["Value"] for v in container["Environment"]}
+    assert variables["LOG_LEVEL"] == "info"
+    assert variables["ORDERS_TABLE_NAME"] == {"Ref": "Orders"}
+    assert variables["JOBS_QUEUE_URL"] == {"Ref": "Jobs"}
+    assert variables["DB_DB_SECRET_ARN"] == {"Fn::GetAtt": ["Db", "MasterUserSecret.SecretArn"]}
+    statements = found["WebTaskRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    actions = [statement["Action"] for statement in statements]
+    assert "dynamodb:PutItem" in actions[0] and "dynamodb:DeleteItem" in actions[0]
+    assert actions[1:] == [["secretsmanager:GetSecretValue"], ["sqs:SendMessage*"]]
+    assert statements[1]["Resource"] == {"Fn::GetAtt": ["Db", "MasterUserSecret.SecretArn"]}
+    # the execution role only writes the service's own logs
+    execution = found["WebExecutionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    assert execution == [
+        {
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": {"Fn::GetAtt": ["WebLogGroup", "Arn"]},
+        }
+    ]
+
+
+def test_the_database_admits_the_service_on_its_port() -> None:
+    ingress = resources(doc())["DbFromWeb"]
+    assert ingress["Type"] == "AWS::EC2::SecurityGroupIngress"
+    assert ingress["Properties"]["FromPort"] == 5432
+    assert ingress["Properties"]["SourceSecurityGroupId"] == {"Fn::GetAtt": ["WebSecurityGroup", "GroupId"]}
+
+
+def test_the_cdk_stack_grants_the_task_role_and_sets_the_same_variables() -> None:
+    source = stack(doc())
+    assert "c_web = c_web_task.task_role" in source
+    assert "c_orders.grant_read_write_data(c_web)" in source
+    assert "c_jobs.grant_send_messages(c_web)" in source
+    assert "c_web_container.add_environment('ORDERS_TABLE_NAME', c_orders.table_name)" in source
+    assert "c_db_sg.add_ingress_rule(c_web_sg, ec2.Port.tcp(5432)" in source
+
+
+def test_a_hostile_label_and_environment_stay_plain_text() -> None:
+    hostile = "${AWS::AccountId} {{resolve:ssm:/a}}"
+    document = doc(label=hostile, environment="TOKEN=a{b};NOTE=$x")
+    template = sam_files(validate_design(document))["template.yaml"]
+    assert "{{resolve" not in template
+    description = yaml.safe_load(template)["Outputs"]["WebName"]["Description"]
+    assert "${" not in description and "{{" not in description and "AWS::AccountId" in description
+    container = resources(document)["WebTaskDefinition"]["Properties"]["ContainerDefinitions"][0]
+    assert {"Name": "TOKEN", "Value": "a{b}"} in container["Environment"]
+    assert "{{resolve" not in stack(document)
+
+
+def test_environment_that_would_resolve_a_secret_is_refused_naming_the_prop() -> None:
+    with pytest.raises(Exception) as refused:
+        validate_design(doc(environment="X={{resolve:ssm:/a}}"))
+    assert "/components/0/props/environment" in str(refused.value)
+
+
+def test_a_policy_template_without_a_known_statement_is_refused_not_dropped() -> None:
+    with pytest.raises(ExportError, match="SomeNewPolicy"):
+        iam_statements([{"SomeNewPolicy": {"Name": "x"}}], role="task role of web")
+
+
+# -- Application Load Balancers ----------------------------------------------------------------------------
+
+CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f"
+
+
+def balanced(*, nat: int = 1, label: str | None = None, **props: Any) -> dict[str, Any]:
+    balancer: dict[str, Any] = {"id": "alb", "type": "load_balancer", "group": "net", "props": props}
+    if label is not None:
+        balancer["label"] = label
+    return {
+        "schema": "tierplan.design/v1",
+        "name": "Behind a load balancer",
+        "groups": [{"id": "net", "kind": "vpc", "props": {"nat_gateways": nat}}],
+        "components": [
+            {"id": "web", "type": "browser"},
+            balancer,
+            {
+                "id": "app",
+                "type": "ecs_service",
+                "group": "net",
+                "props": {"port": 8080, "health_check_path": "/health"},
+            },
+            {"id": "api_fn", "type": "lambda_function"},
+        ],
+        "connections": [
+            {"id": "c0", "source": "web", "target": "alb", "kind": "request", "props": {}},
+            {"id": "c1", "source": "alb", "target": "app", "kind": "forward", "props": {}},
+            {"id": "c2", "source": "alb", "target": "api_fn", "kind": "forward", "props": {"path_pattern": "/api/*"}},
+        ],
+    }
+
+
+def test_an_internet_facing_balancer_sits_in_the_public_subnets_and_forwards_by_path() -> None:
+    found = resources(balanced(scheme="internet-facing"))
+    alb = found["Alb"]["Properties"]
+    assert alb["Scheme"] == "internet-facing"
+    assert alb["Subnets"] == [{"Ref": "NetPublicSubnet1"}, {"Ref": "NetPublicSubnet2"}]
+    listener = found["AlbListener"]["Properties"]
+    assert (listener["Port"], listener["Protocol"]) == (80, "HTTP")
+    assert listener["DefaultActions"] == [{"Type": "forward", "TargetGroupArn": {"Ref": "AlbToApp"}}]
+    rule = found["AlbRuleApiFn"]["Properties"]
+    assert rule["Priority"] == 1
+    assert rule["Conditions"] == [{"Field": "path-pattern", "PathPatternConfig": {"Values": ["/api/*"]}}]
+    assert found["AlbToApp"]["Properties"]["TargetType"] == "ip"
+    assert found["AlbToApp"]["Properties"]["HealthCheckPath"] == "/health"
+
+
+def test_the_service_registers_its_tasks_once_the_listener_uses_its_target_group() -> None:
+    found = resources(balanced())
+    service = found["App"]
+    assert service["Properties"]["LoadBalancers"] == [
+        {"ContainerName": "app", "ContainerPort": 8080, "TargetGroupArn": {"Ref": "AlbToApp"}}
+    ]
+    assert service["DependsOn"] == ["AlbListener"]
+    ingress = found["AppFromAlb"]["Properties"]
+    assert ingress["SourceSecurityGroupId"] == {"Fn::GetAtt": ["AlbSecurityGroup", "GroupId"]}
+    assert ingress["FromPort"] == 8080
+
+
+def test_a_lambda_target_lets_elastic_load_balancing_invoke_it_first() -> None:
+    found = resources(balanced())
+    permission = found["AlbToApiFnPermission"]["Properties"]
+    assert permission["Principal"] == "elasticloadbalancing.amazonaws.com"
+    assert permission["FunctionName"] == {"Fn::GetAtt": ["ApiFn", "Arn"]}
+    assert found["AlbToApiFn"]["DependsOn"] == "AlbToApiFnPermission"
+    assert found["AlbToApiFn"]["Properties"]["TargetType"] == "lambda"
+
+
+def test_a_certificate_gives_an_https_listener_and_an_http_redirect() -> None:
+    found = resources(balanced(scheme="internet-facing", certificate_arn=CERTIFICATE))
+    listener = found["AlbListener"]["Properties"]
+    assert (listener["Port"], listener["Protocol"]) == (443, "HTTPS")
+    assert listener["Certificates"] == [{"CertificateArn": CERTIFICATE}]
+    redirect = found["AlbHttpRedirect"]["Properties"]["DefaultActions"][0]
+    assert redirect["RedirectConfig"] == {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}
+    source = stack(balanced(scheme="internet-facing", certificate_arn=CERTIFICATE))
+    assert "protocol=elbv2.ApplicationProtocol.HTTPS" in source
+    assert "c_app_service.attach_to_application_target_group(c_alb_to_app)" in source
+
+
+def test_an_internal_balancer_admits_only_its_vpc() -> None:
+    group = resources(balanced())["AlbSecurityGroup"]["Properties"]
+    assert group["SecurityGroupIngress"][0]["CidrIp"] == {"Fn::GetAtt": ["Net", "CidrBlock"]}
+
+
+def test_an_internet_facing_balancer_in_a_vpc_without_public_subnets_is_refused() -> None:
+    with pytest.raises(ExportError, match="public subnets"):
+        resources(balanced(nat=0, scheme="internet-facing"))
+
+
+def test_two_rules_with_one_path_are_refused() -> None:
+    document = balanced()
+    document["connections"][1]["props"] = {"path_pattern": "/api/*"}
+    with pytest.raises(ExportError, match="same path pattern"):
+        resources(document)
+
+
+def test_a_hostile_balancer_label_stays_plain_text() -> None:
+    document = balanced(label="${AWS::AccountId} {{resolve:ssm:/a}}")
+    template = sam_files(validate_design(document))["template.yaml"]
+    assert "{{resolve" not in template
+    description = yaml.safe_load(template)["Outputs"]["AlbUrl"]["Description"]
+    assert "${" not in description and "{{" not in description

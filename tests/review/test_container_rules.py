@@ -1,0 +1,90 @@
+"""Containers on Fargate: enough tasks, more than one zone, and a route to the image."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apps.designs.document import Design
+from tests.review.designs import comp, design, findings, link, only, vpc
+
+
+def service(*, vpc_props: dict[str, Any] | None = None, **props: Any) -> Design:
+    network = {"nat_gateways": 1, **(vpc_props or {})}
+    return design([comp("web", "ecs_service", "Web", group="vpc", **props)], groups=[vpc(**network)])
+
+
+def test_a_service_with_one_task_is_warned_about() -> None:
+    finding = only(service(desired_count=1), "ecs-service-single-task")
+    assert finding["severity"] == "warning"
+    assert finding["components"] == ["web"]
+    assert "desired_count" in finding["fix"]
+
+
+def test_a_service_with_no_task_serves_nothing() -> None:
+    assert "no task at all" in only(service(desired_count=0), "ecs-service-single-task")["message"]
+
+
+def test_a_service_with_two_tasks_is_fine() -> None:
+    assert findings(service(desired_count=2), "ecs-service-single-task") == []
+
+
+def test_a_service_in_a_one_zone_vpc_is_warned_about() -> None:
+    finding = only(service(vpc_props={"az_count": 1}), "ecs-service-single-az")
+    assert finding["components"] == ["web"]
+    assert "az_count" in finding["fix"]
+
+
+def test_a_service_in_a_two_zone_vpc_is_fine() -> None:
+    assert findings(service(vpc_props={"az_count": 2}), "ecs-service-single-az") == []
+
+
+def test_a_service_in_a_vpc_without_nat_cannot_pull_its_image() -> None:
+    finding = only(service(vpc_props={"nat_gateways": 0}), "ecs-service-no-route-to-image")
+    assert finding["severity"] == "error"
+    assert "public.ecr.aws/nginx/nginx:stable" in finding["message"]
+    assert "NAT gateway" in finding["fix"]
+
+
+def test_a_service_behind_a_nat_gateway_reaches_its_registry() -> None:
+    assert findings(service(), "ecs-service-no-route-to-image") == []
+
+
+def balancer(*, service_props: dict[str, Any] | None = None, **props: Any) -> Design:
+    return design(
+        [comp("web", "browser"), comp("alb", "load_balancer", "Front door", group="vpc", **props),
+         comp("app", "ecs_service", group="vpc", **(service_props or {}))],
+        [link("web", "alb", "request"), link("alb", "app", "forward")],
+        groups=[vpc(nat_gateways=1)],
+    )  # fmt: skip
+
+
+CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d"
+
+
+def test_an_internet_facing_load_balancer_without_a_certificate_is_warned_about() -> None:
+    finding = only(balancer(scheme="internet-facing"), "load-balancer-without-https")
+    assert finding["severity"] == "warning"
+    assert finding["components"] == ["alb"]
+    assert "certificate_arn" in finding["fix"]
+
+
+def test_a_load_balancer_with_a_certificate_is_fine() -> None:
+    assert (
+        findings(balancer(scheme="internet-facing", certificate_arn=CERTIFICATE), "load-balancer-without-https") == []
+    )
+
+
+def test_an_internal_load_balancer_may_speak_http() -> None:
+    assert findings(balancer(), "load-balancer-without-https") == []
+
+
+def test_an_internet_facing_load_balancer_checking_the_default_path_is_noted() -> None:
+    finding = only(balancer(scheme="internet-facing"), "load-balancer-default-health-check")
+    assert finding["severity"] == "info"
+    assert finding["components"] == ["alb", "app"]
+    assert "health_check_path" in finding["fix"]
+
+
+def test_a_service_with_a_health_check_path_is_fine() -> None:
+    doc = balancer(scheme="internet-facing", service_props={"health_check_path": "/health"})
+    assert findings(doc, "load-balancer-default-health-check") == []
