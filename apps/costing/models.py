@@ -457,6 +457,62 @@ def cognito_user_pool(ctx: ComponentCost) -> None:
 PROXY_MIN_ACUS = 8  # RDS Proxy bills an Aurora Serverless v2 cluster for at least 8 ACUs
 
 
+HOURS_PER_MONTH = 730  # AWS prorates monthly charges (secrets, parameters, alarms) by the hour
+
+
+def _calls(ctx: ComponentCost, kind: str) -> float:
+    """API calls of a secret or parameter: its usage field, or one per request of the connected readers."""
+    if ctx.has_usage("api_calls_per_month"):
+        return ctx.usage("api_calls_per_month")
+    calls = ctx.inflow(kind)
+    ctx.note(f"{count_text(calls)} API calls a month: one per request of the functions that read it (no caching)")
+    return calls
+
+
+def secrets_manager_secret(ctx: ComponentCost) -> None:
+    months = ctx.hours / HOURS_PER_MONTH
+    calls = _calls(ctx, "read")
+    ctx.quantity("api_calls_per_month", calls)
+    ctx.charge("secretsmanager.secrets", months)
+    ctx.charge("secretsmanager.api_calls", calls)
+    if ctx.outgoing("rotate"):
+        ctx.note("rotation runs a few times a month: its function's invocations and calls are not modelled")
+
+
+def ssm_parameter(ctx: ComponentCost) -> None:
+    calls = _calls(ctx, "read")
+    ctx.quantity("api_calls_per_month", calls)
+    advanced = ctx.prop("tier") == "Advanced"
+    if advanced:
+        ctx.charge("ssm.advanced_parameters", ctx.hours / HOURS_PER_MONTH)
+    if advanced or ctx.prop("higher_throughput", note=False):
+        ctx.charge("ssm.api_interactions", calls)
+    else:
+        ctx.note("standard parameter at standard throughput: storage and API calls are free")
+
+
+def cloudwatch_alarm(ctx: ComponentCost) -> None:
+    # An alarm on several metrics (metric math) is billed for each metric it watches.
+    metrics = max(1, sum(1 for edge in ctx.graph.incoming[ctx.position] if edge.kind == "metric"))
+    ctx.quantity("alarm_metrics", metrics)
+    ctx.charge("cloudwatch.alarms.standard", metrics * ctx.hours / HOURS_PER_MONTH)
+    ctx.note(f"{metrics} standard-resolution alarm metric{'s' if metrics > 1 else ''}, billed per metric-month")
+
+
+def bedrock_model(ctx: ComponentCost) -> None:
+    model = ctx.prop("model_id")
+    requests = ctx.flow("requests")
+    input_tokens = requests * ctx.usage("input_tokens_per_request")
+    output_tokens = requests * ctx.usage("output_tokens_per_request")
+    ctx.quantity("requests_per_month", requests)
+    ctx.quantity("input_tokens", input_tokens)
+    ctx.quantity("output_tokens", output_tokens)
+    where = ctx.pointer("props", "model_id")
+    ctx.charge(f"bedrock.{model}.input", input_tokens, pointer=where)
+    ctx.charge(f"bedrock.{model}.output", output_tokens, pointer=where)
+    ctx.note("on-demand throughput in the Region (no batch, provisioned throughput or cross-Region inference)")
+
+
 def aurora_serverless_v2(ctx: ComponentCost) -> None:
     """An Aurora Serverless v2 cluster (Aurora Standard): ACU-hours, storage and I/O requests.
 
@@ -554,4 +610,8 @@ MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "opensearch_domain": opensearch_domain,
     "ecs_service": ecs_service,
     "load_balancer": load_balancer,
+    "secrets_manager_secret": secrets_manager_secret,
+    "ssm_parameter": ssm_parameter,
+    "cloudwatch_alarm": cloudwatch_alarm,
+    "bedrock_model": bedrock_model,
 }

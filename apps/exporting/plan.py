@@ -258,7 +258,7 @@ class Plan(DesignGraph):
         """What the function talks to (reads, writes, sends, invokes): permissions and env vars."""
         return [
             link
-            for link in self.out(function, "read", "write", "read_write", "invoke", "reference")
+            for link in self.out(function, "read", "write", "read_write", "invoke", "reference", "call")
             if self.catalog.types[link.target.type].env_suffix
         ]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from apps.exporting.plan import ExportError
 from apps.exporting.services import (
+    ai,
     apis,
     applications,
     containers,
@@ -19,6 +20,8 @@ from apps.exporting.services import (
     layers,
     load_balancing,
     messaging,
+    monitoring,
+    secrets,
     stores,
     web,
     workflows,
@@ -39,6 +42,9 @@ FAMILIES = (
     applications,
     containers,
     load_balancing,
+    secrets,
+    monitoring,
+    ai,
 )
 
 SERVICES: dict[str, Service] = {}

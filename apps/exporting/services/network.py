@@ -23,6 +23,7 @@ INTERFACE_SERVICES = {
     "states": "STEP_FUNCTIONS",
     "lambda": "LAMBDA_",  # jsii renames LAMBDA, as `lambda` is a Python keyword
     "secretsmanager": "SECRETS_MANAGER",
+    "bedrock-runtime": "BEDROCK_RUNTIME",
 }
 
 

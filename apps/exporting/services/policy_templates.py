@@ -97,11 +97,22 @@ TEMPLATES: dict[str, tuple[str, list[str], list[str]]] = {
         [f"{ARN}:es:{REGIONAL}:domain/${{name}}/*"],
     ),
     "LambdaInvokePolicy": ("FunctionName", ["lambda:InvokeFunction"], [f"{ARN}:lambda:{REGIONAL}:function:${{name}}*"]),
+    "SSMParameterReadPolicy": (
+        "ParameterName",
+        ["ssm:GetParameters", "ssm:GetParameter", "ssm:GetParametersByPath"],
+        [f"{ARN}:ssm:{REGIONAL}:parameter/${{name}}"],
+    ),
     "StepFunctionsExecutionPolicy": (
         "StateMachineName",
         ["states:StartExecution"],
         [f"{ARN}:states:{REGIONAL}:stateMachine:${{name}}"],
     ),
+}
+
+
+# Statements a template grants besides the one on its parameter's resource.
+EXTRA_STATEMENTS: dict[str, list[dict[str, Any]]] = {
+    "SSMParameterReadPolicy": [{"Effect": "Allow", "Action": ["ssm:DescribeParameters"], "Resource": "*"}],
 }
 
 
@@ -120,6 +131,7 @@ def iam_statements(policies: list[Any], *, role: str) -> list[dict[str, Any]]:
                 resources = [
                     value if pattern == "${name}" else {"Fn::Sub": [pattern, {"name": value}]} for pattern in patterns
                 ]
+                statements += EXTRA_STATEMENTS.get(name, [])
                 statements.append(
                     {
                         "Effect": "Allow",

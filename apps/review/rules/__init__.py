@@ -14,6 +14,7 @@ from apps.review.rules import (
     messaging,
     networking,
     observability,
+    operations,
     runtimes,
     security,
     web,
@@ -29,6 +30,7 @@ RULES: tuple[Rule, ...] = (
     *observability.RULES,
     *runtimes.RULES,
     *containers.RULES,
+    *operations.RULES,
 )
 
 _ids = [rule.id for rule in RULES]

@@ -1,0 +1,98 @@
+"""Secrets, parameters, alarms and Bedrock models: their figures checked by hand from the listed prices."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.costing import estimate
+from tests.costing.designs import design, lambda_fn, line, link, usd
+
+HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
+
+
+def test_the_secrets_manager_example_100_secrets_read_20_times_a_day() -> None:
+    # AWS's pricing example, as summarised on the pricing page: 100 secrets each read 20 times a day for
+    # 30 days. Storage 100 × $0.40 = $40.00; 60,000 calls × $0.05 / 10,000 = $0.30.
+    secrets = [
+        {"id": f"s{n}", "type": "secrets_manager_secret", "usage": {"api_calls_per_month": 20 * 30}} for n in range(100)
+    ]
+    result = estimate(design(secrets))
+    assert sum(usd(result, f"s{n}", "secretsmanager.secrets") for n in range(100)) == pytest.approx(40.00)
+    calls = sum(line(result, f"s{n}", "secretsmanager.api_calls")["quantity"] for n in range(100))
+    assert calls * 10_000 * 0.05 / 10_000 == pytest.approx(0.30)
+
+
+def test_a_secret_is_called_once_per_request_of_each_function_that_reads_it() -> None:
+    result = estimate(
+        design(
+            [lambda_fn(requests_per_month=2_000_000), {"id": "key", "type": "secrets_manager_secret"}],
+            [link("fn", "key", "read")],
+        )
+    )
+    # 2,000,000 calls × $0.05 / 10,000 = $10.00, plus one secret-month, $0.40.
+    assert usd(result, "key", "secretsmanager.api_calls") == 10.00
+    assert usd(result, "key", "secretsmanager.secrets") == 0.40
+
+
+def test_a_standard_parameter_costs_nothing_and_an_advanced_one_is_charged_with_its_calls() -> None:
+    fn = lambda_fn(requests_per_month=1_000_000)
+    standard = estimate(design([fn, {"id": "p", "type": "ssm_parameter"}], [link("fn", "p", "read")]))
+    assert [entry["meter"] for entry in next(c for c in standard["components"] if c["id"] == "p")["lines"]] == []
+    advanced = estimate(
+        design([fn, {"id": "p", "type": "ssm_parameter", "props": {"tier": "Advanced"}}], [link("fn", "p", "read")])
+    )
+    # $0.05 a parameter-month, and 1,000,000 interactions × $0.05 / 10,000 = $5.00.
+    assert usd(advanced, "p", "ssm.advanced_parameters") == 0.05
+    assert usd(advanced, "p", "ssm.api_interactions") == 5.00
+
+
+def test_an_alarm_is_billed_per_watched_metric_and_ten_are_free_with_the_free_tier() -> None:
+    alarms = [{"id": f"a{n}", "type": "cloudwatch_alarm"} for n in range(12)]
+    result = estimate(design(alarms))
+    assert usd(result, "a0", "cloudwatch.alarms.standard") == 0.10
+    free = estimate(design(alarms), free_tier=True)
+    # 12 alarm-months, 10 free once per account: 2 billable ($0.20), shared by the twelve in proportion.
+    billable = sum(line(free, f"a{n}", "cloudwatch.alarms.standard")["quantity"] for n in range(12))
+    assert billable == pytest.approx(2)
+    two = estimate(
+        design(
+            [lambda_fn("f1"), lambda_fn("f2"), {"id": "errors", "type": "cloudwatch_alarm"}],
+            [link("f1", "errors", "metric"), link("f2", "errors", "metric")],
+        )
+    )
+    assert usd(two, "errors", "cloudwatch.alarms.standard") == 0.20
+
+
+def test_an_alarm_takes_no_requests_from_the_functions_it_watches() -> None:
+    result = estimate(
+        design(
+            [lambda_fn(requests_per_month=1_000_000), {"id": "errors", "type": "cloudwatch_alarm"}],
+            [link("fn", "errors", "metric")],
+        )
+    )
+    assert line(result, "fn", "lambda.requests")["quantity"] == pytest.approx(1.0)
+
+
+def test_bedrock_tokens_are_billed_per_thousand_by_model_from_the_calls_along_the_connection() -> None:
+    model = {
+        "id": "model",
+        "type": "bedrock_model",
+        "props": {"model_id": HAIKU},
+        "usage": {"input_tokens_per_request": 800, "output_tokens_per_request": 400},
+    }
+    result = estimate(design([lambda_fn(requests_per_month=300_000), model], [link("fn", "model", "call")]))
+    # 300,000 × 800 = 240M input tokens × $0.00025 / 1K = $60.00;
+    # 300,000 × 400 = 120M output tokens × $0.00125 / 1K = $150.00.
+    assert usd(result, "model", f"bedrock.{HAIKU}.input") == 60.00
+    assert usd(result, "model", f"bedrock.{HAIKU}.output") == 150.00
+
+
+def test_every_bedrock_model_in_the_catalog_has_input_and_output_prices() -> None:
+    from apps.costing.pricing import default_snapshot
+    from apps.designs.catalog import get_catalog
+
+    snapshot = default_snapshot()
+    for model_id in get_catalog().types["bedrock_model"].props.fields["model_id"].enum or []:
+        for kind in ("input", "output"):
+            meter = snapshot.meter(f"bedrock.{model_id}.{kind}")
+            assert meter is not None and meter.source.startswith("https://aws.amazon.com/bedrock/pricing")
