@@ -584,6 +584,57 @@ def opensearch_domain(ctx: ComponentCost) -> None:
     ctx.charge("opensearch.storage", count * ctx.prop("storage_gb"))
 
 
+def aurora_cluster(ctx: ComponentCost) -> None:
+    """An Aurora cluster: a writer and ``readers`` readers, Serverless v2 (ACU-hours) or provisioned
+    (instance-hours), plus the cluster volume's storage and, on Aurora Standard, its I/O requests.
+
+    Serverless v2 readers are created in promotion tier 1, so they scale with the writer and are billed
+    here for the same average capacity. Aurora I/O-Optimized has higher compute and storage rates and
+    no I/O charge. Storage belongs to the cluster volume, shared by every instance, so it is counted once.
+    """
+    problems = aurora_capacity_problems(
+        ctx.component.props, ctx.ctype.props.defaults(), ("components", ctx.position, "props")
+    )
+    if problems:
+        raise Invalid(problems)
+    optimized = ctx.prop("storage_configuration") == "io_optimized"
+    config = "iopt" if optimized else "standard"
+    prefix = "aurora.iopt." if optimized else "aurora."  # Aurora Standard's are the rds_instance meters
+    instances = 1 + int(ctx.prop("readers"))
+    ctx.quantity("instances", instances)
+    if ctx.prop("capacity_mode") == "serverless_v2":
+        low, high = float(ctx.prop("min_capacity_acu")), float(ctx.prop("max_capacity_acu"))
+        if ctx.has_usage("average_acu"):
+            average = ctx.usage("average_acu")
+            if not low <= average <= high:
+                clamped = min(max(average, low), high)
+                ctx.note(f"usage.average_acu {average:g} is outside {low:g}–{high:g} ACU; billed at {clamped:g}")
+                average = clamped
+        else:
+            average = low
+            ctx.note(f"average capacity = min_capacity_acu, {low:g} ACU (set usage.average_acu for a busier cluster)")
+        acu_hours = average * instances * ctx.hours
+        ctx.quantity("acu_hours", acu_hours)
+        ctx.charge(f"{prefix}serverless_v2.capacity", acu_hours)
+    else:
+        instance_class = ctx.prop("instance_class")
+        ctx.charge(
+            f"aurora.{config}.{instance_class}",
+            instances * ctx.hours,
+            pointer=ctx.pointer("props", "instance_class"),
+        )
+    if instances > 1:
+        ctx.note(f"{instances - 1} reader(s) billed like the writer (promotion tier 1)")
+    ctx.charge(f"{prefix}storage", ctx.usage("storage_gb"))
+    if optimized:
+        ctx.note("Aurora I/O-Optimized: no charge for storage I/O requests")
+    elif ctx.has_usage("io_requests_per_month"):
+        ctx.charge("aurora.io_requests", ctx.usage("io_requests_per_month"))
+    else:
+        ctx.note("no Aurora I/O requests estimated (set usage.io_requests_per_month; Aurora Standard bills them)")
+    ctx.note("backups up to the cluster's storage size are free; the Data API is not estimated")
+
+
 def client(ctx: ComponentCost) -> None:
     ctx.quantity("requests_per_month", ctx.flow("requests"))
 
@@ -614,4 +665,5 @@ MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "ssm_parameter": ssm_parameter,
     "cloudwatch_alarm": cloudwatch_alarm,
     "bedrock_model": bedrock_model,
+    "aurora_cluster": aurora_cluster,
 }

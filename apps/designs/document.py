@@ -327,7 +327,7 @@ def _semantic_problems(design: Design, catalog: Catalog) -> list[Problem]:
             if component.type == "cloudformation_resource" and not prop_problems:
                 # its properties follow CloudFormation's schema of its resource type, not the catalog's
                 problems += resource_problems(component.props, ctype.props.defaults(), ("components", index, "props"))
-            if component.type == "rds_instance":
+            if component.type in ("rds_instance", "aurora_cluster"):
                 problems += aurora_capacity_problems(
                     component.props, ctype.props.defaults(), ("components", index, "props")
                 )

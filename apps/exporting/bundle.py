@@ -153,7 +153,7 @@ def readme_sam(design: Design, plan: Plan, name: str, parameters: Mapping[str, o
             "",
         ]
         lines += [f"- `{a.id}`: region `{plan.account_region(a)}`" for a in plan.accounts()]
-    if plan.of_type("rds_instance"):
+    if plan.of_type("rds_instance", "aurora_cluster"):
         lines += ["", "Databases keep their master password in AWS Secrets Manager (`ManageMasterUserPassword`)."]
     return "\n".join(lines) + "\n"
 
@@ -166,7 +166,7 @@ def zip_safe_context(plan: Plan) -> dict[str, str]:
     for distribution in plan.of_type("cloudfront"):
         context[f"{distribution.id}_domain"] = plan.prop(distribution, "domain_name") or ""
         context[f"{distribution.id}_certificate_arn"] = ""
-    if plan.of_type("rds_instance"):
+    if plan.of_type("rds_instance", "aurora_cluster"):
         context["db_master_username"] = "tierplan"
     return context
 

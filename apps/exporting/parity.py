@@ -6,6 +6,7 @@ tools model the same thing with different resources. The tests fail on any diffe
 
 ONLY_IN_CDK = {
     "AWS::IAM::Policy": "CDK grants (grant_read_write_data, …) attach separate policies; SAM's policy templates are inline in the function role",
+    "AWS::IAM::ManagedPolicy": "CDK moves grants that overflow a role's inline policy size into managed policies (a function connected to very many resources)",
     "AWS::ApiGateway::Resource": "CDK models REST routes as resources; SAM writes them into the API's OpenAPI body",
     "AWS::ApiGateway::Method": "as above, one per route and method",
     "AWS::ApiGateway::Authorizer": "CDK authorizers are resources; SAM's live in the OpenAPI body's security schemes",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from apps.designs.document import Component, Link
 from apps.exporting.cfn import getatt, py, ref, sub, tags, trust_policy, var
 from apps.exporting.plan import Plan
+from apps.exporting.services import clusters
 from apps.exporting.services.base import Service, cdk_attribute, grant_call
 from apps.exporting.services.identity import cognito_trigger
 from apps.exporting.services.layers import sam_layers
@@ -90,6 +91,7 @@ def sam_lambda_function(sam: SamTemplate, fn: Component) -> None:
             variables[f"{link.target.id.upper()}_DB_SECRET_ARN"] = getatt(
                 sam.id(link.target), "MasterUserSecret.SecretArn"
             )
+        variables.update(clusters.sam_extra_env(sam, link))
     cors = cors_origin(sam.plan, fn)
     if cors:
         variables["CORS_ALLOW_ORIGIN"] = cors
@@ -269,6 +271,8 @@ def cdk_function_wiring(cdk: CdkStack, fn: Component) -> None:
             cdk.emit(grant)
         if target.type == "rds_instance":
             cdk.emit(f"{v}.add_environment({py(target.id.upper() + '_DB_SECRET_ARN')}, {t}.secret.secret_arn)")
+        for name, value in clusters.cdk_extra_env(cdk, link).items():
+            cdk.emit(f"{v}.add_environment({py(name)}, {value})")
     cors = cors_origin(cdk.plan, fn)
     if cors:
         cdk.emit(f"{v}.add_environment('CORS_ALLOW_ORIGIN', {py(cors)})")

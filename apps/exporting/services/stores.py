@@ -212,15 +212,7 @@ def sam_s3_bucket(sam: SamTemplate, bucket: Component) -> None:
 def sam_rds_instance(sam: SamTemplate, db: Component) -> None:
     plan, logical = sam.plan, sam.id(db)
     group, subnets = sam_store_network(sam, db)
-    sam.parameters.setdefault(
-        "DbMasterUsername",
-        {
-            "Type": "String",
-            "Default": "tierplan",
-            "AllowedPattern": "^[A-Za-z][A-Za-z0-9_]{0,15}$",
-            "Description": "Master user of the databases (its password is kept in Secrets Manager)",
-        },
-    )
+    sam_master_username(sam)
     sam.add(
         f"{logical}Subnets",
         "AWS::RDS::DBSubnetGroup",
@@ -304,6 +296,19 @@ def sam_rds_instance(sam: SamTemplate, db: Component) -> None:
             db,
         )
     sam.output(f"{logical}Endpoint", sam_rds_endpoint(sam, db), f"Database endpoint of {plan.label(db)}", db)
+
+
+def sam_master_username(sam: SamTemplate) -> None:
+    """The template parameter naming the master user of every database (passwords stay in Secrets Manager)."""
+    sam.parameters.setdefault(
+        "DbMasterUsername",
+        {
+            "Type": "String",
+            "Default": "tierplan",
+            "AllowedPattern": "^[A-Za-z][A-Za-z0-9_]{0,15}$",
+            "Description": "Master user of the databases (its password is kept in Secrets Manager)",
+        },
+    )
 
 
 def is_aurora(plan: Plan, db: Component) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from apps.review.base import Rule
 from apps.review.rules import (
+    clusters,
     concurrency,
     containers,
     limits,
@@ -31,6 +32,7 @@ RULES: tuple[Rule, ...] = (
     *runtimes.RULES,
     *containers.RULES,
     *operations.RULES,
+    *clusters.RULES,
 )
 
 _ids = [rule.id for rule in RULES]

@@ -10,7 +10,7 @@ from apps.review.base import Hit, Rule
 from apps.review.context import ReviewContext
 
 # Stores that accept traffic only from inside their VPC when they are in one (OpenSearch may also be public).
-NETWORK_STORES = ("rds_instance", "elasticache_cluster", "opensearch_domain")
+NETWORK_STORES = ("rds_instance", "elasticache_cluster", "opensearch_domain", "aurora_cluster")
 DATA_KINDS = ("read", "write", "read_write")
 
 
@@ -113,7 +113,7 @@ def _vpc_single_az(ctx: ReviewContext) -> Iterator[Hit]:
     for vpc in (g for g in ctx.design.groups if g.kind == "vpc"):
         if ctx.vpc_prop(vpc, "az_count") > 1:
             continue
-        members = [c for c in _vpc_members(ctx, vpc) if c.type != "rds_instance"]
+        members = [c for c in _vpc_members(ctx, vpc) if c.type not in ("rds_instance", "aurora_cluster")]
         if not members:
             continue
         yield Hit(
@@ -125,7 +125,7 @@ def _vpc_single_az(ctx: ReviewContext) -> Iterator[Hit]:
 
 
 def _rds_single_az_vpc(ctx: ReviewContext) -> Iterator[Hit]:
-    for database in ctx.of_type("rds_instance"):
+    for database in ctx.of_type("rds_instance", "aurora_cluster"):
         vpc = ctx.vpc_of(database)
         if vpc is None or ctx.vpc_prop(vpc, "az_count") > 1:
             continue
