@@ -7,7 +7,7 @@ it and one that does not; bump ``apps.review.engine.ENGINE_VERSION`` so cached r
 from __future__ import annotations
 
 from apps.review.base import Rule
-from apps.review.rules import concurrency, limits, messaging, networking, observability, runtimes, security, web
+from apps.review.rules import concurrency, events, limits, messaging, networking, observability, runtimes, security, web
 
 RULES: tuple[Rule, ...] = (
     *security.RULES,
@@ -16,6 +16,7 @@ RULES: tuple[Rule, ...] = (
     *limits.RULES,
     *concurrency.RULES,
     *messaging.RULES,
+    *events.RULES,
     *observability.RULES,
     *runtimes.RULES,
 )
