@@ -344,6 +344,14 @@ def eventbridge_pipe(ctx: ComponentCost) -> None:
     ctx.note("events the filter drops are not billed; the enrichment and the target bill on their own")
 
 
+def eventbridge_api_destination(ctx: ComponentCost) -> None:
+    """API destinations bill each invocation of the endpoint."""
+    invocations = ctx.flow("requests")
+    ctx.quantity("invocations_per_month", invocations)
+    ctx.charge("eventbridge.api_destinations", invocations)
+    ctx.note("payloads of at most 64 KB (each further 64 KB chunk is billed as another invocation)")
+
+
 def scheduler_schedule(ctx: ComponentCost) -> None:
     """One schedule per delivery target, each invoked at the schedule's rate."""
     invocations = ctx.flow("requests")
@@ -501,4 +509,5 @@ MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "scheduler_schedule": scheduler_schedule,
     "ses_identity": ses_identity,
     "firehose_stream": firehose_stream,
+    "eventbridge_api_destination": eventbridge_api_destination,
 }

@@ -103,3 +103,13 @@ def test_firehose_writes_objects_per_buffer_so_no_put_is_counted_per_record() ->
     result = estimate(doc)
     assert component(result, "lake")["quantities"].get("put_requests_per_month", 0) == 0
     assert any("one S3 object per buffer flush" in note for note in result["assumptions"])
+
+
+def test_api_destination_invocations_cost_twenty_cents_a_million() -> None:
+    # A bus rule calls the endpoint for each of 5M events: 5M × $0.20/M = $1.00.
+    doc = design(
+        [{"id": "bus", "type": "eventbridge_bus"}, {"id": "partner", "type": "eventbridge_api_destination"}],
+        [link("bus", "partner", "trigger")],
+        requests_per_month=5_000_000,
+    )
+    assert usd(estimate(doc), "partner", "eventbridge.api_destinations") == 1.00

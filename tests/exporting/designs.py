@@ -73,6 +73,16 @@ def every_type_design() -> dict[str, Any]:
             c("hourly", "scheduler_schedule", props={"timezone": "Europe/Paris", "flexible_window_minutes": 5}),
             c("mailer", "ses_identity", props={"identity": "mail.example.com"}),
             c("clickstream", "firehose_stream", props={"buffering_interval_s": 60, "compression": "Snappy"}),
+            c(
+                "partner",
+                "eventbridge_api_destination",
+                props={
+                    "auth": "OAUTH_CLIENT_CREDENTIALS",
+                    "oauth_endpoint": "https://auth.example.com/token",
+                    "oauth_client_id": "tierplan",
+                    "username": "ops",
+                },
+            ),
             c("click_transform", "lambda_function", props={"timeout_s": 60}),
             c("db", "rds_instance", group="net", props={"engine": "mysql", "rds_proxy": True}),
             c("cache", "elasticache_cluster", group="net", props={"engine": "memcached", "nodes": 2}),
@@ -145,6 +155,7 @@ def every_type_design() -> dict[str, Any]:
             e("ev8", "clickstream", "click_transform", "enrich"),
             e("ev9", "clickstream", "media", "deliver"),
             e("ev10", "hook", "clickstream", "write"),
+            e("ev11", "bus", "partner", "trigger"),
         ],
     }
 

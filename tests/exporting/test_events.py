@@ -273,3 +273,60 @@ def test_a_firehose_stream_can_read_a_kinesis_data_stream() -> None:
 def test_a_firehose_stream_without_a_bucket_is_refused() -> None:
     with pytest.raises(ExportError, match="exactly one S3 bucket"):
         export([c("clicks", "firehose_stream")], [])
+
+
+def test_an_api_destination_keeps_its_secret_out_of_the_template() -> None:
+    sam, cdk = export(
+        [c("bus", "eventbridge_bus"), c("partner", "eventbridge_api_destination", endpoint="https://api.example.com/v1/orders", rate_limit_per_second=20)],
+        [("bus", "partner", "trigger")],
+    )  # fmt: skip
+    resources = sam["Resources"]
+    assert sam["Parameters"]["PartnerCredential"]["NoEcho"] is True
+    connection = resources["PartnerConnection"]["Properties"]
+    assert connection["AuthorizationType"] == "API_KEY"
+    assert connection["AuthParameters"]["ApiKeyAuthParameters"] == {
+        "ApiKeyName": "x-api-key",
+        "ApiKeyValue": {"Ref": "PartnerCredential"},
+    }
+    destination = resources["Partner"]["Properties"]
+    assert destination["InvocationEndpoint"] == "https://api.example.com/v1/orders"
+    assert destination["InvocationRateLimitPerSecond"] == 20
+    assert destination["ConnectionArn"] == {"Fn::GetAtt": ["PartnerConnection", "Arn"]}
+    rule = resources["BusToPartner"]["Properties"]
+    assert rule["Targets"][0]["Arn"] == {"Fn::GetAtt": ["Partner", "Arn"]}
+    assert rule["Targets"][0]["RoleArn"] == {"Fn::GetAtt": ["BusToPartnerRole", "Arn"]}
+    [allowed] = statements(resources["BusToPartnerRole"])
+    assert allowed["Action"] == "events:InvokeApiDestination"
+    assert allowed["Resource"] == {"Fn::GetAtt": ["Partner", "Arn"]}
+    assert "no_echo=True" in cdk and "cdk.SecretValue.cfn_parameter(c_partner_credential)" in cdk
+    assert "targets.ApiDestination(c_partner)" in cdk
+
+
+@pytest.mark.parametrize(("auth", "missing"), [("BASIC", "username"), ("OAUTH_CLIENT_CREDENTIALS", "oauth_endpoint")])
+def test_an_api_destination_without_what_its_authorization_needs_is_refused(auth: str, missing: str) -> None:
+    with pytest.raises(ExportError, match=missing):
+        export([c("partner", "eventbridge_api_destination", auth=auth)], [])
+
+
+def test_a_pipe_may_enrich_with_and_deliver_to_api_destinations() -> None:
+    sam, _ = export(
+        [
+            c("q", "sqs_queue"),
+            c("pipe", "eventbridge_pipe"),
+            c("lookup", "eventbridge_api_destination", auth="BASIC", username="ops"),
+            c("partner", "eventbridge_api_destination"),
+        ],
+        [("q", "pipe", "poll"), ("pipe", "lookup", "enrich"), ("pipe", "partner", "deliver")],
+    )
+    props = sam["Resources"]["Pipe"]["Properties"]
+    assert props["Enrichment"] == {"Fn::GetAtt": ["Lookup", "Arn"]}
+    assert props["Target"] == {"Fn::GetAtt": ["Partner", "Arn"]}
+    assert (
+        sam["Resources"]["LookupConnection"]["Properties"]["AuthParameters"]["BasicAuthParameters"]["Username"] == "ops"
+    )
+    invoked = [
+        s["Resource"]
+        for s in statements(sam["Resources"]["PipeRole"])
+        if s["Action"] == ["events:InvokeApiDestination"]
+    ]
+    assert invoked == [[{"Fn::GetAtt": ["Partner", "Arn"]}], [{"Fn::GetAtt": ["Lookup", "Arn"]}]]

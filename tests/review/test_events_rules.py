@@ -132,3 +132,25 @@ def test_a_firehose_buffer_that_holds_ten_seconds_of_data_is_fine() -> None:
     doc = firehose({"requests_per_month": 2_628_000_000}, buffering_size_mb=16)
     assert findings(doc, "firehose-buffer-below-ten-seconds-of-data") == []
     assert findings(firehose(), "firehose-buffer-below-ten-seconds-of-data") == []
+
+
+def test_an_api_destination_called_faster_than_its_rate_limit_is_a_warning() -> None:
+    # 2,628M calls in 730 h is 1,000 a second, above the limit of 300.
+    doc = design([comp("partner", "eventbridge_api_destination", usage={"requests_per_month": 2_628_000_000})])
+    finding = only(doc, "api-destination-rate-below-traffic")
+    assert finding["severity"] == "warning"
+    assert "1,000 times a second" in finding["message"] and "24-hour" in finding["message"]
+
+
+def test_an_api_destination_within_its_rate_limit_is_fine() -> None:
+    doc = design(
+        [
+            comp(
+                "partner",
+                "eventbridge_api_destination",
+                rate_limit_per_second=10,
+                usage={"requests_per_month": 1_000_000},
+            )
+        ]
+    )
+    assert findings(doc, "api-destination-rate-below-traffic") == []

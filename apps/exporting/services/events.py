@@ -1,4 +1,4 @@
-"""Events: EventBridge pipes and EventBridge Scheduler schedules.
+"""Events: EventBridge pipes, EventBridge Scheduler schedules and API destinations.
 
 Both reach their targets with an IAM role of their own (not a resource policy on the target), so each
 writes that role beside itself, allowing exactly the calls its connections need on exactly those
@@ -32,6 +32,7 @@ ARNS = {
     "kinesis_stream": ("Arn", "stream_arn"),
     "dynamodb_table": ("StreamArn", "table_stream_arn"),
     "firehose_stream": ("Arn", "attr_arn"),
+    "eventbridge_api_destination": ("Arn", "api_destination_arn"),
 }
 # What delivering to (or enriching with) a target takes, for a pipe and for a schedule alike.
 SEND_ACTIONS = {
@@ -42,8 +43,13 @@ SEND_ACTIONS = {
     "eventbridge_bus": ["events:PutEvents"],
     "kinesis_stream": ["kinesis:PutRecord", "kinesis:PutRecords"],
     "firehose_stream": ["firehose:PutRecord", "firehose:PutRecordBatch"],
+    "eventbridge_api_destination": ["events:InvokeApiDestination"],
 }
-ENRICH_ACTIONS = {"lambda_function": ["lambda:InvokeFunction"], "step_functions": ["states:StartSyncExecution"]}
+ENRICH_ACTIONS = {
+    "lambda_function": ["lambda:InvokeFunction"],
+    "step_functions": ["states:StartSyncExecution"],
+    "eventbridge_api_destination": ["events:InvokeApiDestination"],
+}
 # What reading a source takes (AWS: "Amazon EventBridge Pipes permissions" for each source).
 READ_ACTIONS = {
     "sqs_queue": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
@@ -375,7 +381,109 @@ def cdk_scheduler_schedule(cdk: CdkStack, schedule: Component) -> None:
     cdk.emit()
 
 
+# -- EventBridge API destinations ---------------------------------------------------------------------------
+
+CREDENTIALS = {"API_KEY": "API key", "BASIC": "password", "OAUTH_CLIENT_CREDENTIALS": "OAuth client secret"}
+
+
+def api_destination_auth(plan: Plan, destination: Component, secret: Any) -> dict[str, Any]:
+    """The connection's AuthParameters; ``secret`` names the NoEcho parameter that holds the secret."""
+    auth = plan.prop(destination, "auth")
+    if auth == "API_KEY":
+        return {"ApiKeyAuthParameters": {"ApiKeyName": plan.prop(destination, "api_key_header"), "ApiKeyValue": secret}}
+    needed = ["username"] if auth == "BASIC" else ["oauth_endpoint", "oauth_client_id"]
+    missing = [name for name in needed if not plan.prop(destination, name)]
+    if missing:
+        raise ExportError(
+            f"component {destination.id!r} (eventbridge_api_destination) cannot be exported: {auth} "
+            f"authorization needs {' and '.join(missing)}"
+        )
+    if auth == "BASIC":
+        return {"BasicAuthParameters": {"Username": plan.prop(destination, "username"), "Password": secret}}
+    return {
+        "OAuthParameters": {
+            "AuthorizationEndpoint": plan.prop(destination, "oauth_endpoint"),
+            "HttpMethod": "POST",
+            "ClientParameters": {"ClientID": plan.prop(destination, "oauth_client_id"), "ClientSecret": secret},
+        }
+    }
+
+
+def credential_description(plan: Plan, destination: Component) -> str:
+    return f"{CREDENTIALS[plan.prop(destination, 'auth')]} of {plan.label(destination)}"[:512]
+
+
+def sam_api_destination(sam: SamTemplate, destination: Component) -> None:
+    plan, logical = sam.plan, sam.id(destination)
+    # The secret never enters the design or the template: it is asked for when the stack is deployed.
+    sam.parameters[f"{logical}Credential"] = {
+        "Type": "String",
+        "NoEcho": True,
+        "MinLength": 1,
+        "Description": credential_description(plan, destination),
+    }
+    sam.add(
+        f"{logical}Connection",
+        "AWS::Events::Connection",
+        {
+            "AuthorizationType": plan.prop(destination, "auth"),
+            "AuthParameters": api_destination_auth(plan, destination, ref(f"{logical}Credential")),
+            "Description": plan.label(destination)[:512],
+        },
+        destination,
+    )
+    sam.add(
+        logical,
+        "AWS::Events::ApiDestination",
+        {
+            "ConnectionArn": getatt(f"{logical}Connection", "Arn"),
+            "InvocationEndpoint": plan.prop(destination, "endpoint"),
+            "HttpMethod": plan.prop(destination, "http_method"),
+            "InvocationRateLimitPerSecond": plan.prop(destination, "rate_limit_per_second"),
+            "Description": plan.label(destination)[:512],
+        },
+        destination,
+    )
+    sam.output(f"{logical}Arn", getatt(logical, "Arn"), f"API destination of {plan.label(destination)}", destination)
+
+
+def cdk_api_destination(cdk: CdkStack, destination: Component) -> None:
+    plan, v, logical = cdk.plan, var(destination), cdk.id(destination)
+    cdk.emit(
+        f"{v}_credential = cdk.CfnParameter(self, {py(logical + 'Credential')}, type='String', no_echo=True, "
+        f"min_length=1, description={py(credential_description(plan, destination))})"
+    )
+    secret = f"cdk.SecretValue.cfn_parameter({v}_credential)"
+    auth = plan.prop(destination, "auth")
+    parameters = api_destination_auth(plan, destination, None)  # checks what the authorization needs
+    if auth == "API_KEY":
+        authorization = f"events.Authorization.api_key({py(plan.prop(destination, 'api_key_header'))}, {secret})"
+    elif auth == "BASIC":
+        authorization = f"events.Authorization.basic({py(plan.prop(destination, 'username'))}, {secret})"
+    else:
+        oauth = parameters["OAuthParameters"]
+        authorization = (
+            f"events.Authorization.oauth(authorization_endpoint={py(oauth['AuthorizationEndpoint'])}, "
+            f"client_id={py(oauth['ClientParameters']['ClientID'])}, client_secret={secret}, "
+            "http_method=events.HttpMethod.POST)"
+        )
+    description = py(plan.label(destination)[:512])
+    cdk.emit(
+        f"{v}_connection = events.Connection(self, {py(logical + 'Connection')}, authorization={authorization}, "
+        f"description={description})"
+    )
+    cdk.emit(
+        f"{v} = events.ApiDestination(self, {py(logical)}, connection={v}_connection, "
+        f"endpoint={py(plan.prop(destination, 'endpoint'))}, "
+        f"http_method=events.HttpMethod.{plan.prop(destination, 'http_method')}, "
+        f"rate_limit_per_second={plan.prop(destination, 'rate_limit_per_second')}, description={description})"
+    )
+    cdk.emit(f"cdk.CfnOutput(self, {py(logical + 'Arn')}, value={v}.api_destination_arn)")
+    cdk.emit()
+
+
 SERVICES = (
+    Service("eventbridge_api_destination", sam=sam_api_destination, cdk=cdk_api_destination, cdk_order=24),
     Service("eventbridge_pipe", sam=sam_eventbridge_pipe, cdk=cdk_eventbridge_pipe, cdk_order=45),
     Service("scheduler_schedule", sam=sam_scheduler_schedule, cdk=cdk_scheduler_schedule, cdk_order=46),
 )

@@ -1,5 +1,5 @@
-"""EventBridge pipes and Scheduler schedules (what happens to what they fail to deliver), Firehose buffering
-and SES identities."""
+"""EventBridge pipes and Scheduler schedules (what happens to what they fail to deliver), API destination
+rates, Firehose buffering and SES identities."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ PIPES_ERRORS = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipe
 SCHEDULER_DLQ = "https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html"
 SES_CONFIGURATION_SETS = "https://docs.aws.amazon.com/ses/latest/dg/using-configuration-sets.html"
 SES_SANDBOX = "https://docs.aws.amazon.com/ses/latest/dg/request-production-access.html"
+API_DESTINATIONS = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-api-destinations.html"
+EVENTBRIDGE_RETRIES = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html"
 FIREHOSE_BUFFERING = "https://docs.aws.amazon.com/firehose/latest/dev/buffering-hints.html"
 FIREHOSE_BUFFERING_API = "https://docs.aws.amazon.com/firehose/latest/APIReference/API_BufferingHints.html"
 STREAM_SOURCES = ("kinesis_stream", "dynamodb_table")
@@ -75,6 +77,26 @@ def _schedule_fifo_dead_letter_queue(ctx: ReviewContext) -> Iterator[Hit]:
                     "EventBridge Scheduler supports standard queues only.",
                     f"Make {link.target.id} a standard queue (fifo: false) or use another one.",
                 )
+
+
+def _api_destination_rate_below_traffic(ctx: ReviewContext) -> Iterator[Hit]:
+    # AWS: below the rate needed to deliver every event, some events may not be delivered within the 24-hour
+    # retry window; after that EventBridge drops them unless the rule has a dead-letter queue.
+    for destination in ctx.of_type("eventbridge_api_destination"):
+        calls = ctx.usage(destination, "requests_per_month")
+        if calls is None:
+            continue
+        per_second = float(calls) / SECONDS_PER_MONTH
+        limit = int(ctx.prop(destination, "rate_limit_per_second"))
+        if per_second > limit:
+            yield Hit(
+                (destination.id,),
+                f"{ctx.name(destination)} is expected to be called {per_second:,.0f} times a second on average, "
+                f"above its rate limit of {limit}: events queue up, and those not delivered within EventBridge's "
+                "24-hour retry window are dropped.",
+                "Raise rate_limit_per_second (300 at most), spread the calls over more destinations, or give the "
+                "rule a dead-letter queue and replay what lands there.",
+            )
 
 
 def _firehose_short_buffer_interval(ctx: ReviewContext) -> Iterator[Hit]:
@@ -189,5 +211,12 @@ RULES = (
         title="A Firehose buffer smaller than 10 seconds of data",
         reference=FIREHOSE_BUFFERING_API,
         check=_firehose_buffer_below_ten_seconds_of_data,
+    ),
+    Rule(
+        id="api-destination-rate-below-traffic",
+        severity="warning",
+        title="An API destination whose rate limit is below its traffic",
+        reference=f"{API_DESTINATIONS}; {EVENTBRIDGE_RETRIES}",
+        check=_api_destination_rate_below_traffic,
     ),
 )
