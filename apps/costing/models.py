@@ -354,6 +354,55 @@ def eventbridge_bus(ctx: ComponentCost) -> None:
     ctx.note("custom events of at most 64 KB each")
 
 
+def eventbridge_pipe(ctx: ComponentCost) -> None:
+    """Pipes bill the events that pass the filter, each 64 KB chunk of an event as one request."""
+    events = ctx.flow("requests")
+    passed = events * ctx.usage("filter_pass_ratio")
+    chunks = _chunks(ctx.usage("avg_event_kb"), 64)
+    ctx.quantity("events_per_month", events)
+    ctx.quantity("requests_per_month", passed * chunks)
+    ctx.charge("pipes.requests", passed * chunks)
+    ctx.note("events the filter drops are not billed; the enrichment and the target bill on their own")
+
+
+def eventbridge_api_destination(ctx: ComponentCost) -> None:
+    """API destinations bill each invocation of the endpoint."""
+    invocations = ctx.flow("requests")
+    ctx.quantity("invocations_per_month", invocations)
+    ctx.charge("eventbridge.api_destinations", invocations)
+    ctx.note("payloads of at most 64 KB (each further 64 KB chunk is billed as another invocation)")
+
+
+def scheduler_schedule(ctx: ComponentCost) -> None:
+    """One schedule per delivery target, each invoked at the schedule's rate."""
+    invocations = ctx.flow("requests")
+    targets = max(1, len(ctx.outgoing("deliver")))
+    ctx.quantity("invocations_per_month", invocations * targets)
+    ctx.charge("scheduler.invocations", invocations * targets)
+    if targets > 1:
+        ctx.note(f"one schedule per target: {targets} schedules invoked {count_text(invocations)} times each")
+
+
+def firehose_stream(ctx: ComponentCost) -> None:
+    """Firehose bills the data ingested, each record rounded up to the next 5 KB."""
+    records = ctx.flow("requests")
+    billed_kb = _chunks(ctx.usage("avg_record_kb"), 5) * 5
+    ctx.quantity("records_per_month", records)
+    ctx.charge("firehose.ingestion", records * billed_kb / KB_PER_GB)
+    ctx.note(f"each record billed as {billed_kb} KB (5 KB steps); delivery to S3 adds no Firehose charge")
+
+
+def ses_identity(ctx: ComponentCost) -> None:
+    """SES bills each outbound message (each recipient) and the attachment data sent."""
+    emails = ctx.flow("requests")
+    ctx.quantity("emails_per_month", emails)
+    ctx.charge("ses.emails", emails)
+    attachments = ctx.usage("attachments_gb")
+    if attachments:
+        ctx.charge("ses.attachments", attachments)
+    ctx.note("each recipient of a message is billed as one e-mail; dedicated IPs and add-ons are not modelled")
+
+
 def step_functions(ctx: ComponentCost) -> None:
     executions = ctx.flow("requests")
     ctx.quantity("executions_per_month", executions)
@@ -666,4 +715,9 @@ MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "cloudwatch_alarm": cloudwatch_alarm,
     "bedrock_model": bedrock_model,
     "aurora_cluster": aurora_cluster,
+    "eventbridge_pipe": eventbridge_pipe,
+    "scheduler_schedule": scheduler_schedule,
+    "ses_identity": ses_identity,
+    "firehose_stream": firehose_stream,
+    "eventbridge_api_destination": eventbridge_api_destination,
 }

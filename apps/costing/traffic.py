@@ -9,9 +9,10 @@ Every component has one or more traffic *channels* (monthly counts): ``requests`
 - otherwise the sum over incoming connections of the source's flow × the connection's factor.
 
 The factor is the connection's ``ratio`` (default from the catalog: 1, or 0 for ``dead_letter``) with
-three refinements, each reported as an assumption: a ``poll`` without an explicit ratio invokes once
-per batch (1 / batch_size); CloudFront forwards only cache misses to an origin (and to origin-event
-edge functions); a cached Lambda authorizer runs only on cache misses.
+three refinements, each reported as an assumption: a function's ``poll`` without an explicit ratio
+invokes once per batch (1 / batch_size), while a pipe's counts every record; CloudFront forwards only
+cache misses to an origin (and to origin-event edge functions); a cached Lambda authorizer runs only on
+cache misses.
 
 The graph is built once per design (``build_graph``) and propagated per workload (``propagate``),
 so a cost curve reuses it. Cycles are allowed and solved by iteration; traffic that does not settle or
@@ -36,6 +37,12 @@ CLOUDFRONT_CACHE_HIT = 0.9
 # five minutes; shorter TTLs scale it down linearly. An assumption to override with the authorizer's usage.
 AUTHORIZER_CACHE_HIT = 0.8
 AUTHORIZER_FULL_TTL_S = 300
+
+# Firehose writes one object per buffer flush, however many records it holds.
+FIREHOSE_OBJECTS = (
+    "Firehose writes one S3 object per buffer flush, not per record: no PUT requests counted unless the "
+    "connection's ratio (objects per record) or the bucket's usage.put_requests_per_month says how many"
+)
 
 MAX_ITERATIONS = 2000
 TOLERANCE = 1e-12
@@ -111,7 +118,7 @@ def _factor(kind: str, props: Mapping[str, Any], default_ratio: float, target_ty
     if kind == "reference":
         return 0.0, ""  # the function reads the resource's Ref from its environment: no requests flow
     ratio = float(props.get("ratio", default_ratio))
-    if kind == "poll":
+    if kind == "poll" and target_type == "lambda_function":
         batch = int(props.get("batch_size", 10))
         if "ratio" not in props:
             return 1.0 / batch, f"invoked once per batch of {batch} records (1 / batch_size)"
@@ -163,6 +170,9 @@ def build_graph(design: Design, catalog: Catalog) -> Graph:
         default_ratio = float(kind.props.fields["ratio"].default) if "ratio" in kind.props.fields else 1.0
         target_type = design.components[target].type
         factor, why = _factor(connection.kind, connection.props, default_ratio, target_type)
+        from_firehose = connection.kind == "deliver" and design.components[source].type == "firehose_stream"
+        if from_firehose and "ratio" not in connection.props:  # objects follow the buffer, not the records
+            factor, why = 0.0, FIREHOSE_OBJECTS
         if why:
             notes.append((target, f"connection {connection.id} ({connection.kind}): {why}"))
         edge = Edge(

@@ -399,6 +399,8 @@ class Plan(DesignGraph):
             ):
                 self._fail(queue, "a FIFO queue needs a FIFO dead-letter queue (and a standard queue a standard one)")
             for link in self.out(queue, "poll"):
+                if link.target.type != "lambda_function":
+                    continue  # a pipe's SQS source has no such limits of its own
                 batch = link.prop("batch_size")
                 if batch > 10 and (self.prop(queue, "fifo") or link.prop("max_batching_window_s") == 0):
                     self._fail_link(

@@ -80,6 +80,21 @@ def every_type_design() -> dict[str, Any]:
             c("bus", "eventbridge_bus", props={"event_pattern": '{"source": ["orders"]}'}),
             c("nightly", "eventbridge_bus", props={"schedule_expression": "rate(1 day)"}),
             c("flow", "step_functions", props={"workflow_type": "express"}),
+            c("order_pipe", "eventbridge_pipe", props={"filter_pattern": '{"body": {"kind": ["order"]}}'}),
+            c("hourly", "scheduler_schedule", props={"timezone": "Europe/Paris", "flexible_window_minutes": 5}),
+            c("mailer", "ses_identity", props={"identity": "mail.example.com"}),
+            c("clickstream", "firehose_stream", props={"buffering_interval_s": 60, "compression": "Snappy"}),
+            c(
+                "partner",
+                "eventbridge_api_destination",
+                props={
+                    "auth": "OAUTH_CLIENT_CREDENTIALS",
+                    "oauth_endpoint": "https://auth.example.com/token",
+                    "oauth_client_id": "tierplan",
+                    "username": "ops",
+                },
+            ),
+            c("click_transform", "lambda_function", props={"timeout_s": 60}),
             c("db", "rds_instance", group="net", props={"engine": "mysql", "rds_proxy": True}),
             c("cache", "elasticache_cluster", group="net", props={"engine": "memcached", "nodes": 2}),
             c("search", "opensearch_domain", group="net", props={"instance_count": 2}),
@@ -166,6 +181,17 @@ def every_type_design() -> dict[str, Any]:
             e("k4", "web", "alb", "request"),
             e("k5", "alb", "web_svc", "forward"),
             e("k6", "alb", "worker", "forward", path_pattern="/jobs/*", priority=5),
+            e("ev1", "jobs", "order_pipe", "poll", batch_size=5),
+            e("ev2", "order_pipe", "hook", "enrich"),
+            e("ev3", "order_pipe", "events", "deliver"),
+            e("ev4", "hourly", "worker", "deliver"),
+            e("ev5", "hourly", "jobs_dlq", "dead_letter"),
+            e("ev6", "worker", "mailer", "write"),
+            e("ev7", "clicks", "clickstream", "poll"),
+            e("ev8", "clickstream", "click_transform", "enrich"),
+            e("ev9", "clickstream", "media", "deliver"),
+            e("ev10", "hook", "clickstream", "write"),
+            e("ev11", "bus", "partner", "trigger"),
         ],
     }
 
@@ -186,6 +212,7 @@ def every_connection_design() -> dict[str, Any]:
     components: dict[str, dict[str, Any]] = {}
     connections: list[dict[str, Any]] = []
     in_vpc = {"fn_a"}
+    pipes: list[str] = []
 
     def component(id: str, type: str, **props: Any) -> str:
         if id not in components:
@@ -197,6 +224,10 @@ def every_connection_design() -> dict[str, Any]:
     def default(type: str, second: bool = False) -> str:
         if type in apis and not second:
             return apis[type]
+        if type == "eventbridge_pipe":
+            # A pipe reads one source and delivers to one target: a pipe of its own per connection.
+            pipes.append(component(f"pipe_{len(connections) + 1}", type))
+            return pipes[-1]
         return component(f"{short.get(type, type)}_{'b' if second else 'a'}", type)
 
     # The APIs use their authorizers (a pool for REST, a function for HTTP).
@@ -232,6 +263,10 @@ def every_connection_design() -> dict[str, Any]:
                     source = component("waf_edge", "waf_web_acl")  # a web ACL's scope is CloudFront or regional
                 if source_type == "step_functions" and target_type == "lambda_function":
                     target = default("lambda_function", second=True)  # fn_a invokes flow_a: no cycle
+                if kind.name == "enrich" and source_type == "firehose_stream":
+                    target = component("fn_transform", "lambda_function")  # fn_a writes to the stream: no cycle
+                if kind.name == "enrich" and target_type == "step_functions":
+                    target = component("flow_express", "step_functions", workflow_type="express")
                 connections.append(
                     {
                         "id": f"c{len(connections) + 1}",
@@ -241,6 +276,14 @@ def every_connection_design() -> dict[str, Any]:
                         "props": props,
                     }
                 )
+    for pipe in pipes:  # what each pipe lacks: a stream to read, a queue to deliver to
+        kinds = {c["kind"] for c in connections if pipe in (c["source"], c["target"])}
+        ends = {"poll": (default("kinesis_stream"), pipe), "deliver": (pipe, default("sqs_queue"))}
+        for missing in sorted(set(ends) - kinds):
+            source, target = ends[missing]
+            connections.append(
+                {"id": f"{pipe}_{missing}", "source": source, "target": target, "kind": missing, "props": {}}
+            )
     for runtime in catalog.runtimes:
         component(f"fn_{runtime.replace('.', '_')}", "lambda_function", runtime=runtime)
     # Aurora Serverless v2, the database component's other shape (a cluster): pausing, with a proxy and a

@@ -104,12 +104,36 @@ def pair_design(kind: str, source_type: str, target_type: str, *, connected: boo
                 {"id": files, "type": "s3_bucket"},
                 {"id": f"{files}_origin", "source": end["id"], "target": files, "kind": "origin"},
             )
-    if kind == "dead_letter" and source_type in ("sns_topic", "eventbridge_bus"):
-        # What fails is a delivery to a subscriber or a rule's target: give the source one.
+    if kind == "dead_letter" and source_type in ("sns_topic", "eventbridge_bus", "scheduler_schedule"):
+        # What fails is a delivery to a subscriber or a rule's (or schedule's) target: give the source one.
+        delivery = "deliver" if source_type == "scheduler_schedule" else "trigger"
         add(
             {"id": "consumer", "type": "lambda_function"},
-            {"id": "consumer_trigger", "source": "source_c", "target": "consumer", "kind": "trigger"},
+            {"id": "consumer_trigger", "source": "source_c", "target": "consumer", "kind": delivery},
         )
+    if "eventbridge_pipe" in (source_type, target_type):
+        # A pipe reads one queue or stream and delivers to one target: give it those the link does not.
+        pipe = "source_c" if source_type == "eventbridge_pipe" else "target_c"
+        if kind != "poll" or not connected:
+            add(
+                {"id": "pipe_in", "type": "kinesis_stream"},
+                {"id": "pipe_poll", "source": "pipe_in", "target": pipe, "kind": "poll"},
+            )
+        if kind != "deliver" or not connected:
+            add(
+                {"id": "pipe_out", "type": "sqs_queue"},
+                {"id": "pipe_deliver", "source": pipe, "target": "pipe_out", "kind": "deliver"},
+            )
+    if "firehose_stream" in (source_type, target_type):
+        # A Firehose stream delivers to one bucket: give it one unless the link is that delivery.
+        stream = "source_c" if source_type == "firehose_stream" else "target_c"
+        if not (kind == "deliver" and source_type == "firehose_stream" and connected):
+            add(
+                {"id": "stream_bucket", "type": "s3_bucket"},
+                {"id": "stream_delivery", "source": stream, "target": "stream_bucket", "kind": "deliver"},
+            )
+    if kind == "enrich" and target_type == "step_functions":
+        target["props"]["workflow_type"] = "express"  # pipes wait for the enrichment's result
     if CATALOG.types[source_type].vpc_only or CATALOG.types[target_type].vpc_only:
         groups.append({"id": "net", "kind": "vpc"})
         source["group"] = target["group"] = "net"

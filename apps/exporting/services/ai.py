@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from apps.designs.document import Component, Link
 from apps.exporting.cfn import py, sub, var
 from apps.exporting.plan import Plan
-from apps.exporting.services.base import not_deployed
+from apps.exporting.services.base import cdk_allow, not_deployed
 
 if TYPE_CHECKING:
     from apps.exporting.cdk import CdkStack
@@ -51,10 +51,7 @@ def cdk_model_grant(cdk: CdkStack, link: Link) -> str:
         "cdk.Stack.of(self).format_arn(service='bedrock', account='', resource='foundation-model', "
         f"resource_name={py(cdk.prop(model, 'model_id'))})"
     )
-    return (
-        f"{var(link.source)}.add_to_role_policy(iam.PolicyStatement(actions={py(model_actions(cdk.plan, model))}, "
-        f"resources=[{arn}]))"
-    )
+    return cdk_allow(var(link.source), model_actions(cdk.plan, model), [arn])
 
 
 SERVICES = (

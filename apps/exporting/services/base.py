@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from apps.designs.document import Component, Link
-from apps.exporting.cfn import ref, var
+from apps.exporting.cfn import py, ref, var
 
 if TYPE_CHECKING:
     from apps.exporting.cdk import CdkStack
@@ -71,6 +71,15 @@ def cdk_attribute(attribute: str) -> Callable[[CdkStack, Component], str]:
         return f"{var(target)}.{attribute}"
 
     return value
+
+
+def cdk_allow(principal: str, actions: list[str], resources: list[str]) -> str:
+    """A CDK statement letting ``principal`` (a function, a task role, anything grantable) take ``actions``
+    on ``resources`` (Python expressions): ``add_to_role_policy`` exists on functions only."""
+    return (
+        f"iam.Grant.add_to_principal(grantee={principal}, actions={py(actions)}, "
+        f"resource_arns=[{', '.join(resources)}])"
+    )
 
 
 def grant_call(method: str) -> Callable[[CdkStack, Link], str]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from apps.designs.cfn_schemas import resource_schema
 from apps.designs.document import Component, Link
 from apps.exporting.cfn import getatt, py, var
-from apps.exporting.services.base import Service
+from apps.exporting.services.base import Service, cdk_allow
 
 if TYPE_CHECKING:
     from apps.exporting.cdk import CdkStack
@@ -61,7 +61,7 @@ def cdk_reference_grant(cdk: CdkStack, link: Link) -> str | None:
         return None
     target = link.target
     arn = f"{var(target)}.get_att('Arn').to_string()" if has_arn(cdk.plan.prop(target, "resource_type")) else "'*'"
-    return f"{var(link.source)}.add_to_role_policy(iam.PolicyStatement(actions={py(wanted)}, resources=[{arn}]))"
+    return cdk_allow(var(link.source), wanted, [arn])
 
 
 SERVICES = (

@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from apps.designs.document import Component, Link
-from apps.exporting.cfn import bucket_arn_expression, getatt, py, ref, sub, tag_list, var
+from apps.exporting.cfn import bucket_arn_expression, getatt, py, ref, sub, tag_list, trust_policy, var
 from apps.exporting.services.base import Service, cdk_attribute, grant_call
 
 if TYPE_CHECKING:
@@ -172,19 +172,35 @@ def sam_eventbridge_bus(sam: SamTemplate, bus: Component) -> None:
         )
         sam.output(f"{logical}Name", ref(logical), f"Event bus of {plan.label(bus)}", bus)
     for link in plan.out(bus, "trigger"):
-        if link.target.type == "sqs_queue":
+        if link.target.type in ("sqs_queue", "eventbridge_api_destination"):
+            name = f"{logical}To{sam.id(link.target)}"
+            target = {"Id": "queue", "Arn": getatt(sam.id(link.target), "Arn"), **sam_dead_letter_config(sam, bus)}
+            if link.target.type == "eventbridge_api_destination":  # the rule calls it with a role of its own
+                target.update({"Id": "api", "RoleArn": getatt(f"{name}Role", "Arn")})
+                sam.add(f"{name}Role", "AWS::IAM::Role", api_destination_role(sam, link.target), bus)
             rule: dict[str, Any] = {
                 "Description": f"{plan.label(bus)} to {plan.label(link.target)}",
                 "State": "ENABLED",
-                "Targets": [
-                    {"Id": "queue", "Arn": getatt(sam.id(link.target), "Arn"), **sam_dead_letter_config(sam, bus)}
-                ],
+                "Targets": [target],
             }
             if schedule:
                 rule["ScheduleExpression"] = schedule
             else:
                 rule.update({"EventBusName": ref(logical), "EventPattern": plan.event_pattern(bus)})
-            sam.add(f"{logical}To{sam.id(link.target)}", "AWS::Events::Rule", rule, bus)
+            sam.add(name, "AWS::Events::Rule", rule, bus)
+
+
+def api_destination_role(sam: SamTemplate, destination: Component) -> dict[str, Any]:
+    """The role a rule calls an API destination with: that destination only."""
+    statement = {
+        "Effect": "Allow",
+        "Action": "events:InvokeApiDestination",
+        "Resource": getatt(sam.id(destination), "Arn"),
+    }
+    return {
+        "AssumeRolePolicyDocument": trust_policy("events.amazonaws.com"),
+        "Policies": [{"PolicyName": "invoke", "PolicyDocument": {"Version": "2012-10-17", "Statement": [statement]}}],
+    }
 
 
 def cdk_sqs_queue(cdk: CdkStack, queue: Component) -> None:
@@ -257,6 +273,7 @@ def cdk_bus_wiring(cdk: CdkStack, bus: Component) -> None:
             "lambda_function": "LambdaFunction",
             "sqs_queue": "SqsQueue",
             "step_functions": "SfnStateMachine",
+            "eventbridge_api_destination": "ApiDestination",
         }[target.type]
         target_expr = f"targets.{target_class}({t}{cdk_dead_letter_arg(cdk, bus)})"
         rule = py(f"{cdk.id(bus)}To{cdk.id(target)}")

@@ -19,6 +19,7 @@ INTERFACE_SERVICES = {
     "sqs": "SQS",
     "sns": "SNS",
     "kinesis-streams": "KINESIS_STREAMS",
+    "kinesis-firehose": "KINESIS_FIREHOSE",
     "events": "EVENTBRIDGE",
     "states": "STEP_FUNCTIONS",
     "lambda": "LAMBDA_",  # jsii renames LAMBDA, as `lambda` is a Python keyword

@@ -97,6 +97,11 @@ TEMPLATES: dict[str, tuple[str, list[str], list[str]]] = {
         [f"{ARN}:es:{REGIONAL}:domain/${{name}}/*"],
     ),
     "LambdaInvokePolicy": ("FunctionName", ["lambda:InvokeFunction"], [f"{ARN}:lambda:{REGIONAL}:function:${{name}}*"]),
+    "FirehoseWritePolicy": (
+        "DeliveryStreamName",
+        ["firehose:PutRecord", "firehose:PutRecordBatch"],
+        [f"{ARN}:firehose:{REGIONAL}:deliverystream/${{name}}"],
+    ),
     "SSMParameterReadPolicy": (
         "ParameterName",
         ["ssm:GetParameters", "ssm:GetParameter", "ssm:GetParametersByPath"],

@@ -85,6 +85,8 @@ def _sqs_visibility_timeout_below_function_timeout(ctx: ReviewContext) -> Iterat
     for queue in ctx.of_type("sqs_queue"):
         visibility = int(ctx.prop(queue, "visibility_timeout_s"))
         for link in ctx.out(queue, "poll"):
+            if link.target.type != "lambda_function":
+                continue  # pipes: no function timeout to compare with
             timeout = int(ctx.prop(link.target, "timeout_s"))
             if visibility < timeout:
                 yield Hit(
@@ -101,6 +103,8 @@ def _sqs_visibility_timeout_margin(ctx: ReviewContext) -> Iterator[Hit]:
     for queue in ctx.of_type("sqs_queue"):
         visibility = int(ctx.prop(queue, "visibility_timeout_s"))
         for link in ctx.out(queue, "poll"):
+            if link.target.type != "lambda_function":
+                continue  # pipes: no function timeout to compare with
             timeout = int(ctx.prop(link.target, "timeout_s"))
             wanted = VISIBILITY_TIMEOUT_FACTOR * timeout
             if timeout <= visibility < wanted:
