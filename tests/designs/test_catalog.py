@@ -16,7 +16,7 @@ ARCHITECTURE_TYPES = {
     "lambda_function", "cognito_user_pool", "dynamodb_table", "sqs_queue", "kinesis_stream", "sns_topic",
     "eventbridge_bus", "step_functions", "rds_instance", "elasticache_cluster", "opensearch_domain",
 }  # fmt: skip
-ARCHITECTURE_TYPES |= {"ecs_service", "load_balancer"}  # issue 13: containers on Fargate, load balancing
+ARCHITECTURE_TYPES |= {"ecs_service", "load_balancer", "batch_job_queue"}  # issue 13: containers, load balancing, batch
 
 # Cost-relevant field names are part of the contract (ARCHITECTURE §3).
 CONTRACT_FIELDS = {

@@ -78,6 +78,7 @@ def every_type_design() -> dict[str, Any]:
                 group="net",
                 props={"cpu": 512, "memory_mb": 2048, "architecture": "arm64", "environment": "MODE=live"},
             ),
+            c("crunch", "batch_job_queue", group="net", props={"capacity": "fargate_spot", "retry_attempts": 3}),
             c(
                 "alb",
                 "load_balancer",
@@ -151,6 +152,8 @@ def every_type_design() -> dict[str, Any]:
             e("k4", "web", "alb", "request"),
             e("k5", "alb", "web_svc", "forward"),
             e("k6", "alb", "worker", "forward", path_pattern="/jobs/*", priority=5),
+            e("k7", "hook", "crunch", "invoke"),
+            e("k8", "flow", "crunch", "invoke"),
         ],
     }
 

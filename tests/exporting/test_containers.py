@@ -232,3 +232,97 @@ def test_a_hostile_balancer_label_stays_plain_text() -> None:
     assert "{{resolve" not in template
     description = yaml.safe_load(template)["Outputs"]["AlbUrl"]["Description"]
     assert "${" not in description and "{{" not in description
+
+
+# -- AWS Batch job queues --------------------------------------------------------------------------------
+
+
+def batch_doc(*, workflow_type: str = "standard", **props: Any) -> dict[str, Any]:
+    return {
+        "schema": "tierplan.design/v1",
+        "name": "Batch",
+        "groups": [{"id": "net", "kind": "vpc", "props": {"nat_gateways": 1}}],
+        "components": [
+            {"id": "crunch", "type": "batch_job_queue", "group": "net", "props": props},
+            {"id": "flow", "type": "step_functions", "props": {"workflow_type": workflow_type}},
+            {"id": "submit", "type": "lambda_function"},
+        ],
+        "connections": [
+            {"id": "c1", "source": "flow", "target": "crunch", "kind": "invoke", "props": {}},
+            {"id": "c2", "source": "submit", "target": "crunch", "kind": "invoke", "props": {}},
+        ],
+    }
+
+
+def test_the_queue_runs_jobs_on_fargate_spot_in_the_private_subnets() -> None:
+    found = resources(batch_doc(capacity="fargate_spot", max_vcpus=32, vcpus=0.5, memory_mb=1024, retry_attempts=3))
+    compute = found["CrunchComputeEnvironment"]["Properties"]["ComputeResources"]
+    assert (compute["Type"], compute["MaxvCpus"]) == ("FARGATE_SPOT", 32)
+    assert compute["Subnets"] == [{"Ref": "NetPrivateSubnet1"}, {"Ref": "NetPrivateSubnet2"}]
+    job = found["CrunchJobDefinition"]["Properties"]
+    assert job["PlatformCapabilities"] == ["FARGATE"]
+    assert job["ContainerProperties"]["ResourceRequirements"] == [
+        {"Type": "VCPU", "Value": "0.5"},
+        {"Type": "MEMORY", "Value": "1024"},
+    ]
+    assert job["RetryStrategy"] == {"Attempts": 3}
+    assert found["Crunch"]["Properties"]["ComputeEnvironmentOrder"][0]["ComputeEnvironment"] == {
+        "Ref": "CrunchComputeEnvironment"
+    }
+
+
+def test_a_standard_workflow_waits_for_the_job_and_may_watch_it() -> None:
+    machine = resources(batch_doc())["Flow"]["Properties"]
+    state = machine["Definition"]["States"]["InvokeCrunch"]
+    assert state["Resource"] == "arn:aws:states:::batch:submitJob.sync"
+    assert state["Parameters"] == {
+        "JobName": "crunch",
+        "JobQueue": "${CrunchRef}",
+        "JobDefinition": "${CrunchJobDefinitionRef}",
+    }
+    assert machine["DefinitionSubstitutions"]["CrunchJobDefinitionRef"] == {"Ref": "CrunchJobDefinition"}
+    actions = [s["Action"] for s in machine["Policies"][0]["Statement"]]
+    assert actions[0] == "batch:SubmitJob" and ["batch:DescribeJobs", "batch:TerminateJob"] in actions
+
+
+def test_an_express_workflow_submits_without_waiting() -> None:
+    machine = resources(batch_doc(workflow_type="express"))["Flow"]["Properties"]
+    assert machine["Definition"]["States"]["InvokeCrunch"]["Resource"] == "arn:aws:states:::batch:submitJob"
+    assert len(machine["Policies"][0]["Statement"]) == 1
+
+
+def test_a_function_finds_the_queue_and_job_definition_and_may_submit() -> None:
+    fn = resources(batch_doc())["Submit"]["Properties"]
+    assert fn["Environment"]["Variables"] == {
+        "CRUNCH_JOB_DEFINITION_ARN": {"Ref": "CrunchJobDefinition"},
+        "CRUNCH_JOB_QUEUE_ARN": {"Ref": "Crunch"},
+    }
+    assert fn["Policies"] == [
+        {
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "batch:SubmitJob",
+                    "Resource": [{"Ref": "Crunch"}, {"Ref": "CrunchJobDefinition"}],
+                }
+            ]
+        }
+    ]
+    source = stack(batch_doc())
+    assert "c_crunch_job.grant_submit_job(c_submit, c_crunch)" in source
+    assert "'JobDefinition': c_crunch_job.job_definition_arn" in source
+
+
+def test_an_api_cannot_submit_jobs_directly() -> None:
+    document = batch_doc()
+    document["components"].append({"id": "api", "type": "api_gateway_http"})
+    document["connections"].append(
+        {"id": "c3", "source": "api", "target": "crunch", "kind": "invoke", "props": {"route": "POST /jobs"}}
+    )
+    with pytest.raises(Exception, match="no integration that submits Batch jobs"):
+        validate_design(document)
+
+
+def test_a_job_size_fargate_does_not_run_is_refused() -> None:
+    with pytest.raises(Exception, match="memory_mb"):
+        validate_design(batch_doc(vcpus=16, memory_mb=8192))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from apps.exporting.plan import ExportError
 from apps.exporting.services import (
     apis,
+    batch,
     containers,
     functions,
     generic,
@@ -22,7 +23,7 @@ from apps.exporting.services import (
 )
 from apps.exporting.services.base import Service
 
-FAMILIES = (web, identity, apis, functions, workflows, messaging, stores, generic, containers, load_balancing)
+FAMILIES = (web, identity, apis, functions, workflows, messaging, stores, generic, containers, load_balancing, batch)
 
 SERVICES: dict[str, Service] = {}
 for _family in FAMILIES:

@@ -89,6 +89,8 @@ def sam_lambda_function(sam: SamTemplate, fn: Component) -> None:
             variables[f"{link.target.id.upper()}_DB_SECRET_ARN"] = getatt(
                 sam.id(link.target), "MasterUserSecret.SecretArn"
             )
+        if link.target.type == "batch_job_queue":  # a job is submitted with its job definition
+            variables[f"{link.target.id.upper()}_JOB_DEFINITION_ARN"] = ref(f"{sam.id(link.target)}JobDefinition")
     cors = cors_origin(sam.plan, fn)
     if cors:
         variables["CORS_ALLOW_ORIGIN"] = cors
@@ -265,6 +267,10 @@ def cdk_function_wiring(cdk: CdkStack, fn: Component) -> None:
             cdk.emit(grant)
         if target.type == "rds_instance":
             cdk.emit(f"{v}.add_environment({py(target.id.upper() + '_DB_SECRET_ARN')}, {t}.secret.secret_arn)")
+        if target.type == "batch_job_queue":
+            cdk.emit(
+                f"{v}.add_environment({py(target.id.upper() + '_JOB_DEFINITION_ARN')}, {t}_job.job_definition_arn)"
+            )
     cors = cors_origin(cdk.plan, fn)
     if cors:
         cdk.emit(f"{v}.add_environment('CORS_ALLOW_ORIGIN', {py(cors)})")
