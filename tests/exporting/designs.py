@@ -154,6 +154,7 @@ def every_type_design() -> dict[str, Any]:
             e("k6", "alb", "worker", "forward", path_pattern="/jobs/*", priority=5),
             e("k7", "hook", "crunch", "invoke"),
             e("k8", "flow", "crunch", "invoke"),
+            e("k9", "bus", "crunch", "trigger"),
         ],
     }
 
@@ -193,7 +194,12 @@ def every_connection_design() -> dict[str, Any]:
         "api_gateway_http": component("http_api", "api_gateway_http", auth="lambda"),
     }
     component("site", "s3_bucket", public_access=True)
-    origin_paths = {"s3_bucket": "*", "api_gateway_rest": "/api/*", "api_gateway_http": "/http/*"}
+    origin_paths = {
+        "s3_bucket": "*",
+        "api_gateway_rest": "/api/*",
+        "api_gateway_http": "/http/*",
+        "load_balancer": "/lb/*",
+    }
     for kind in catalog.connection_kinds.values():
         for source_type in sorted(kind.sources):
             for target_type in sorted(kind.targets):

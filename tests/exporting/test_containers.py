@@ -326,3 +326,53 @@ def test_an_api_cannot_submit_jobs_directly() -> None:
 def test_a_job_size_fargate_does_not_run_is_refused() -> None:
     with pytest.raises(Exception, match="memory_mb"):
         validate_design(batch_doc(vcpus=16, memory_mb=8192))
+
+
+def test_cloudfront_forwards_to_an_internet_facing_balancer_over_http_without_a_certificate() -> None:
+    document = balanced(scheme="internet-facing")
+    document["components"].append({"id": "cdn", "type": "cloudfront"})
+    document["connections"].append(
+        {"id": "c9", "source": "cdn", "target": "alb", "kind": "origin", "props": {"path_pattern": "*"}}
+    )
+    origin = resources(document)["Cdn"]["Properties"]["DistributionConfig"]["Origins"][0]
+    assert origin["DomainName"] == {"Fn::GetAtt": ["Alb", "DNSName"]}
+    assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "http-only"
+    assert "origins.LoadBalancerV2Origin(c_alb, protocol_policy=cloudfront.OriginProtocolPolicy.HTTP_ONLY)" in stack(
+        document
+    )
+
+
+def test_a_schedule_submits_a_job_through_a_rule_with_its_own_role() -> None:
+    document = batch_doc()
+    document["components"].append(
+        {"id": "nightly", "type": "eventbridge_bus", "props": {"schedule_expression": "rate(1 day)"}}
+    )
+    document["connections"].append(
+        {"id": "c4", "source": "nightly", "target": "crunch", "kind": "trigger", "props": {}}
+    )
+    found = resources(document)
+    rule = found["NightlyToCrunch"]["Properties"]
+    assert rule["ScheduleExpression"] == "rate(1 day)"
+    assert rule["Targets"] == [
+        {
+            "Id": "job",
+            "Arn": {"Ref": "Crunch"},
+            "RoleArn": {"Fn::GetAtt": ["NightlyToCrunchRole", "Arn"]},
+            "BatchParameters": {"JobDefinition": {"Ref": "CrunchJobDefinition"}, "JobName": "crunch"},
+        }
+    ]
+    role = found["NightlyToCrunchRole"]["Properties"]
+    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": "events.amazonaws.com"}
+    assert "targets.BatchJob(c_crunch.job_queue_arn, c_crunch, c_crunch_job.job_definition_arn, c_crunch_job" in stack(
+        document
+    )
+
+
+def test_only_eventbridge_triggers_jobs() -> None:
+    document = batch_doc()
+    document["components"].append({"id": "uploads", "type": "s3_bucket"})
+    document["connections"].append(
+        {"id": "c4", "source": "uploads", "target": "crunch", "kind": "trigger", "props": {}}
+    )
+    with pytest.raises(Exception, match="only EventBridge rules and schedules submit Batch jobs"):
+        validate_design(document)

@@ -118,3 +118,22 @@ def test_jobs_in_a_vpc_without_nat_cannot_pull_their_image() -> None:
 
 def test_jobs_behind_a_nat_gateway_reach_their_registry() -> None:
     assert findings(jobs(), "batch-job-no-route-to-image") == []
+
+
+def fronted(scheme: str) -> Design:
+    return design(
+        [comp("cdn", "cloudfront"), comp("alb", "load_balancer", group="vpc", scheme=scheme),
+         comp("app", "ecs_service", group="vpc", health_check_path="/health")],
+        [link("cdn", "alb", "origin", path_pattern="*"), link("alb", "app", "forward")],
+        groups=[vpc(nat_gateways=1)],
+    )  # fmt: skip
+
+
+def test_cloudfront_cannot_reach_an_internal_load_balancer() -> None:
+    finding = only(fronted("internal"), "cloudfront-origin-internal-load-balancer")
+    assert finding["severity"] == "error"
+    assert finding["components"] == ["cdn", "alb"]
+
+
+def test_cloudfront_reaches_an_internet_facing_load_balancer() -> None:
+    assert findings(fronted("internet-facing"), "cloudfront-origin-internal-load-balancer") == []

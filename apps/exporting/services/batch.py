@@ -3,7 +3,8 @@
 The compute environment runs in the private subnets of the queue's VPC group. Functions submit jobs
 through an 'invoke' connection (their environment names the queue and the job definition, their role may
 ``batch:SubmitJob`` on both); a state machine submits them as a task, and a standard workflow waits for
-the job with the ``.sync`` integration (which needs to describe and stop jobs, and AWS's managed rule).
+the job with the ``.sync`` integration (which needs to describe and stop jobs, and AWS's managed rule); an
+EventBridge rule or schedule submits one per event ('trigger').
 """
 
 from __future__ import annotations
@@ -180,6 +181,48 @@ def cdk_batch_job_queue(cdk: CdkStack, queue: Component) -> None:
     )
     cdk.emit(f"cdk.CfnOutput(self, {py(logical + 'Arn')}, value={v}.job_queue_arn)")
     cdk.emit()
+
+
+def sam_job_target(sam: SamTemplate, link: Link) -> dict[str, Any]:
+    """An EventBridge rule's target that submits a job (the bus or schedule writes the rule), with the role
+    EventBridge assumes to submit it."""
+    plan, queue = sam.plan, link.target
+    role = f"{sam.id(link.source)}To{sam.id(queue)}Role"
+    sam.add(
+        role,
+        "AWS::IAM::Role",
+        {
+            "AssumeRolePolicyDocument": trust_policy("events.amazonaws.com"),
+            "Policies": [
+                {
+                    "PolicyName": "submit-job",
+                    "PolicyDocument": {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Action": "batch:SubmitJob",
+                                "Resource": [ref(sam.id(queue)), ref(job_definition_id(plan, queue))],
+                            }
+                        ],
+                    },
+                }
+            ],
+        },
+        queue,
+    )
+    return {
+        "Id": "job",
+        "Arn": ref(sam.id(queue)),
+        "RoleArn": getatt(role, "Arn"),
+        "BatchParameters": {"JobDefinition": ref(job_definition_id(plan, queue)), "JobName": queue.id},
+    }
+
+
+def cdk_job_target(cdk: CdkStack, link: Link, dead_letter_arg: str) -> str:
+    """The CDK rule target that submits a job (it makes EventBridge's role itself)."""
+    q = var(link.target)
+    return f"targets.BatchJob({q}.job_queue_arn, {q}, {q}_job.job_definition_arn, {q}_job, job_name={py(link.target.id)}{dead_letter_arg})"
 
 
 def sam_submit_policies(sam: SamTemplate, link: Link) -> list[Any]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from apps.designs.document import Component, Link
 from apps.exporting.cfn import bucket_arn_expression, getatt, py, ref, sub, tag_list, var
 from apps.exporting.services.base import Service, cdk_attribute, grant_call
+from apps.exporting.services.batch import cdk_job_target, sam_job_target
 
 if TYPE_CHECKING:
     from apps.exporting.cdk import CdkStack
@@ -172,13 +173,16 @@ def sam_eventbridge_bus(sam: SamTemplate, bus: Component) -> None:
         )
         sam.output(f"{logical}Name", ref(logical), f"Event bus of {plan.label(bus)}", bus)
     for link in plan.out(bus, "trigger"):
-        if link.target.type == "sqs_queue":
+        if link.target.type in ("sqs_queue", "batch_job_queue"):
+            target = (
+                {"Id": "queue", "Arn": getatt(sam.id(link.target), "Arn")}
+                if link.target.type == "sqs_queue"
+                else sam_job_target(sam, link)
+            )
             rule: dict[str, Any] = {
                 "Description": f"{plan.label(bus)} to {plan.label(link.target)}",
                 "State": "ENABLED",
-                "Targets": [
-                    {"Id": "queue", "Arn": getatt(sam.id(link.target), "Arn"), **sam_dead_letter_config(sam, bus)}
-                ],
+                "Targets": [{**target, **sam_dead_letter_config(sam, bus)}],
             }
             if schedule:
                 rule["ScheduleExpression"] = schedule
@@ -253,12 +257,15 @@ def cdk_bus_wiring(cdk: CdkStack, bus: Component) -> None:
     links = plan.out(bus, "trigger")
     for link in links:
         target, t = link.target, var(link.target)
-        target_class = {
-            "lambda_function": "LambdaFunction",
-            "sqs_queue": "SqsQueue",
-            "step_functions": "SfnStateMachine",
-        }[target.type]
-        target_expr = f"targets.{target_class}({t}{cdk_dead_letter_arg(cdk, bus)})"
+        if target.type == "batch_job_queue":
+            target_expr = cdk_job_target(cdk, link, cdk_dead_letter_arg(cdk, bus))
+        else:
+            target_class = {
+                "lambda_function": "LambdaFunction",
+                "sqs_queue": "SqsQueue",
+                "step_functions": "SfnStateMachine",
+            }[target.type]
+            target_expr = f"targets.{target_class}({t}{cdk_dead_letter_arg(cdk, bus)})"
         rule = py(f"{cdk.id(bus)}To{cdk.id(target)}")
         schedule = cdk.prop(bus, "schedule_expression")
         if schedule:

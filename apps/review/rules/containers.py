@@ -13,6 +13,9 @@ from apps.review.context import ReviewContext
 FARGATE_NETWORKING = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html"
 BATCH_RETRIES = "https://docs.aws.amazon.com/batch/latest/userguide/job_retries.html"
 FARGATE_SPOT_NOTICE = "https://aws.amazon.com/premiumsupport/knowledge-center/fargate-spot-termination-notice/"
+CLOUDFRONT_VPC_ORIGINS = (
+    "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html"
+)
 ALB_HTTPS = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/create-https-listener.html"
 ALB_HEALTH_CHECKS = (
     "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html"
@@ -111,6 +114,20 @@ def _load_balancer_without_https(ctx: ReviewContext) -> Iterator[Hit]:
         )
 
 
+def _cloudfront_origin_is_internal(ctx: ReviewContext) -> Iterator[Hit]:
+    for balancer in ctx.of_type("load_balancer"):
+        if ctx.prop(balancer, "scheme") == "internet-facing":
+            continue
+        for link in ctx.into(balancer, "origin"):
+            yield Hit(
+                (link.source.id, balancer.id),
+                f"{ctx.name(link.source)} uses {ctx.name(balancer)} as an origin, but the load balancer is internal: "
+                "CloudFront reaches an origin over the internet, so every request to that path fails.",
+                "Make the load balancer internet-facing (scheme), or serve it through a CloudFront VPC origin, "
+                "which the export does not write.",
+            )
+
+
 def _target_with_default_health_check(ctx: ReviewContext) -> Iterator[Hit]:
     for balancer in ctx.of_type("load_balancer"):
         if ctx.prop(balancer, "scheme") != "internet-facing":
@@ -171,6 +188,13 @@ RULES = (
         "An internet-facing load balancer has no HTTPS listener",
         ALB_HTTPS,
         _load_balancer_without_https,
+    ),
+    Rule(
+        "cloudfront-origin-internal-load-balancer",
+        "error",
+        "CloudFront uses an internal load balancer as an origin",
+        CLOUDFRONT_VPC_ORIGINS,
+        _cloudfront_origin_is_internal,
     ),
     Rule(
         "load-balancer-default-health-check",
