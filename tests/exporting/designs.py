@@ -155,6 +155,7 @@ def every_type_design() -> dict[str, Any]:
             e("k7", "hook", "crunch", "invoke"),
             e("k8", "flow", "crunch", "invoke"),
             e("k9", "bus", "crunch", "trigger"),
+            e("k10", "crunch", "media", "write"),
         ],
     }
 

@@ -376,3 +376,29 @@ def test_only_eventbridge_triggers_jobs() -> None:
     )
     with pytest.raises(Exception, match="only EventBridge rules and schedules submit Batch jobs"):
         validate_design(document)
+
+
+def test_a_job_reads_and_writes_through_its_job_role_and_environment() -> None:
+    document = batch_doc()
+    document["components"] += [
+        {"id": "results", "type": "s3_bucket"},
+        {"id": "db", "type": "rds_instance", "group": "net"},
+    ]
+    document["connections"] += [
+        {"id": "c5", "source": "crunch", "target": "results", "kind": "write", "props": {}},
+        {"id": "c6", "source": "crunch", "target": "db", "kind": "read", "props": {}},
+    ]
+    found = resources(document)
+    container = found["CrunchJobDefinition"]["Properties"]["ContainerProperties"]
+    assert container["JobRoleArn"] == {"Fn::GetAtt": ["CrunchJobRole", "Arn"]}
+    names = [variable["Name"] for variable in container["Environment"]]
+    assert names == ["DB_DB_ENDPOINT", "DB_DB_SECRET_ARN", "RESULTS_BUCKET_NAME"]
+    statements = found["CrunchJobRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    assert [statement["Action"] for statement in statements] == [
+        ["s3:PutObject", "s3:PutObjectAcl", "s3:PutLifecycleConfiguration"],
+        ["secretsmanager:GetSecretValue"],
+    ]
+    assert found["DbFromCrunch"]["Properties"]["FromPort"] == 5432
+    source = stack(document)
+    assert "c_results.grant_put(c_crunch_role)" in source
+    assert "job_role=c_crunch_role" in source

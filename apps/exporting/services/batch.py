@@ -4,7 +4,8 @@ The compute environment runs in the private subnets of the queue's VPC group. Fu
 through an 'invoke' connection (their environment names the queue and the job definition, their role may
 ``batch:SubmitJob`` on both); a state machine submits them as a task, and a standard workflow waits for
 the job with the ``.sync`` integration (which needs to describe and stop jobs, and AWS's managed rule); an
-EventBridge rule or schedule submits one per event ('trigger').
+EventBridge rule or schedule submits one per event ('trigger'). What a job reads and writes works as for an
+ECS service: the targets' env values in the container's environment, their policies on the job role.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from apps.designs.document import Component, Link
 from apps.exporting.cfn import getatt, py, ref, sub, tags, trust_policy, var
 from apps.exporting.plan import Plan
 from apps.exporting.services.base import Service, cdk_attribute
+from apps.exporting.services.policy_templates import iam_statements
+from apps.exporting.services.task_access import data_links, guarded_stores
 
 if TYPE_CHECKING:
     from apps.exporting.cdk import CdkStack
@@ -118,6 +121,41 @@ def sam_batch_job_queue(sam: SamTemplate, queue: Component) -> None:
         },
         queue,
     )
+    variables: dict[str, Any] = {}
+    policies: list[Any] = []
+    for link in data_links(plan, queue):
+        variables[plan.env_name(link.target)] = sam.env_value(link.target)
+        policies += [policy for policy in sam.policy(link) if policy not in policies]
+        if link.target.type == "rds_instance":
+            variables[f"{link.target.id.upper()}_DB_SECRET_ARN"] = getatt(
+                sam.id(link.target), "MasterUserSecret.SecretArn"
+            )
+    job_role: dict[str, Any] = {"AssumeRolePolicyDocument": trust_policy("ecs-tasks.amazonaws.com")}
+    statements = iam_statements(policies, role=f"component {queue.id!r} (batch_job_queue) job role")
+    if statements:
+        job_role["Policies"] = [
+            {"PolicyName": "connections", "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}
+        ]
+    sam.add(f"{logical}JobRole", "AWS::IAM::Role", job_role, queue)
+    for store in guarded_stores(plan, queue):
+        sam.add(
+            f"{sam.id(store)}From{logical}",
+            "AWS::EC2::SecurityGroupIngress",
+            {
+                "GroupId": getatt(f"{sam.id(store)}SecurityGroup", "GroupId"),
+                "IpProtocol": "tcp",
+                "FromPort": plan.port(store),
+                "ToPort": plan.port(store),
+                "SourceSecurityGroupId": getatt(f"{logical}SecurityGroup", "GroupId"),
+                "Description": f"batch_job_queue {queue.id}",
+            },
+            queue,
+        )
+    environment = (
+        {"Environment": [{"Name": name, "Value": value} for name, value in sorted(variables.items())]}
+        if variables
+        else {}
+    )
     sam.add(
         job_definition_id(plan, queue),
         "AWS::Batch::JobDefinition",
@@ -131,6 +169,8 @@ def sam_batch_job_queue(sam: SamTemplate, queue: Component) -> None:
                     {"Type": "MEMORY", "Value": str(plan.prop(queue, "memory_mb"))},
                 ],
                 "ExecutionRoleArn": getatt(f"{logical}ExecutionRole", "Arn"),
+                "JobRoleArn": getatt(f"{logical}JobRole", "Arn"),
+                **environment,
                 "NetworkConfiguration": {"AssignPublicIp": "DISABLED"},
                 "LogConfiguration": {
                     "LogDriver": "awslogs",
@@ -171,16 +211,42 @@ def cdk_batch_job_queue(cdk: CdkStack, queue: Component) -> None:
     cdk.emit(
         f"{v}_logs = logs.LogGroup(self, {py(logical + 'Logs')}, retention=logs.RetentionDays.ONE_MONTH, removal_policy=cdk.RemovalPolicy.DESTROY)"
     )
+    # The job role is what connections grant (the queue's own variable names the queue).
+    cdk.emit(
+        f"{v}_role = iam.Role(self, {py(logical + 'JobRole')}, assumed_by=iam.ServicePrincipal('ecs-tasks.amazonaws.com'))"
+    )
+    for store in guarded_stores(plan, queue):
+        cdk.emit(
+            f"{var(store)}_sg.add_ingress_rule({v}_sg, ec2.Port.tcp({plan.port(store)}), {py('batch_job_queue ' + queue.id)})"
+        )
+    variables = []
+    for link in data_links(plan, queue):
+        variables.append(f"{py(plan.env_name(link.target))}: {cdk.env_value(link.target)}")
+        if link.target.type == "rds_instance":
+            variables.append(f"{py(link.target.id.upper() + '_DB_SECRET_ARN')}: {var(link.target)}.secret.secret_arn")
+    environment = f"environment={{{', '.join(variables)}}}, " if variables else ""
     cdk.emit(
         f"{v}_job = batch.EcsJobDefinition(self, {py(job_definition_id(plan, queue))}, "
         f"container=batch.EcsFargateContainerDefinition(self, {py(logical + 'Container')}, "
         f"image=ecs.ContainerImage.from_registry({py(plan.prop(queue, 'image'))}), cpu={plan.prop(queue, 'vcpus')!r}, "
-        f"memory=Size.mebibytes({plan.prop(queue, 'memory_mb')}), assign_public_ip=False, "
+        f"memory=Size.mebibytes({plan.prop(queue, 'memory_mb')}), assign_public_ip=False, job_role={v}_role, {environment}"
         f"logging=ecs.LogDrivers.aws_logs(stream_prefix={py(queue.id)}, log_group={v}_logs)), "
         f"retry_attempts={plan.prop(queue, 'retry_attempts')}, timeout=Duration.seconds({plan.prop(queue, 'timeout_s')}))"
     )
     cdk.emit(f"cdk.CfnOutput(self, {py(logical + 'Arn')}, value={v}.job_queue_arn)")
     cdk.emit()
+
+
+def cdk_batch_wiring(cdk: CdkStack, queue: Component) -> None:
+    """The job role's grants: what the queue's read and write connections let its jobs do."""
+    role = queue.model_copy(update={"id": f"{queue.id}_role"})  # var(role) is the job role's variable
+    links = data_links(cdk.plan, queue)
+    for link in links:
+        grant = cdk.grant(Link(link.connection, role, link.target))
+        if grant:
+            cdk.emit(grant)
+    if links:
+        cdk.emit()
 
 
 def sam_job_target(sam: SamTemplate, link: Link) -> dict[str, Any]:
@@ -272,5 +338,6 @@ SERVICES = (
         cdk_env=cdk_attribute("job_queue_arn"),
         sam_policies=sam_submit_policies,
         cdk_grant=cdk_submit_grant,
+        cdk_wiring=cdk_batch_wiring,
     ),
 )
