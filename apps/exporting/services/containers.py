@@ -4,7 +4,7 @@ A service lives in the private subnets of its VPC group (``network.py`` builds t
 to data stores, queues and topics work like a function's: the target's own service says what the
 container finds in its environment and what its task role may do (the SAM policy templates it gives a
 function, written out as IAM statements for the task role), and a store in the VPC admits the service's
-security group on its port, and a load balancer that forwards to it (``load_balancing.py``) gets its tasks
+security group on its port. A load balancer that forwards to it (``load_balancing.py``) gets its tasks
 registered in its target group.
 """
 
