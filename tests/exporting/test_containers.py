@@ -402,3 +402,15 @@ def test_a_job_reads_and_writes_through_its_job_role_and_environment() -> None:
     source = stack(document)
     assert "c_results.grant_put(c_crunch_role)" in source
     assert "job_role=c_crunch_role" in source
+
+
+def test_a_template_of_another_family_expands_with_its_parameter_substituted() -> None:
+    describe, read = iam_statements([{"SSMParameterReadPolicy": {"ParameterName": "app/flags"}}], role="web")
+    assert describe == {"Action": ["ssm:DescribeParameters"], "Effect": "Allow", "Resource": "*"}
+    assert read["Action"] == ["ssm:GetParameters", "ssm:GetParameter", "ssm:GetParametersByPath"]
+    assert read["Resource"] == {
+        "Fn::Sub": [
+            "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/${parameterName}",
+            {"parameterName": "app/flags"},
+        ]
+    }
