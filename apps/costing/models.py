@@ -422,16 +422,19 @@ def step_functions(ctx: ComponentCost) -> None:
 MIB_PER_GB = 1024  # Fargate bills memory per GB of the task's MiB (1 GB = 1,024 MiB)
 
 
-def fargate_task_hours(ctx: ComponentCost, task_hours: float, *, cpu_units: int, memory_mib: int) -> None:
+def fargate_task_hours(
+    ctx: ComponentCost, task_hours: float, *, cpu_units: float, memory_mib: int, spot: bool = False
+) -> None:
     """Fargate compute for ``task_hours`` hours of tasks of one size: vCPU-hours and GB-hours."""
     architecture = ctx.prop("architecture") if "architecture" in ctx.ctype.props.fields else "x86_64"
+    pool = "fargate.spot" if spot else "fargate"
     vcpu_hours = task_hours * cpu_units / 1024
     gb_hours = task_hours * memory_mib / MIB_PER_GB
     ctx.quantity("task_hours", task_hours)
     ctx.quantity("vcpu_hours", vcpu_hours)
     ctx.quantity("gb_hours", gb_hours)
-    ctx.charge(f"fargate.vcpu.{architecture}", vcpu_hours, pointer=ctx.pointer("props", "architecture"))
-    ctx.charge(f"fargate.memory.{architecture}", gb_hours, pointer=ctx.pointer("props", "architecture"))
+    ctx.charge(f"{pool}.vcpu.{architecture}", vcpu_hours, pointer=ctx.pointer("props", "architecture"))
+    ctx.charge(f"{pool}.memory.{architecture}", gb_hours, pointer=ctx.pointer("props", "architecture"))
 
 
 def ecs_service(ctx: ComponentCost) -> None:
@@ -490,6 +493,30 @@ def load_balancer(ctx: ComponentCost) -> None:
     if lcus > 0:
         ctx.note(f"{lcus:.4g} LCU an hour, from {dominant} (the dimension that dominates is billed)")
     ctx.note("traffic spread evenly over the month; processed bytes counted at 1 GB per LCU (IP targets)")
+
+
+FARGATE_MINIMUM_S = 60  # Fargate bills per second with a one-minute minimum
+
+
+def batch_job_queue(ctx: ComponentCost) -> None:
+    """AWS Batch on Fargate: Batch itself is free; each job bills its size for its run time on Fargate.
+
+    Retries are not counted (a job that fails and runs again bills again); Spot prices are the snapshot's.
+    """
+    jobs = ctx.flow("requests")
+    seconds = max(ctx.usage("avg_duration_s"), FARGATE_MINIMUM_S)
+    spot = ctx.prop("capacity") == "fargate_spot"
+    ctx.quantity("jobs_per_month", jobs)
+    fargate_task_hours(
+        ctx,
+        jobs * seconds / SECONDS_PER_HOUR,
+        cpu_units=float(ctx.prop("vcpus")) * 1024,
+        memory_mib=ctx.prop("memory_mb"),
+        spot=spot,
+    )
+    ctx.note("AWS Batch adds no charge; jobs billed per second on Fargate (one minute at least), retries not counted")
+    if spot:
+        ctx.note("Fargate Spot prices vary with spare capacity; interrupted jobs that run again bill again")
 
 
 def cognito_user_pool(ctx: ComponentCost) -> None:
@@ -720,4 +747,5 @@ MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "ses_identity": ses_identity,
     "firehose_stream": firehose_stream,
     "eventbridge_api_destination": eventbridge_api_destination,
+    "batch_job_queue": batch_job_queue,
 }

@@ -23,7 +23,7 @@ from apps.core.jsontext import JsonRefused, loads_strict
 from apps.core.pointers import Invalid, Problem, json_pointer, nul_problems
 from apps.designs.catalog import Catalog, get_catalog, json_type
 from apps.designs.cfn_schemas import resource_problems
-from apps.designs.fargate import fargate_size_problems
+from apps.designs.fargate import FARGATE_SIZES, fargate_size_problems
 
 SCHEMA_ID = "tierplan.design/v1"
 MAX_BYTES = 2 * 1024 * 1024
@@ -333,13 +333,10 @@ def _semantic_problems(design: Design, catalog: Catalog) -> list[Problem]:
                 )
             if component.type == "nested_application" and not prop_problems:
                 problems += nested_application_problems(component.props, ("components", index, "props"))
-            if component.type == "ecs_service":
+            if component.type in FARGATE_SIZES:
+                cpu, memory = FARGATE_SIZES[component.type]
                 problems += fargate_size_problems(
-                    component.props,
-                    ctype.props.defaults(),
-                    ("components", index, "props"),
-                    cpu="cpu",
-                    memory="memory_mb",
+                    component.props, ctype.props.defaults(), ("components", index, "props"), cpu=cpu, memory=memory
                 )
         tier = component.tier if component.tier is not None else (ctype.tier if ctype else None)
         if tier is not None and tier not in tier_ids:

@@ -14,6 +14,8 @@ from typing import Any
 from apps.core.pointers import Problem, json_pointer
 
 GIB = 1024
+# The component types that run on Fargate: (their CPU prop, their memory prop).
+FARGATE_SIZES = {"ecs_service": ("cpu", "memory_mb"), "batch_job_queue": ("vcpus", "memory_mb")}
 # CPU units → (smallest memory, largest memory, step), in MiB.
 MEMORY_RANGES: dict[int, tuple[int, int, int]] = {
     256: (512, 2 * GIB, 512),  # 512 MiB, 1 GiB, 2 GiB: the 1.5 GiB step below is refused separately
@@ -46,10 +48,12 @@ def fargate_size_problems(
     """A problem on the memory prop when Fargate has no task size with this CPU and memory.
 
     The catalog bounds each prop, but only this table relates the two; ``cpu`` and ``memory`` name the
-    props (a job definition counts CPU in vCPUs, so its caller converts).
+    props. CPU is in CPU units (256…16384) or, for a job definition, in vCPUs (0.25…16).
     """
     values = {**defaults, **props}
     units, mib = values.get(cpu), values.get(memory)
+    if isinstance(units, (int, float)) and not isinstance(units, bool) and 0 < units <= 16:
+        units = round(units * 1024)  # a job definition counts vCPUs (0.25…16), a task CPU units
     if not isinstance(units, int) or isinstance(units, bool) or units not in MEMORY_RANGES:
         return []
     if not isinstance(mib, int) or isinstance(mib, bool) or mib in memory_sizes(units):
@@ -57,6 +61,6 @@ def fargate_size_problems(
     return [
         Problem(
             json_pointer((*path, memory)),
-            f"Fargate runs {units} CPU units ({units / 1024:g} vCPU) with {describe(units)}, not {mib} MiB",
+            f"Fargate runs {units / 1024:g} vCPU ({units} CPU units) with {describe(units)}, not {mib} MiB",
         )
     ]

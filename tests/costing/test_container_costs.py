@@ -101,3 +101,44 @@ def test_requests_flow_through_the_load_balancer_to_its_targets() -> None:
     )
     assert component(result, "alb")["quantities"]["requests_per_month"] == 1_000_000
     assert component(result, "app")["quantities"]["requests_per_month"] == 1_000_000
+
+
+# -- AWS Batch on Fargate ---------------------------------------------------------------------------------
+
+
+def queue(**props: object) -> dict[str, object]:
+    usage = props.pop("usage", {})
+    return {"id": "crunch", "type": "batch_job_queue", "props": props, "usage": usage}
+
+
+def test_batch_jobs_cost_their_fargate_time_and_batch_nothing() -> None:
+    # 10,000 jobs × 600 s = 1,666.67 task-hours × 2 vCPU = 3,333.33 vCPU-hours × $0.04048 = $134.93;
+    # × 4 GB = 6,666.67 GB-hours × $0.004445 = $29.63.
+    result = estimate(
+        design([queue(vcpus=2, memory_mb=4096, usage={"requests_per_month": 10_000, "avg_duration_s": 600})])
+    )
+    assert line(result, "crunch", "fargate.vcpu.x86_64")["quantity"] == pytest.approx(3333.333, rel=1e-6)
+    assert usd(result, "crunch", "fargate.vcpu.x86_64") == 134.93
+    assert usd(result, "crunch", "fargate.memory.x86_64") == 29.63
+    assert result["total_monthly_usd"] == 164.56
+
+
+def test_short_jobs_are_billed_one_minute() -> None:
+    # 3,600 jobs of 10 s bill 60 s each: 60 task-hours × 1 vCPU = 60 vCPU-hours.
+    result = estimate(design([queue(usage={"requests_per_month": 3600, "avg_duration_s": 10})]))
+    assert line(result, "crunch", "fargate.vcpu.x86_64")["quantity"] == pytest.approx(60)
+
+
+def test_spot_jobs_are_billed_at_the_spot_rates() -> None:
+    # 60 vCPU-hours × $0.01334058 = $0.80; 120 GB-hours × $0.00146489 = $0.18.
+    result = estimate(
+        design([queue(capacity="fargate_spot", usage={"requests_per_month": 3600, "avg_duration_s": 60})])
+    )
+    assert usd(result, "crunch", "fargate.spot.vcpu.x86_64") == 0.80
+    assert usd(result, "crunch", "fargate.spot.memory.x86_64") == 0.18
+
+
+def test_a_function_submitting_jobs_passes_its_invocations_on() -> None:
+    fn = {"id": "submit", "type": "lambda_function", "props": {}, "usage": {"requests_per_month": 500}}
+    result = estimate(design([fn, queue()], [link("submit", "crunch", "invoke")]))
+    assert component(result, "crunch")["quantities"]["jobs_per_month"] == 500

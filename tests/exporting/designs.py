@@ -104,6 +104,7 @@ def every_type_design() -> dict[str, Any]:
                 group="net",
                 props={"cpu": 512, "memory_mb": 2048, "architecture": "arm64", "environment": "MODE=live"},
             ),
+            c("crunch", "batch_job_queue", group="net", props={"capacity": "fargate_spot", "retry_attempts": 3}),
             c(
                 "alb",
                 "load_balancer",
@@ -192,6 +193,10 @@ def every_type_design() -> dict[str, Any]:
             e("ev9", "clickstream", "media", "deliver"),
             e("ev10", "hook", "clickstream", "write"),
             e("ev11", "bus", "partner", "trigger"),
+            e("k7", "hook", "crunch", "invoke"),
+            e("k8", "flow", "crunch", "invoke"),
+            e("k9", "bus", "crunch", "trigger"),
+            e("k10", "crunch", "media", "write"),
         ],
     }
 
@@ -236,7 +241,12 @@ def every_connection_design() -> dict[str, Any]:
         "api_gateway_http": component("http_api", "api_gateway_http", auth="lambda"),
     }
     component("site", "s3_bucket", public_access=True)
-    origin_paths = {"s3_bucket": "*", "api_gateway_rest": "/api/*", "api_gateway_http": "/http/*"}
+    origin_paths = {
+        "s3_bucket": "*",
+        "api_gateway_rest": "/api/*",
+        "api_gateway_http": "/http/*",
+        "load_balancer": "/lb/*",
+    }
     for kind in catalog.connection_kinds.values():
         for source_type in sorted(kind.sources):
             for target_type in sorted(kind.targets):

@@ -232,3 +232,185 @@ def test_a_hostile_balancer_label_stays_plain_text() -> None:
     assert "{{resolve" not in template
     description = yaml.safe_load(template)["Outputs"]["AlbUrl"]["Description"]
     assert "${" not in description and "{{" not in description
+
+
+# -- AWS Batch job queues --------------------------------------------------------------------------------
+
+
+def batch_doc(*, workflow_type: str = "standard", **props: Any) -> dict[str, Any]:
+    return {
+        "schema": "tierplan.design/v1",
+        "name": "Batch",
+        "groups": [{"id": "net", "kind": "vpc", "props": {"nat_gateways": 1}}],
+        "components": [
+            {"id": "crunch", "type": "batch_job_queue", "group": "net", "props": props},
+            {"id": "flow", "type": "step_functions", "props": {"workflow_type": workflow_type}},
+            {"id": "submit", "type": "lambda_function"},
+        ],
+        "connections": [
+            {"id": "c1", "source": "flow", "target": "crunch", "kind": "invoke", "props": {}},
+            {"id": "c2", "source": "submit", "target": "crunch", "kind": "invoke", "props": {}},
+        ],
+    }
+
+
+def test_the_queue_runs_jobs_on_fargate_spot_in_the_private_subnets() -> None:
+    found = resources(batch_doc(capacity="fargate_spot", max_vcpus=32, vcpus=0.5, memory_mb=1024, retry_attempts=3))
+    compute = found["CrunchComputeEnvironment"]["Properties"]["ComputeResources"]
+    assert (compute["Type"], compute["MaxvCpus"]) == ("FARGATE_SPOT", 32)
+    assert compute["Subnets"] == [{"Ref": "NetPrivateSubnet1"}, {"Ref": "NetPrivateSubnet2"}]
+    job = found["CrunchJobDefinition"]["Properties"]
+    assert job["PlatformCapabilities"] == ["FARGATE"]
+    assert job["ContainerProperties"]["ResourceRequirements"] == [
+        {"Type": "VCPU", "Value": "0.5"},
+        {"Type": "MEMORY", "Value": "1024"},
+    ]
+    assert job["RetryStrategy"] == {"Attempts": 3}
+    assert found["Crunch"]["Properties"]["ComputeEnvironmentOrder"][0]["ComputeEnvironment"] == {
+        "Ref": "CrunchComputeEnvironment"
+    }
+
+
+def test_a_standard_workflow_waits_for_the_job_and_may_watch_it() -> None:
+    machine = resources(batch_doc())["Flow"]["Properties"]
+    state = machine["Definition"]["States"]["InvokeCrunch"]
+    assert state["Resource"] == "arn:aws:states:::batch:submitJob.sync"
+    assert state["Parameters"] == {
+        "JobName": "crunch",
+        "JobQueue": "${CrunchRef}",
+        "JobDefinition": "${CrunchJobDefinitionRef}",
+    }
+    assert machine["DefinitionSubstitutions"]["CrunchJobDefinitionRef"] == {"Ref": "CrunchJobDefinition"}
+    actions = [s["Action"] for s in machine["Policies"][0]["Statement"]]
+    assert actions[0] == "batch:SubmitJob" and ["batch:DescribeJobs", "batch:TerminateJob"] in actions
+
+
+def test_an_express_workflow_submits_without_waiting() -> None:
+    machine = resources(batch_doc(workflow_type="express"))["Flow"]["Properties"]
+    assert machine["Definition"]["States"]["InvokeCrunch"]["Resource"] == "arn:aws:states:::batch:submitJob"
+    assert len(machine["Policies"][0]["Statement"]) == 1
+
+
+def test_a_function_finds_the_queue_and_job_definition_and_may_submit() -> None:
+    fn = resources(batch_doc())["Submit"]["Properties"]
+    assert fn["Environment"]["Variables"] == {
+        "CRUNCH_JOB_DEFINITION_ARN": {"Ref": "CrunchJobDefinition"},
+        "CRUNCH_JOB_QUEUE_ARN": {"Ref": "Crunch"},
+    }
+    assert fn["Policies"] == [
+        {
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "batch:SubmitJob",
+                    "Resource": [{"Ref": "Crunch"}, {"Ref": "CrunchJobDefinition"}],
+                }
+            ]
+        }
+    ]
+    source = stack(batch_doc())
+    assert "c_crunch_job.grant_submit_job(c_submit, c_crunch)" in source
+    assert "'JobDefinition': c_crunch_job.job_definition_arn" in source
+
+
+def test_an_api_cannot_submit_jobs_directly() -> None:
+    document = batch_doc()
+    document["components"].append({"id": "api", "type": "api_gateway_http"})
+    document["connections"].append(
+        {"id": "c3", "source": "api", "target": "crunch", "kind": "invoke", "props": {"route": "POST /jobs"}}
+    )
+    with pytest.raises(Exception, match="no integration that submits Batch jobs"):
+        validate_design(document)
+
+
+def test_a_job_size_fargate_does_not_run_is_refused() -> None:
+    with pytest.raises(Exception, match="memory_mb"):
+        validate_design(batch_doc(vcpus=16, memory_mb=8192))
+
+
+def test_cloudfront_forwards_to_an_internet_facing_balancer_over_http_without_a_certificate() -> None:
+    document = balanced(scheme="internet-facing")
+    document["components"].append({"id": "cdn", "type": "cloudfront"})
+    document["connections"].append(
+        {"id": "c9", "source": "cdn", "target": "alb", "kind": "origin", "props": {"path_pattern": "*"}}
+    )
+    origin = resources(document)["Cdn"]["Properties"]["DistributionConfig"]["Origins"][0]
+    assert origin["DomainName"] == {"Fn::GetAtt": ["Alb", "DNSName"]}
+    assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "http-only"
+    assert "origins.LoadBalancerV2Origin(c_alb, protocol_policy=cloudfront.OriginProtocolPolicy.HTTP_ONLY)" in stack(
+        document
+    )
+
+
+def test_a_schedule_submits_a_job_through_a_rule_with_its_own_role() -> None:
+    document = batch_doc()
+    document["components"].append(
+        {"id": "nightly", "type": "eventbridge_bus", "props": {"schedule_expression": "rate(1 day)"}}
+    )
+    document["connections"].append(
+        {"id": "c4", "source": "nightly", "target": "crunch", "kind": "trigger", "props": {}}
+    )
+    found = resources(document)
+    rule = found["NightlyToCrunch"]["Properties"]
+    assert rule["ScheduleExpression"] == "rate(1 day)"
+    assert rule["Targets"] == [
+        {
+            "Id": "job",
+            "Arn": {"Ref": "Crunch"},
+            "RoleArn": {"Fn::GetAtt": ["NightlyToCrunchRole", "Arn"]},
+            "BatchParameters": {"JobDefinition": {"Ref": "CrunchJobDefinition"}, "JobName": "crunch"},
+        }
+    ]
+    role = found["NightlyToCrunchRole"]["Properties"]
+    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": "events.amazonaws.com"}
+    assert "targets.BatchJob(c_crunch.job_queue_arn, c_crunch, c_crunch_job.job_definition_arn, c_crunch_job" in stack(
+        document
+    )
+
+
+def test_only_eventbridge_triggers_jobs() -> None:
+    document = batch_doc()
+    document["components"].append({"id": "uploads", "type": "s3_bucket"})
+    document["connections"].append(
+        {"id": "c4", "source": "uploads", "target": "crunch", "kind": "trigger", "props": {}}
+    )
+    with pytest.raises(Exception, match="only EventBridge rules and schedules submit Batch jobs"):
+        validate_design(document)
+
+
+def test_a_job_reads_and_writes_through_its_job_role_and_environment() -> None:
+    document = batch_doc()
+    document["components"] += [
+        {"id": "results", "type": "s3_bucket"},
+        {"id": "db", "type": "rds_instance", "group": "net"},
+    ]
+    document["connections"] += [
+        {"id": "c5", "source": "crunch", "target": "results", "kind": "write", "props": {}},
+        {"id": "c6", "source": "crunch", "target": "db", "kind": "read", "props": {}},
+    ]
+    found = resources(document)
+    container = found["CrunchJobDefinition"]["Properties"]["ContainerProperties"]
+    assert container["JobRoleArn"] == {"Fn::GetAtt": ["CrunchJobRole", "Arn"]}
+    names = [variable["Name"] for variable in container["Environment"]]
+    assert names == ["DB_DB_ENDPOINT", "DB_DB_SECRET_ARN", "RESULTS_BUCKET_NAME"]
+    statements = found["CrunchJobRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    assert [statement["Action"] for statement in statements] == [
+        ["s3:PutObject", "s3:PutObjectAcl", "s3:PutLifecycleConfiguration"],
+        ["secretsmanager:GetSecretValue"],
+    ]
+    assert found["DbFromCrunch"]["Properties"]["FromPort"] == 5432
+    source = stack(document)
+    assert "c_results.grant_put(c_crunch_role)" in source
+    assert "job_role=c_crunch_role" in source
+
+
+def test_a_template_of_another_family_expands_with_its_parameter_substituted() -> None:
+    describe, read = iam_statements([{"SSMParameterReadPolicy": {"ParameterName": "app/flags"}}], role="web")
+    assert describe == {"Action": ["ssm:DescribeParameters"], "Effect": "Allow", "Resource": "*"}
+    assert read["Action"] == ["ssm:GetParameters", "ssm:GetParameter", "ssm:GetParametersByPath"]
+    assert read["Resource"] == {
+        "Fn::Sub": [
+            "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/${parameterName}",
+            {"parameterName": "app/flags"},
+        ]
+    }

@@ -18,10 +18,11 @@ def plain(value: Any) -> Any:
     Fn::Sub of the variable alone replaced by its value."""
     if isinstance(value, dict) and set(value) == {"Fn::Sub"} and isinstance(value["Fn::Sub"], list):
         text, variables = value["Fn::Sub"]
-        (variable,) = variables
-        if text == "${" + variable + "}":  # a substitution of the value alone is the value
-            return variables[variable]
-        return {"Fn::Sub": [text.replace("${" + variable + "}", "${name}"), {"name": variables[variable]}]}
+        if len(variables) == 1:
+            (variable,) = variables
+            if text == "${" + variable + "}":  # a substitution of the value alone is the value
+                return variables[variable]
+            return {"Fn::Sub": [text.replace("${" + variable + "}", "${name}"), {"name": variables[variable]}]}
     if isinstance(value, dict):
         return {key: plain(item) for key, item in value.items()}
     if isinstance(value, list):
@@ -38,8 +39,7 @@ def normalized(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("name", sorted(TEMPLATES))
 def test_each_template_grants_what_the_sam_transform_grants(name: str) -> None:
-    parameter = TEMPLATES[name][0]
-    value = {"Ref": "Target"}
-    ours = iam_statements([{name: {parameter: value}}], role="test")
-    theirs = PROCESSOR.convert(name, {parameter: value})["Statement"]
+    given = {parameter: {"Ref": f"Target{parameter}"} for parameter in TEMPLATES[name]["parameters"]}
+    ours = iam_statements([{name: given}], role="test")
+    theirs = PROCESSOR.convert(name, given)["Statement"]
     assert normalized(plain(ours)) == normalized(plain(theirs))

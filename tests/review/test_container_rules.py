@@ -88,3 +88,52 @@ def test_an_internet_facing_load_balancer_checking_the_default_path_is_noted() -
 def test_a_service_with_a_health_check_path_is_fine() -> None:
     doc = balancer(scheme="internet-facing", service_props={"health_check_path": "/health"})
     assert findings(doc, "load-balancer-default-health-check") == []
+
+
+def jobs(*, nat: int = 1, **props: Any) -> Design:
+    return design([comp("crunch", "batch_job_queue", "Nightly crunch", group="vpc", **props)],
+                  groups=[vpc(nat_gateways=nat)])  # fmt: skip
+
+
+def test_spot_jobs_with_one_attempt_are_warned_about() -> None:
+    finding = only(jobs(capacity="fargate_spot"), "batch-spot-without-retries")
+    assert finding["severity"] == "warning"
+    assert finding["components"] == ["crunch"]
+    assert "retry_attempts" in finding["fix"]
+
+
+def test_spot_jobs_with_retries_are_fine() -> None:
+    assert findings(jobs(capacity="fargate_spot", retry_attempts=3), "batch-spot-without-retries") == []
+
+
+def test_on_demand_jobs_need_no_retries_for_interruptions() -> None:
+    assert findings(jobs(capacity="fargate"), "batch-spot-without-retries") == []
+
+
+def test_jobs_in_a_vpc_without_nat_cannot_pull_their_image() -> None:
+    finding = only(jobs(nat=0), "batch-job-no-route-to-image")
+    assert finding["severity"] == "error"
+    assert "public.ecr.aws/amazonlinux/amazonlinux:2023" in finding["message"]
+
+
+def test_jobs_behind_a_nat_gateway_reach_their_registry() -> None:
+    assert findings(jobs(), "batch-job-no-route-to-image") == []
+
+
+def fronted(scheme: str) -> Design:
+    return design(
+        [comp("cdn", "cloudfront"), comp("alb", "load_balancer", group="vpc", scheme=scheme),
+         comp("app", "ecs_service", group="vpc", health_check_path="/health")],
+        [link("cdn", "alb", "origin", path_pattern="*"), link("alb", "app", "forward")],
+        groups=[vpc(nat_gateways=1)],
+    )  # fmt: skip
+
+
+def test_cloudfront_cannot_reach_an_internal_load_balancer() -> None:
+    finding = only(fronted("internal"), "cloudfront-origin-internal-load-balancer")
+    assert finding["severity"] == "error"
+    assert finding["components"] == ["cdn", "alb"]
+
+
+def test_cloudfront_reaches_an_internet_facing_load_balancer() -> None:
+    assert findings(fronted("internet-facing"), "cloudfront-origin-internal-load-balancer") == []

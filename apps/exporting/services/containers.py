@@ -4,7 +4,7 @@ A service lives in the private subnets of its VPC group (``network.py`` builds t
 to data stores, queues and topics work like a function's: the target's own service says what the
 container finds in its environment and what its task role may do (the SAM policy templates it gives a
 function, written out as IAM statements for the task role), and a store in the VPC admits the service's
-security group on its port, and a load balancer that forwards to it (``load_balancing.py``) gets its tasks
+security group on its port. A load balancer that forwards to it (``load_balancing.py``) gets its tasks
 registered in its target group.
 """
 
@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from apps.designs.document import Component, Link
+from apps.designs.document import Component
 from apps.exporting.cfn import getatt, py, ref, tag_list, trust_policy, var
 from apps.exporting.plan import Plan
 from apps.exporting.services.base import Service
 from apps.exporting.services.functions import LOG_RETENTION
 from apps.exporting.services.load_balancing import listener_use_id, target_group_id
 from apps.exporting.services.policy_templates import iam_statements
+from apps.exporting.services.task_access import data_links, guarded_stores
 
 if TYPE_CHECKING:
     from apps.exporting.cdk import CdkStack
@@ -27,16 +28,6 @@ if TYPE_CHECKING:
 CONTAINER = "app"  # the one container of a service's task definition
 ARCHITECTURES = {"x86_64": "X86_64", "arm64": "ARM64"}
 HEALTH_CHECK_GRACE_S = 60  # a new task's first failing health checks are ignored while it starts
-NETWORK_STORES = ("rds_instance", "elasticache_cluster", "opensearch_domain")  # reached through a security group
-
-
-def data_links(plan: Plan, service: Component) -> list[Link]:
-    """What the service reads from and writes to: environment variables and task-role permissions."""
-    return [
-        link
-        for link in plan.out(service, "read", "write", "read_write")
-        if plan.catalog.types[link.target.type].env_suffix
-    ]
 
 
 def environment(plan: Plan, service: Component) -> dict[str, str]:
@@ -44,12 +35,6 @@ def environment(plan: Plan, service: Component) -> dict[str, str]:
     raw = plan.prop(service, "environment") or ""
     pairs = [item.split("=", 1) for item in raw.split(";") if item]
     return {name: value for name, value in pairs}
-
-
-def guarded_stores(plan: Plan, service: Component) -> list[Component]:
-    """Stores in a VPC that the service reaches over the network: their security groups must admit it."""
-    stores = {link.target.id: link.target for link in data_links(plan, service)}
-    return [s for s in stores.values() if s.type in NETWORK_STORES and plan.vpc_of(s) is not None]
 
 
 def private_subnets(sam: SamTemplate, service: Component) -> list[Any]:

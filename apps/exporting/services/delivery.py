@@ -195,7 +195,7 @@ SERVICES = (
         "firehose_stream",
         sam=sam_firehose_stream,
         cdk=cdk_firehose_stream,
-        cdk_order=44,
+        cdk_order=32,  # after the functions that transform and the buckets it writes to; before the tasks that write to it
         cdk_env=cdk_attribute("ref"),
         sam_policies=sam_put_policies,
         cdk_grant=cdk_put_grant,

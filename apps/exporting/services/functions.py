@@ -92,6 +92,8 @@ def sam_lambda_function(sam: SamTemplate, fn: Component) -> None:
                 sam.id(link.target), "MasterUserSecret.SecretArn"
             )
         variables.update(clusters.sam_extra_env(sam, link))
+        if link.target.type == "batch_job_queue":  # a job is submitted with its job definition
+            variables[f"{link.target.id.upper()}_JOB_DEFINITION_ARN"] = ref(f"{sam.id(link.target)}JobDefinition")
     cors = cors_origin(sam.plan, fn)
     if cors:
         variables["CORS_ALLOW_ORIGIN"] = cors
@@ -273,6 +275,10 @@ def cdk_function_wiring(cdk: CdkStack, fn: Component) -> None:
             cdk.emit(f"{v}.add_environment({py(target.id.upper() + '_DB_SECRET_ARN')}, {t}.secret.secret_arn)")
         for name, value in clusters.cdk_extra_env(cdk, link).items():
             cdk.emit(f"{v}.add_environment({py(name)}, {value})")
+        if target.type == "batch_job_queue":
+            cdk.emit(
+                f"{v}.add_environment({py(target.id.upper() + '_JOB_DEFINITION_ARN')}, {t}_job.job_definition_arn)"
+            )
     cors = cors_origin(cdk.plan, fn)
     if cors:
         cdk.emit(f"{v}.add_environment('CORS_ALLOW_ORIGIN', {py(cors)})")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from apps.designs.document import Component, Link
 from apps.exporting.cfn import bucket_arn_expression, getatt, py, ref, sub, tag_list, trust_policy, var
 from apps.exporting.services.base import Service, cdk_attribute, grant_call
+from apps.exporting.services.batch import cdk_job_target, sam_job_target
 
 if TYPE_CHECKING:
     from apps.exporting.cdk import CdkStack
@@ -172,16 +173,19 @@ def sam_eventbridge_bus(sam: SamTemplate, bus: Component) -> None:
         )
         sam.output(f"{logical}Name", ref(logical), f"Event bus of {plan.label(bus)}", bus)
     for link in plan.out(bus, "trigger"):
-        if link.target.type in ("sqs_queue", "eventbridge_api_destination"):
+        if link.target.type in ("sqs_queue", "eventbridge_api_destination", "batch_job_queue"):
             name = f"{logical}To{sam.id(link.target)}"
-            target = {"Id": "queue", "Arn": getatt(sam.id(link.target), "Arn"), **sam_dead_letter_config(sam, bus)}
+            if link.target.type == "batch_job_queue":
+                target = sam_job_target(sam, link)
+            else:
+                target = {"Id": "queue", "Arn": getatt(sam.id(link.target), "Arn")}
             if link.target.type == "eventbridge_api_destination":  # the rule calls it with a role of its own
                 target.update({"Id": "api", "RoleArn": getatt(f"{name}Role", "Arn")})
                 sam.add(f"{name}Role", "AWS::IAM::Role", api_destination_role(sam, link.target), bus)
             rule: dict[str, Any] = {
                 "Description": f"{plan.label(bus)} to {plan.label(link.target)}",
                 "State": "ENABLED",
-                "Targets": [target],
+                "Targets": [{**target, **sam_dead_letter_config(sam, bus)}],
             }
             if schedule:
                 rule["ScheduleExpression"] = schedule
@@ -269,13 +273,16 @@ def cdk_bus_wiring(cdk: CdkStack, bus: Component) -> None:
     links = plan.out(bus, "trigger")
     for link in links:
         target, t = link.target, var(link.target)
-        target_class = {
-            "lambda_function": "LambdaFunction",
-            "sqs_queue": "SqsQueue",
-            "step_functions": "SfnStateMachine",
-            "eventbridge_api_destination": "ApiDestination",
-        }[target.type]
-        target_expr = f"targets.{target_class}({t}{cdk_dead_letter_arg(cdk, bus)})"
+        if target.type == "batch_job_queue":
+            target_expr = cdk_job_target(cdk, link, cdk_dead_letter_arg(cdk, bus))
+        else:
+            target_class = {
+                "lambda_function": "LambdaFunction",
+                "sqs_queue": "SqsQueue",
+                "step_functions": "SfnStateMachine",
+                "eventbridge_api_destination": "ApiDestination",
+            }[target.type]
+            target_expr = f"targets.{target_class}({t}{cdk_dead_letter_arg(cdk, bus)})"
         rule = py(f"{cdk.id(bus)}To{cdk.id(target)}")
         schedule = cdk.prop(bus, "schedule_expression")
         if schedule:

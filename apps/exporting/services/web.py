@@ -74,6 +74,17 @@ def sam_cloudfront(sam: SamTemplate, distribution: Component) -> None:
                 }
             )
             methods = ["GET", "HEAD", "OPTIONS"]
+        elif target.type == "load_balancer":
+            # HTTPS to the balancer when it has a certificate (which must then cover its DNS name), else HTTP.
+            policy = "https-only" if plan.prop(target, "certificate_arn") else "http-only"
+            origins.append(
+                {
+                    "Id": origin_id,
+                    "DomainName": getatt(origin_id, "DNSName"),
+                    "CustomOriginConfig": {"OriginProtocolPolicy": policy, "OriginSSLProtocols": ["TLSv1.2"]},
+                }
+            )
+            methods = ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]
         else:
             origin: dict[str, Any] = {
                 "Id": origin_id,
@@ -182,6 +193,10 @@ def cdk_cloudfront(cdk: CdkStack, distribution: Component) -> None:
             methods = "cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS"
         elif target.type == "api_gateway_rest":
             origin = f"origins.RestApiOrigin({t})"
+            methods = "cloudfront.AllowedMethods.ALLOW_ALL"
+        elif target.type == "load_balancer":
+            policy = "HTTPS_ONLY" if cdk.prop(target, "certificate_arn") else "HTTP_ONLY"
+            origin = f"origins.LoadBalancerV2Origin({t}, protocol_policy=cloudfront.OriginProtocolPolicy.{policy})"
             methods = "cloudfront.AllowedMethods.ALLOW_ALL"
         else:
             origin = (

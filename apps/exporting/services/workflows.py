@@ -36,7 +36,11 @@ SUBSTITUTIONS = {
     "sns_topic": (None, "topic_arn"),
     "eventbridge_bus": (None, "event_bus_name"),
     "kinesis_stream": (None, "stream_name"),
+    "batch_job_queue": (None, "job_queue_arn"),
 }
+# A second substitution some targets need: (suffix of its name, CloudFormation logical id suffix, CDK expression
+# suffix). A Batch job is submitted to a queue with a job definition.
+EXTRA_SUBSTITUTIONS = {"batch_job_queue": ("JobDefinition", "JobDefinition", "_job.job_definition_arn")}
 # A nested standard workflow that waits for its child needs to watch the child's execution.
 SYNC_EXECUTION_ACTIONS = ["states:DescribeExecution", "states:StopExecution"]
 SYNC_RULE_ACTIONS = ["events:PutTargets", "events:PutRule", "events:DescribeRule"]
@@ -72,6 +76,15 @@ def task(plan: Plan, link: Link, logical: str, access: str) -> dict[str, Any]:
             }
         return {"Resource": "arn:aws:states:::states:startExecution", "Parameters": parameters, "ResultPath": None}
     result = f"$.{target.id}"
+    if kind == "batch_job_queue":
+        parameters = {
+            "JobName": target.id,
+            "JobQueue": name,
+            "JobDefinition": f"${{{substitution(logical + EXTRA_SUBSTITUTIONS[kind][0])}}}",
+        }
+        if link.prop("invocation_type") == "sync" and plan.prop(link.source, "workflow_type") == "standard":
+            return {"Resource": "arn:aws:states:::batch:submitJob.sync", "Parameters": parameters, "ResultPath": result}
+        return {"Resource": "arn:aws:states:::batch:submitJob", "Parameters": parameters, "ResultPath": None}
     if kind == "dynamodb_table":
         key = {plan.prop(target, "partition_key"): {"S.$": "$.id" if access == "read" else "$$.Execution.Name"}}
         if access == "read":
@@ -172,6 +185,12 @@ def sam_step_functions(sam: SamTemplate, machine: Component) -> None:
         properties["DefinitionSubstitutions"] = {
             substitution(sam.id(target)): sam_substitution(sam, target) for target in targets.values()
         }
+        for target in targets.values():
+            if target.type in EXTRA_SUBSTITUTIONS:
+                name, logical_suffix, _ = EXTRA_SUBSTITUTIONS[target.type]
+                properties["DefinitionSubstitutions"][substitution(sam.id(target) + name)] = ref(
+                    sam.id(target) + logical_suffix
+                )
         policies: list[Any] = []
         for link in plan.out(machine, "invoke", "read", "write", "read_write"):
             policies += [policy for policy in sam.policy(link) if policy not in policies]
@@ -211,6 +230,9 @@ def cdk_step_functions(cdk: CdkStack, machine: Component) -> None:
     for target in targets.values():
         placeholder = py(f"${{{substitution(cdk.id(target))}}}")
         body = body.replace(placeholder, f"{var(target)}.{SUBSTITUTIONS[target.type][1]}")
+        if target.type in EXTRA_SUBSTITUTIONS:
+            name, _, expression = EXTRA_SUBSTITUTIONS[target.type]
+            body = body.replace(py(f"${{{substitution(cdk.id(target) + name)}}}"), f"{var(target)}{expression}")
     express = cdk.prop(machine, "workflow_type") == "express"
     args = [
         f"definition_body=sfn.DefinitionBody.from_string(cdk.Stack.of(self).to_json_string({body}))",

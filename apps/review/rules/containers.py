@@ -1,5 +1,6 @@
-"""Containers on Fargate and load balancers: services that survive a task or a zone failing, tasks that can
-start, and load balancers that encrypt and check what they route to."""
+"""Containers on Fargate, batch jobs and load balancers: services that survive a task or a zone failing,
+tasks and jobs that can start, jobs that survive Spot interruptions, and load balancers that encrypt and
+check what they route to."""
 
 from __future__ import annotations
 
@@ -10,6 +11,11 @@ from apps.review.context import ReviewContext
 
 # Where these rules come from (kept here rather than in the shared references module).
 FARGATE_NETWORKING = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html"
+BATCH_RETRIES = "https://docs.aws.amazon.com/batch/latest/userguide/job_retries.html"
+FARGATE_SPOT_NOTICE = "https://aws.amazon.com/premiumsupport/knowledge-center/fargate-spot-termination-notice/"
+CLOUDFRONT_VPC_ORIGINS = (
+    "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html"
+)
 ALB_HTTPS = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/create-https-listener.html"
 ALB_HEALTH_CHECKS = (
     "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html"
@@ -67,6 +73,34 @@ def _service_without_route_to_its_image(ctx: ReviewContext) -> Iterator[Hit]:
         )
 
 
+def _jobs_without_route_to_their_image(ctx: ReviewContext) -> Iterator[Hit]:
+    for queue in ctx.of_type("batch_job_queue"):
+        vpc = ctx.vpc_of(queue)
+        if vpc is None or ctx.vpc_prop(vpc, "nat_gateways") >= 1:
+            continue
+        yield Hit(
+            (queue.id,),
+            f"{ctx.name(queue)} runs its jobs in the private subnets of {ctx.group_name(vpc)}, which has no NAT "
+            f"gateway: a job on Fargate needs a route to the registry to pull its image ({ctx.prop(queue, 'image')}), "
+            "so its jobs cannot start.",
+            "Give the VPC group at least one NAT gateway (nat_gateways), or host the image in Amazon ECR and add "
+            "the ECR, S3 and CloudWatch Logs interface endpoints to the VPC yourself.",
+        )
+
+
+def _spot_jobs_without_retries(ctx: ReviewContext) -> Iterator[Hit]:
+    for queue in ctx.of_type("batch_job_queue"):
+        if ctx.prop(queue, "capacity") != "fargate_spot" or ctx.prop(queue, "retry_attempts") > 1:
+            continue
+        yield Hit(
+            (queue.id,),
+            f"{ctx.name(queue)} runs on Fargate Spot with one attempt per job: Fargate Spot stops a task with two "
+            "minutes' warning when AWS needs the capacity back, and an interrupted job then fails for good.",
+            "Set retry_attempts to 2 or more (AWS Batch retries a job whose attempt was stopped), make the jobs "
+            "safe to run again, or use capacity fargate for jobs that must not be interrupted.",
+        )
+
+
 def _load_balancer_without_https(ctx: ReviewContext) -> Iterator[Hit]:
     for balancer in ctx.of_type("load_balancer"):
         if ctx.prop(balancer, "scheme") != "internet-facing" or ctx.prop(balancer, "certificate_arn"):
@@ -78,6 +112,20 @@ def _load_balancer_without_https(ctx: ReviewContext) -> Iterator[Hit]:
             "Set certificate_arn to an ACM certificate for the site's domain: the export then listens with HTTPS on "
             "port 443 and redirects HTTP to it.",
         )
+
+
+def _cloudfront_origin_is_internal(ctx: ReviewContext) -> Iterator[Hit]:
+    for balancer in ctx.of_type("load_balancer"):
+        if ctx.prop(balancer, "scheme") == "internet-facing":
+            continue
+        for link in ctx.into(balancer, "origin"):
+            yield Hit(
+                (link.source.id, balancer.id),
+                f"{ctx.name(link.source)} uses {ctx.name(balancer)} as an origin, but the load balancer is internal: "
+                "CloudFront reaches an origin over the internet, so every request to that path fails.",
+                "Make the load balancer internet-facing (scheme), or serve it through a CloudFront VPC origin, "
+                "which the export does not write.",
+            )
 
 
 def _target_with_default_health_check(ctx: ReviewContext) -> Iterator[Hit]:
@@ -121,11 +169,32 @@ RULES = (
         _service_without_route_to_its_image,
     ),
     Rule(
+        "batch-job-no-route-to-image",
+        "error",
+        "A Batch job queue's jobs have no route to pull their image",
+        FARGATE_NETWORKING,
+        _jobs_without_route_to_their_image,
+    ),
+    Rule(
+        "batch-spot-without-retries",
+        "warning",
+        "Jobs on Fargate Spot get one attempt",
+        f"{FARGATE_SPOT_NOTICE}; {BATCH_RETRIES}",
+        _spot_jobs_without_retries,
+    ),
+    Rule(
         "load-balancer-without-https",
         "warning",
         "An internet-facing load balancer has no HTTPS listener",
         ALB_HTTPS,
         _load_balancer_without_https,
+    ),
+    Rule(
+        "cloudfront-origin-internal-load-balancer",
+        "error",
+        "CloudFront uses an internal load balancer as an origin",
+        CLOUDFRONT_VPC_ORIGINS,
+        _cloudfront_origin_is_internal,
     ),
     Rule(
         "load-balancer-default-health-check",
