@@ -272,3 +272,17 @@ def test_a_called_ai_service_gives_its_setting_and_the_one_action_the_function_c
     assert function["Policies"] == [{"Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}]
     assert f"c_fn.add_environment('AI_{variable}', {value!r})" in cdk
     assert f"c_fn.add_to_role_policy(iam.PolicyStatement(actions={actions!r}, resources=['*']))" in cdk
+
+
+def test_a_state_machine_invokes_a_bedrock_model_through_the_optimized_integration() -> None:
+    sam, cdk = export(
+        [comp("flow", "step_functions"), comp("model", "bedrock_model", model_id=NOVA_LITE)],
+        [link("flow", "model", "call")],
+    )
+    machine = sam["Resources"]["Flow"]["Properties"]
+    state = machine["Definition"]["States"]["CallModel"]
+    assert state["Resource"] == "arn:aws:states:::bedrock:invokeModel"
+    assert state["Parameters"] == {"ModelId": NOVA_LITE, "Body.$": "$"}
+    assert "DefinitionSubstitutions" not in machine
+    assert machine["Policies"][0]["Statement"][0]["Action"] == ["bedrock:InvokeModel"]
+    assert "c_flow.add_to_role_policy(iam.PolicyStatement(actions=['bedrock:InvokeModel']" in cdk
