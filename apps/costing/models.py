@@ -589,6 +589,38 @@ def bedrock_model(ctx: ComponentCost) -> None:
     ctx.note("on-demand throughput in the Region (no batch, provisioned throughput or cross-Region inference)")
 
 
+COMPREHEND_MIN_UNITS = 3  # Comprehend bills each request for at least 3 units of 100 characters
+
+
+def rekognition(ctx: ComponentCost) -> None:
+    images = ctx.flow("requests")
+    ctx.quantity("images_per_month", images)
+    ctx.charge("rekognition.images", images)
+    ctx.note(f"{ctx.prop('operation')} on stored or uploaded images (image APIs group 2 prices)")
+
+
+def comprehend(ctx: ComponentCost) -> None:
+    requests = ctx.flow("requests")
+    characters = ctx.usage("avg_characters_per_request")
+    units = max(COMPREHEND_MIN_UNITS, math.ceil(characters / 100))
+    ctx.quantity("units", requests * units)
+    ctx.charge("comprehend.units", requests * units)
+    ctx.note(f"{units} units of 100 characters per request (at least {COMPREHEND_MIN_UNITS})")
+
+
+def translate(ctx: ComponentCost) -> None:
+    characters = ctx.flow("requests") * ctx.usage("avg_characters_per_request")
+    ctx.quantity("characters", characters)
+    ctx.charge("translate.characters", characters)
+    ctx.note("real-time standard translation; custom terminology and active custom translation not modelled")
+
+
+def textract(ctx: ComponentCost) -> None:
+    pages = ctx.flow("requests") * ctx.usage("pages_per_request")
+    ctx.quantity("pages", pages)
+    ctx.charge(f"textract.{ctx.prop('features')}", pages, pointer=ctx.pointer("props", "features"))
+
+
 def aurora_serverless_v2(ctx: ComponentCost) -> None:
     """An Aurora Serverless v2 cluster (Aurora Standard): ACU-hours, storage and I/O requests.
 
@@ -748,4 +780,8 @@ MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "firehose_stream": firehose_stream,
     "eventbridge_api_destination": eventbridge_api_destination,
     "batch_job_queue": batch_job_queue,
+    "rekognition": rekognition,
+    "comprehend": comprehend,
+    "translate": translate,
+    "textract": textract,
 }

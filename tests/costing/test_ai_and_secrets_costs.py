@@ -96,3 +96,34 @@ def test_every_bedrock_model_in_the_catalog_has_input_and_output_prices() -> Non
         for kind in ("input", "output"):
             meter = snapshot.meter(f"bedrock.{model_id}.{kind}")
             assert meter is not None and meter.source.startswith("https://aws.amazon.com/bedrock/pricing")
+
+
+def called(type_id: str, requests: float, **usage: float) -> dict[str, object]:
+    return {"id": "ai", "type": type_id, "usage": {"requests_per_month": requests, **usage}}
+
+
+def test_rekognition_bills_each_image_at_its_volume_tier() -> None:
+    # 2,000,000 images: 1M × $1.00 / 1K + 1M × $0.80 / 1K = $1,800.00
+    assert usd(estimate(design([called("rekognition", 2_000_000)])), "ai", "rekognition.images") == 1800.00
+
+
+def test_comprehend_bills_at_least_three_units_of_100_characters_a_request() -> None:
+    # 100,000 requests of 150 characters: 3 units each (the minimum), 300,000 units × $0.0001 = $30.00;
+    # of 1,050 characters: 11 units each, 1.1M units = $110.00.
+    short = estimate(design([called("comprehend", 100_000, avg_characters_per_request=150)]))
+    long = estimate(design([called("comprehend", 100_000, avg_characters_per_request=1050)]))
+    assert usd(short, "ai", "comprehend.units") == 30.00
+    assert usd(long, "ai", "comprehend.units") == 110.00
+
+
+def test_translate_bills_per_character() -> None:
+    # 200,000 texts × 500 characters = 100M characters × $15 / 1M = $1,500.00
+    assert usd(estimate(design([called("translate", 200_000)])), "ai", "translate.characters") == 1500.00
+
+
+def test_textract_bills_per_page_by_feature() -> None:
+    # 10,000 documents × 3 pages = 30,000 pages: text $1.50 / 1K = $45.00; tables and forms $65 / 1K = $1,950.00
+    text = estimate(design([called("textract", 10_000, pages_per_request=3)]))
+    both = {**called("textract", 10_000, pages_per_request=3), "props": {"features": "tables_forms"}}
+    assert usd(text, "ai", "textract.text") == 45.00
+    assert usd(estimate(design([both])), "ai", "textract.tables_forms") == 1950.00

@@ -127,10 +127,13 @@ def test_securestring_is_refused_by_validation_since_cloudformation_cannot_creat
         export([comp("p", "ssm_parameter", parameter_type="SecureString")], [])
 
 
-def test_a_standard_parameter_above_4_kb_is_refused() -> None:
-    with pytest.raises(ExportError, match="4 KB"):
-        export([comp("p", "ssm_parameter", value="x" * 5000)], [])
-    sam, _ = export([comp("p", "ssm_parameter", value="x" * 5000, tier="Advanced")], [])
+def test_a_parameter_value_is_printable_ascii_of_at_most_4_kb_so_it_fits_either_tier() -> None:
+    from apps.designs.document import DesignInvalid
+
+    for value in ("x" * 4097, "Ünïcödé", "line\nbreak"):
+        with pytest.raises(DesignInvalid, match="/components/0/props/value"):
+            export([comp("p", "ssm_parameter", value=value)], [])
+    sam, _ = export([comp("p", "ssm_parameter", value="x" * 4096, tier="Advanced")], [])
     assert sam["Resources"]["P"]["Properties"]["Tier"] == "Advanced"
 
 
@@ -246,3 +249,40 @@ def test_hostile_labels_and_descriptions_stay_escaped_in_the_new_resources() -> 
     text = repr(sam) + cdk
     assert "{{resolve" not in text and "${AWS::AccountId}" not in text
     assert sam["Resources"]["Key"]["Properties"]["Description"] == "x {\uff5bresolve:ssm:/a}} $\uff5bAWS::AccountId}"
+
+
+@pytest.mark.parametrize(
+    ("service", "props", "variable", "value", "actions"),
+    [
+        ("rekognition", {"operation": "DetectText", "min_confidence": 90}, "MIN_CONFIDENCE", "90", ["rekognition:DetectText"]),
+        ("comprehend", {"operation": "DetectPiiEntities", "language_code": "de"}, "LANGUAGE_CODE", "de", ["comprehend:DetectPiiEntities"]),
+        ("translate", {"target_language": "fr"}, "TARGET_LANGUAGE", "fr", ["translate:TranslateText", "comprehend:DetectDominantLanguage"]),
+        ("translate", {"source_language": "en", "target_language": "ja"}, "TARGET_LANGUAGE", "ja", ["translate:TranslateText"]),
+        ("textract", {"features": "tables_forms"}, "FEATURE_TYPES", "TABLES,FORMS", ["textract:AnalyzeDocument"]),
+        ("textract", {}, "FEATURE_TYPES", "DetectDocumentText", ["textract:DetectDocumentText"]),
+    ],
+)  # fmt: skip
+def test_a_called_ai_service_gives_its_setting_and_the_one_action_the_function_calls(
+    service: str, props: dict[str, Any], variable: str, value: str, actions: list[str]
+) -> None:
+    sam, cdk = export([comp("fn", "lambda_function"), comp("ai", service, **props)], [link("fn", "ai", "call")])
+    assert "Ai" not in sam["Resources"]
+    function = sam["Resources"]["Fn"]["Properties"]
+    assert function["Environment"]["Variables"][f"AI_{variable}"] == value
+    assert function["Policies"] == [{"Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}]
+    assert f"c_fn.add_environment('AI_{variable}', {value!r})" in cdk
+    assert f"c_fn.add_to_role_policy(iam.PolicyStatement(actions={actions!r}, resources=['*']))" in cdk
+
+
+def test_a_state_machine_invokes_a_bedrock_model_through_the_optimized_integration() -> None:
+    sam, cdk = export(
+        [comp("flow", "step_functions"), comp("model", "bedrock_model", model_id=NOVA_LITE)],
+        [link("flow", "model", "call")],
+    )
+    machine = sam["Resources"]["Flow"]["Properties"]
+    state = machine["Definition"]["States"]["CallModel"]
+    assert state["Resource"] == "arn:aws:states:::bedrock:invokeModel"
+    assert state["Parameters"] == {"ModelId": NOVA_LITE, "Body.$": "$"}
+    assert "DefinitionSubstitutions" not in machine
+    assert machine["Policies"][0]["Statement"][0]["Action"] == ["bedrock:InvokeModel"]
+    assert "c_flow.add_to_role_policy(iam.PolicyStatement(actions=['bedrock:InvokeModel']" in cdk

@@ -39,8 +39,8 @@ def test_an_advanced_parameter_with_a_small_value_is_an_info() -> None:
     assert "4 KB" in finding["message"]
 
 
-def test_an_advanced_parameter_holding_more_than_4_kb_is_fine() -> None:
-    doc = design([comp("big", "ssm_parameter", tier="Advanced", value="x" * 5000), comp("small", "ssm_parameter")])
+def test_a_standard_parameter_is_fine() -> None:
+    doc = design([comp("small", "ssm_parameter", value="x" * 4096)])
     assert findings(doc, "ssm-advanced-tier-unneeded") == []
 
 

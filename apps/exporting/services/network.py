@@ -25,6 +25,10 @@ INTERFACE_SERVICES = {
     "lambda": "LAMBDA_",  # jsii renames LAMBDA, as `lambda` is a Python keyword
     "secretsmanager": "SECRETS_MANAGER",
     "bedrock-runtime": "BEDROCK_RUNTIME",
+    "rekognition": "REKOGNITION",
+    "comprehend": "COMPREHEND",
+    "translate": "TRANSLATE",
+    "textract": "TEXTRACT",
 }
 
 

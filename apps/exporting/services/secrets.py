@@ -30,7 +30,6 @@ ROTATION_ACTIONS = [
     "secretsmanager:PutSecretValue",
     "secretsmanager:UpdateSecretVersionStage",
 ]
-STANDARD_TIER_BYTES = 4096  # Parameter Store: 4 KB values in the standard tier, 8 KB in the advanced one
 
 
 def _fail(component: Component, why: str) -> None:
@@ -183,10 +182,8 @@ def sam_secret_policies(sam: SamTemplate, link: Link) -> list[Any]:
 
 
 def parameter_value(plan: Plan, parameter: Component) -> str:
-    value = str(plan.prop(parameter, "value"))
-    if plan.prop(parameter, "tier") == "Standard" and len(value.encode()) > STANDARD_TIER_BYTES:
-        _fail(parameter, "a standard parameter holds at most 4 KB; choose the Advanced tier or a shorter value")
-    return value
+    # Validation has checked that the value fits its tier (apps.designs.document.parameter_size_problems).
+    return str(plan.prop(parameter, "value"))
 
 
 def sam_ssm_parameter(sam: SamTemplate, parameter: Component) -> None:

@@ -139,6 +139,13 @@ def task(plan: Plan, link: Link, logical: str, access: str) -> dict[str, Any]:
             },
             "ResultPath": None,
         }
+    if kind == "bedrock_model":  # the optimized integration: the state's input is the model's request body
+        return {
+            "Resource": "arn:aws:states:::bedrock:invokeModel",
+            "Parameters": {"ModelId": plan.prop(target, "model_id"), "Body.$": "$"},
+            "ResultSelector": {"Body.$": "$.Body"},
+            "ResultPath": result,
+        }
     raise ValueError(f"a state machine has no task for {kind}")
 
 
@@ -152,8 +159,14 @@ def steps(plan: Plan, machine: Component) -> list[tuple[Link, str]]:
     """(connection, access) in the order the machine runs them: its connections in design order, a
     read-and-write connection as a read then a write."""
     result = []
-    for link in plan.out(machine, "invoke", "read", "write", "read_write"):
-        accesses = {"invoke": ["invoke"], "read": ["read"], "write": ["write"], "read_write": ["read", "write"]}
+    for link in plan.out(machine, "invoke", "read", "write", "read_write", "call"):
+        accesses = {
+            "invoke": ["invoke"],
+            "read": ["read"],
+            "write": ["write"],
+            "read_write": ["read", "write"],
+            "call": ["call"],
+        }
         result += [(link, access) for access in accesses[link.kind]]
     return result
 
@@ -172,9 +185,14 @@ def definition(plan: Plan, machine: Component, ids: dict[str, str]) -> dict[str,
     return {"Comment": plan.label(machine), "StartAt": next(iter(states)), "States": states}
 
 
+def substituted(plan: Plan, machine: Component) -> dict[str, Component]:
+    """The targets the definition names through a substitution (a Bedrock model is named by its ID)."""
+    return {link.target.id: link.target for link, _ in steps(plan, machine) if link.target.type in SUBSTITUTIONS}
+
+
 def sam_step_functions(sam: SamTemplate, machine: Component) -> None:
     plan, logical = sam.plan, sam.id(machine)
-    targets = {link.target.id: link.target for link, _ in steps(plan, machine)}
+    targets = substituted(plan, machine)
     properties: dict[str, Any] = {
         "Type": plan.prop(machine, "workflow_type").upper(),
         "Definition": definition(plan, machine, plan.ids),
@@ -191,8 +209,9 @@ def sam_step_functions(sam: SamTemplate, machine: Component) -> None:
                 properties["DefinitionSubstitutions"][substitution(sam.id(target) + name)] = ref(
                     sam.id(target) + logical_suffix
                 )
+    if steps(plan, machine):
         policies: list[Any] = []
-        for link in plan.out(machine, "invoke", "read", "write", "read_write"):
+        for link in plan.out(machine, "invoke", "read", "write", "read_write", "call"):
             policies += [policy for policy in sam.policy(link) if policy not in policies]
             if link.target.type == "step_functions" and waits_for_child(plan, link):
                 policies.append({"Statement": sam_sync_statements(sam, link.target)})
@@ -223,7 +242,7 @@ def sam_step_functions(sam: SamTemplate, machine: Component) -> None:
 
 def cdk_step_functions(cdk: CdkStack, machine: Component) -> None:
     plan, v, logical = cdk.plan, var(machine), cdk.id(machine)
-    targets = {link.target.id: link.target for link, _ in steps(plan, machine)}
+    targets = substituted(plan, machine)
     # The definition as a Python dict whose placeholders are the targets' construct attributes (tokens
     # that to_json_string resolves), so the generated source holds no "${…}" text of its own.
     body = py(definition(plan, machine, plan.ids))
@@ -245,7 +264,7 @@ def cdk_step_functions(cdk: CdkStack, machine: Component) -> None:
         )
         args.append(f"logs=sfn.LogOptions(destination={v}_logs, level=sfn.LogLevel.ERROR)")
     cdk.emit(f"{v} = sfn.StateMachine(self, {py(logical)}, {', '.join(args)})")
-    for link in plan.out(machine, "invoke", "read", "write", "read_write"):
+    for link in plan.out(machine, "invoke", "read", "write", "read_write", "call"):
         grant = cdk.grant(link)
         if grant:
             cdk.emit(grant)

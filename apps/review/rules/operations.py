@@ -14,7 +14,6 @@ SSM_TIERS = "https://docs.aws.amazon.com/systems-manager/latest/userguide/parame
 SSM_THROUGHPUT = "https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-throughput.html"
 SSM_QUOTAS = "https://docs.aws.amazon.com/general/latest/gr/ssm.html"
 
-STANDARD_TIER_BYTES = 4096  # a standard parameter holds up to 4 KB, an advanced one up to 8 KB
 # Parameter Store's default throughput: 40 transactions per second shared by GetParameter,
 # GetParameters and GetParametersByPath (higher throughput raises it, at a charge).
 STANDARD_THROUGHPUT_TPS = 40
@@ -44,14 +43,15 @@ def _alarm_without_action(ctx: ReviewContext) -> Iterator[Hit]:
 
 
 def _advanced_parameter_unneeded(ctx: ReviewContext) -> Iterator[Hit]:
+    # A design's parameter values hold at most 4 KB and carry no parameter policies, so what the advanced
+    # tier adds is only a higher parameter count per Region.
     for parameter in ctx.of_type("ssm_parameter"):
-        value = str(ctx.prop(parameter, "value") or "")
-        if ctx.prop(parameter, "tier") == "Advanced" and len(value.encode()) <= STANDARD_TIER_BYTES:
+        if ctx.prop(parameter, "tier") == "Advanced":
             yield Hit(
                 (parameter.id,),
                 f"{ctx.name(parameter)} is an advanced parameter although its value fits the free standard tier "
-                "(4 KB), and the design sets no parameter policy: it is charged every month, and an advanced "
-                "parameter can never be turned back into a standard one.",
+                "(4 KB) and it has no parameter policy: it is charged every month, and an advanced parameter "
+                "can never be turned back into a standard one.",
                 "Use the Standard tier unless you need values above 4 KB, parameter policies or more than "
                 "10,000 parameters.",
             )
