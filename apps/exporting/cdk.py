@@ -30,6 +30,7 @@ import os
 
 import aws_cdk as cdk
 from aws_cdk import Duration, Size
+from aws_cdk import aws_amazonmq as amazonmq
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_authorizers as apigwv2_authorizers
@@ -38,9 +39,11 @@ from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_codedeploy as codedeploy
+from aws_cdk import aws_docdb as docdb
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_efs as efs
 from aws_cdk import aws_elasticache as elasticache
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
@@ -50,10 +53,13 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_msk as msk
 from aws_cdk import aws_opensearchservice as opensearch
+from aws_cdk import aws_opensearchserverless as aoss
 from aws_cdk import aws_rds as rds
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_notifications as s3n
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs

@@ -17,6 +17,7 @@ ONLY_IN_CDK = {
     "AWS::SecretsManager::SecretTargetAttachment": "attaches that generated secret to the database",
     "AWS::EC2::SecurityGroupIngress": "CDK writes rules between security groups as separate resources; SAM inlines them in the group",
     "Custom::OpenSearchAccessPolicy": "CDK applies an OpenSearch domain's access policy through a custom resource; SAM sets AccessPolicies on the domain",
+    "AWS::IAM::ManagedPolicy": "CDK moves the statements past a role's inline policy size limit into overflow managed policies (a function connected to many services); SAM keeps them inline",
 }
 ONLY_IN_SAM = {
     "AWS::Lambda::Alias": "SAM's AutoPublishAlias gives a Lambda@Edge function a `live` alias; CDK hands CloudFront the current version directly",

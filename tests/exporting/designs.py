@@ -72,6 +72,15 @@ def every_type_design() -> dict[str, Any]:
             c("db", "rds_instance", group="net", props={"engine": "mysql", "rds_proxy": True}),
             c("cache", "elasticache_cluster", group="net", props={"engine": "memcached", "nodes": 2}),
             c("search", "opensearch_domain", group="net", props={"instance_count": 2}),
+            c("cluster_fn", "lambda_function", group="net", props={"timeout_s": 30}),
+            c("consumer_fn", "lambda_function", props={"timeout_s": 30}),
+            c("ledger", "aurora_cluster", group="net", props={"readers": 1, "data_api": True}),
+            c("broker", "mq_broker", group="net", props={"engine": "rabbitmq"}),
+            c("docs", "documentdb_cluster", group="net", props={"readers": 1}),
+            c("kafka", "msk_cluster", group="net", props={"brokers": 2}),
+            c("kafka_serverless", "msk_cluster", group="net", props={"mode": "serverless"}),
+            c("shared_files", "efs_file_system", group="net", props={"transition_to_ia_days": 7}),
+            c("vectors", "opensearch_serverless_collection", props={"collection_type": "vector_search"}),
             c(
                 "flags",
                 "cloudformation_resource",
@@ -130,6 +139,16 @@ def every_type_design() -> dict[str, Any]:
             e("s4", "worker", "clicks", "write"),
             e("s5", "hook", "worker", "invoke"),
             e("r1", "stream_fn", "flags", "reference", actions="ssm:GetParameter, ssm:GetParameters"),
+            e("k1", "cluster_fn", "ledger", "read_write"),
+            e("k2", "broker", "consumer_fn", "poll", queue_name="orders", batch_size=100),
+            e("k3", "cluster_fn", "docs", "read_write"),
+            e("k4", "docs", "stream_fn", "poll", database_name="shop", collection_name="orders"),
+            e("k5", "cluster_fn", "kafka", "write"),
+            e("k6", "kafka", "stream_fn", "poll", topic="clicks", starting_position="TRIM_HORIZON"),
+            e("k7", "kafka_serverless", "consumer_fn", "poll", topic="orders"),
+            e("k8", "cluster_fn", "shared_files", "read_write"),
+            e("k9", "cluster_fn", "vectors", "write"),
+            e("k10", "hook", "vectors", "read"),
         ],
     }
 
@@ -144,6 +163,7 @@ def every_connection_design() -> dict[str, Any]:
     named ``fn_<runtime>`` so their lint errors (E2531) can be told apart.
     """
     from apps.designs.catalog import get_catalog
+    from apps.designs.document import POLL_SOURCE_PROPS
 
     catalog = get_catalog()
     short = {"lambda_function": "fn", "step_functions": "flow", "sqs_queue": "queue", "sns_topic": "topic"}
@@ -190,6 +210,10 @@ def every_connection_design() -> dict[str, Any]:
                     target = default(target_type, second=True)
                     if source_type == "lambda_function" and target_type == "sns_topic":
                         source = default("lambda_function", second=True)  # one dead-letter target per function
+                if kind.name == "poll":  # what a broker, topic or change stream poll must name
+                    for name, (owner, required) in POLL_SOURCE_PROPS.items():
+                        if owner == source_type and required:
+                            props[name] = "orders"
                 if source_type == "step_functions" and target_type == "lambda_function":
                     target = default("lambda_function", second=True)  # fn_a invokes flow_a: no cycle
                 connections.append(

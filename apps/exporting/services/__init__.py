@@ -11,17 +11,19 @@ from apps.exporting.plan import ExportError
 from apps.exporting.services import (
     apis,
     clusters,
+    files,
     functions,
     generic,
     identity,
     messaging,
+    search,
     stores,
     web,
     workflows,
 )
 from apps.exporting.services.base import Service
 
-FAMILIES = (web, identity, apis, functions, workflows, messaging, stores, clusters, generic)
+FAMILIES = (web, identity, apis, functions, workflows, messaging, stores, clusters, files, search, generic)
 
 SERVICES: dict[str, Service] = {}
 for _family in FAMILIES:
