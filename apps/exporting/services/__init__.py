@@ -10,6 +10,7 @@ from __future__ import annotations
 from apps.exporting.plan import ExportError
 from apps.exporting.services import (
     apis,
+    brokers,
     clusters,
     files,
     functions,
@@ -23,7 +24,7 @@ from apps.exporting.services import (
 )
 from apps.exporting.services.base import Service
 
-FAMILIES = (web, identity, apis, functions, workflows, messaging, stores, clusters, files, search, generic)
+FAMILIES = (web, identity, apis, functions, workflows, messaging, brokers, stores, clusters, files, search, generic)
 
 SERVICES: dict[str, Service] = {}
 for _family in FAMILIES:

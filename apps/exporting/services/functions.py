@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from apps.designs.document import Component, Link
 from apps.exporting.cfn import getatt, py, ref, sub, tags, trust_policy, var
 from apps.exporting.plan import Plan
-from apps.exporting.services import clusters, files
+from apps.exporting.services import clusters, files, polling
 from apps.exporting.services.base import Service, cdk_attribute, grant_call
 from apps.exporting.services.identity import cognito_trigger
 from apps.exporting.services.messaging import cdk_dead_letter_arg, sam_bus_event, sam_redrive_policy
@@ -96,7 +96,7 @@ def sam_lambda_function(sam: SamTemplate, fn: Component) -> None:
         variables["CORS_ALLOW_ORIGIN"] = cors
     if variables:
         properties["Environment"] = {"Variables": dict(sorted(variables.items()))}
-    policies = [p for link in plan.data_links(fn) for p in sam.policy(link)] + clusters.sam_poll_policies(sam, fn)
+    policies = [p for link in plan.data_links(fn) for p in sam.policy(link)] + polling.sam_poll_policies(sam, fn)
     if policies:
         properties["Policies"] = policies
     vpc = plan.vpc_of(fn)
@@ -164,8 +164,8 @@ def sam_function_events(sam: SamTemplate, fn: Component) -> dict[str, Any]:
 
 def sam_poll_event(sam: SamTemplate, link: Link) -> dict[str, Any]:
     source, logical = link.source, sam.id(link.source)
-    if source.type in clusters.POLLED:
-        return clusters.sam_poll_event(sam, link)
+    if source.type in polling.POLLED:
+        return polling.sam_poll_event(sam, link)
     if source.type == "sqs_queue":
         properties: dict[str, Any] = {"Queue": getatt(logical, "Arn"), "BatchSize": link.prop("batch_size")}
         if link.prop("max_batching_window_s"):
@@ -282,8 +282,8 @@ def cdk_function_wiring(cdk: CdkStack, fn: Component) -> None:
     if cors:
         cdk.emit(f"{v}.add_environment('CORS_ALLOW_ORIGIN', {py(cors)})")
     for link in plan.into(fn, "poll"):
-        if link.source.type in clusters.POLLED:
-            clusters.cdk_poll(cdk, link)
+        if link.source.type in polling.POLLED:
+            polling.cdk_poll(cdk, link)
         else:
             cdk.emit(f"{v}.add_event_source({cdk_poll_source(cdk, link)})")
     for link in plan.into(fn, "trigger"):
