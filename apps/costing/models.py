@@ -743,6 +743,89 @@ def aurora_cluster(ctx: ComponentCost) -> None:
     ctx.note("backups up to the cluster's storage size are free; the Data API is not estimated")
 
 
+def mq_broker(ctx: ComponentCost) -> None:
+    """An Amazon MQ broker: instance-hours for each broker instance, and the storage its messages take.
+
+    Multi-AZ runs two instances for ActiveMQ (active/standby) and three for RabbitMQ (a cluster), each
+    billed at the instance type's rate. ActiveMQ stores messages in Amazon EFS, RabbitMQ in Amazon EBS.
+    Messages themselves are not billed.
+    """
+    engine, instance_type = ctx.prop("engine"), ctx.prop("instance_type")
+    multi_az = ctx.prop("deployment_mode") == "multi_az"
+    instances = (2 if engine == "activemq" else 3) if multi_az else 1
+    ctx.quantity("instances", instances)
+    ctx.charge(f"mq.{engine}.{instance_type}", instances * ctx.hours, pointer=ctx.pointer("props", "instance_type"))
+    storage = "efs" if engine == "activemq" else "ebs"
+    ctx.charge(f"mq.{engine}.storage.{storage}", ctx.usage("storage_gb"))
+    if multi_az:
+        ctx.note(f"multi_az: {instances} broker instances ({'active/standby' if instances == 2 else 'cluster'})")
+
+
+def documentdb_cluster(ctx: ComponentCost) -> None:
+    """An Amazon DocumentDB cluster (standard storage): instance-hours for the primary and each replica,
+    the cluster volume's storage and its I/O requests. Storage is shared by all instances."""
+    instance_class, instances = ctx.prop("instance_class"), 1 + int(ctx.prop("readers"))
+    ctx.quantity("instances", instances)
+    ctx.charge(f"docdb.{instance_class}", instances * ctx.hours, pointer=ctx.pointer("props", "instance_class"))
+    ctx.charge("docdb.storage", ctx.usage("storage_gb"))
+    if ctx.has_usage("io_requests_per_month"):
+        ctx.charge("docdb.io_requests", ctx.usage("io_requests_per_month"))
+    else:
+        ctx.note("no DocumentDB I/O requests estimated (set usage.io_requests_per_month)")
+    ctx.note("backups up to the cluster's storage size are free")
+
+
+def msk_cluster(ctx: ComponentCost) -> None:
+    """Amazon MSK. Provisioned: broker-hours per broker type and the EBS storage of every broker.
+    Serverless: cluster-hours, partition-hours, data retained, and data in (produced) and out (consumed)."""
+    if ctx.prop("mode") == "serverless":
+        records, record_kb = ctx.flow("requests"), ctx.usage("avg_record_kb")
+        data_in = records * record_kb / KB_PER_GB
+        consumers = len(ctx.outgoing("poll"))
+        ctx.quantity("records_per_month", records)
+        ctx.charge("msk.serverless.cluster_hours", ctx.hours)
+        ctx.charge("msk.serverless.partition_hours", ctx.usage("partitions") * ctx.hours)
+        ctx.charge("msk.serverless.storage", ctx.usage("storage_gb"))
+        ctx.charge("msk.serverless.data_in", data_in)
+        ctx.charge("msk.serverless.data_out", data_in * consumers)
+        ctx.note(f"every record is read once by each of the {consumers} polling function(s)")
+        return
+    brokers = ctx.prop("brokers")
+    ctx.charge(f"msk.{ctx.prop('broker_type')}", brokers * ctx.hours, pointer=ctx.pointer("props", "broker_type"))
+    ctx.charge("msk.storage", brokers * ctx.prop("storage_gb"))
+    ctx.note("provisioned brokers: data in and out within the region is not billed by MSK")
+
+
+def efs_file_system(ctx: ComponentCost) -> None:
+    """Amazon EFS (Regional): data stored in the Standard and Infrequent Access classes."""
+    ctx.charge("efs.standard.storage", ctx.usage("storage_gb"))
+    if ctx.usage("infrequent_access_gb", note=False) or ctx.prop("transition_to_ia_days", note=False):
+        ctx.charge("efs.ia.storage", ctx.usage("infrequent_access_gb"))
+    if ctx.prop("throughput_mode") == "elastic":
+        ctx.note("Elastic throughput reads and writes (billed per GB transferred) are not estimated")
+
+
+def opensearch_serverless_collection(ctx: ComponentCost) -> None:
+    """OpenSearch Serverless: indexing and search OCU-hours (each at least its minimum) and storage.
+
+    With redundancy (standby replicas), indexing and search each run at least 1 OCU (0.5 OCU in two
+    zones); without it, at least 0.5 OCU each. AWS shares OCUs between the collections of an account
+    that use the same encryption key, so the minimum is billed once per key, not per collection.
+    """
+    minimum = 1.0 if ctx.prop("redundancy") else 0.5
+    for kind in ("indexing", "search"):
+        name = f"{kind}_ocu"
+        ocu = ctx.usage(name, note=False) if ctx.has_usage(name) else minimum
+        if ocu < minimum:
+            ctx.note(f"usage.{name} {ocu:g} is below the minimum of {minimum:g} OCU; billed at the minimum")
+            ocu = minimum
+        if not ctx.has_usage(name):
+            ctx.note(f"{kind} at the minimum of {minimum:g} OCU (set usage.{name} for a busier collection)")
+        ctx.quantity(name, ocu)
+        ctx.charge(f"aoss.{kind}_ocu", ocu * ctx.hours)
+    ctx.charge("aoss.storage", ctx.usage("storage_gb"))
+
+
 def client(ctx: ComponentCost) -> None:
     ctx.quantity("requests_per_month", ctx.flow("requests"))
 
@@ -784,4 +867,9 @@ MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "comprehend": comprehend,
     "translate": translate,
     "textract": textract,
+    "mq_broker": mq_broker,
+    "documentdb_cluster": documentdb_cluster,
+    "msk_cluster": msk_cluster,
+    "efs_file_system": efs_file_system,
+    "opensearch_serverless_collection": opensearch_serverless_collection,
 }

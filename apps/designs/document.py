@@ -394,6 +394,8 @@ def _semantic_problems(design: Design, catalog: Catalog) -> list[Problem]:
                         f"a {connection.kind!r} connection cannot go from {source_type} to {target_type} ({hint})",
                     )
                 )
+            elif connection.kind == "poll":
+                problems += poll_source_problems(source_type, connection.props, ("connections", index, "props"))
     return problems + _layer_problems(design, components) + _web_acl_problems(design, components, groups)
 
 
@@ -481,6 +483,26 @@ def _layer_problems(design: Design, components: Mapping[str, Component]) -> list
                 Problem(json_pointer(("connections", index, "kind")), "a Lambda@Edge function cannot use layers")
             )
     return problems
+
+
+# Poll props that name what to read in one kind of source: required for it when marked so, and ignored
+# (never exported) on a poll from any other source, as the editor keeps one set of props per kind.
+# prop: (the source type it belongs to, whether that source needs it)
+POLL_SOURCE_PROPS = {
+    "queue_name": ("mq_broker", True),
+    "database_name": ("documentdb_cluster", True),
+    "collection_name": ("documentdb_cluster", False),
+    "topic": ("msk_cluster", True),
+}
+
+
+def poll_source_problems(source_type: str, props: Mapping[str, Any], path: tuple[str | int, ...]) -> list[Problem]:
+    """Problems with the source-specific props of a poll connection from ``source_type``: a missing one."""
+    return [
+        Problem(json_pointer((*path, name)), f"required when Lambda polls a {owner}")
+        for name, (owner, required) in POLL_SOURCE_PROPS.items()
+        if source_type == owner and required and not props.get(name)
+    ]
 
 
 AURORA_ENGINES = ("aurora-postgresql", "aurora-mysql")

@@ -25,6 +25,7 @@ CLIENT_TYPES = {"browser", "mobile_app"}
 DATA_PORTS = {
     "postgres": 5432, "aurora-postgresql": 5432, "mysql": 3306, "mariadb": 3306, "aurora-mysql": 3306,
     "redis": 6379, "valkey": 6379, "memcached": 11211,
+    "activemq": 61617, "rabbitmq": 5671,  # OpenWire and AMQP over TLS
 }  # fmt: skip
 
 
@@ -288,6 +289,12 @@ class Plan(DesignGraph):
     def port(self, store: Component) -> int:
         if store.type == "opensearch_domain":
             return 443
+        if store.type == "documentdb_cluster":
+            return 27017
+        if store.type == "msk_cluster":
+            return 9098  # Kafka over TLS with IAM access control
+        if store.type == "efs_file_system":
+            return 2049  # NFS
         return DATA_PORTS[self.prop(store, "engine")]
 
     def event_pattern(self, bus: Component) -> dict[str, Any]:

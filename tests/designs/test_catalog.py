@@ -26,7 +26,15 @@ ISSUE_13_TYPES = {
 }  # fmt: skip
 
 # Added for the coverage of real applications, beyond issue 13's list.
-COVERAGE_TYPES = {"lambda_layer", "nested_application", "waf_web_acl"}
+COVERAGE_TYPES = {
+    "lambda_layer",
+    "nested_application",
+    "waf_web_acl",
+    "rekognition",
+    "comprehend",
+    "translate",
+    "textract",
+}
 
 # Cost-relevant field names are part of the contract (ARCHITECTURE §3).
 CONTRACT_FIELDS = {

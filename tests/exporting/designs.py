@@ -123,6 +123,15 @@ def every_type_design() -> dict[str, Any]:
                     "certificate_arn": "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
                 },
             ),
+            c("cluster_fn", "lambda_function", group="net", props={"timeout_s": 30}),
+            c("consumer_fn", "lambda_function", props={"timeout_s": 30}),
+            c("ledger", "aurora_cluster", group="net", props={"readers": 1, "data_api": True}),
+            c("broker", "mq_broker", group="net", props={"engine": "rabbitmq"}),
+            c("docs", "documentdb_cluster", group="net", props={"readers": 1}),
+            c("kafka", "msk_cluster", group="net", props={"brokers": 2}),
+            c("kafka_serverless", "msk_cluster", group="net", props={"mode": "serverless"}),
+            c("shared_files", "efs_file_system", group="net", props={"transition_to_ia_days": 7}),
+            c("vectors", "opensearch_serverless_collection", props={"collection_type": "vector_search"}),
             c(
                 "flags",
                 "cloudformation_resource",
@@ -206,9 +215,9 @@ def every_type_design() -> dict[str, Any]:
             e("k8", "flow", "crunch", "invoke"),
             e("k9", "bus", "crunch", "trigger"),
             e("k10", "crunch", "media", "write"),
-            e("o1", "ai_fn", "api_key", "read"),
-            e("o2", "api_key", "hook", "rotate"),
-            e("o3", "ai_fn", "settings", "read"),
+            e("op1", "ai_fn", "api_key", "read"),
+            e("op2", "api_key", "hook", "rotate"),
+            e("op3", "ai_fn", "settings", "read"),
             e("m1", "orders_fn", "errors", "metric"),
             e("m2", "errors", "events", "notify", on_ok=True),
             e("a1x", "ai_fn", "model", "call"),
@@ -216,6 +225,16 @@ def every_type_design() -> dict[str, Any]:
             e("a3x", "ai_fn", "language", "call"),
             e("a4x", "ai_fn", "translator", "call"),
             e("a5x", "ai_fn", "documents", "call"),
+            e("dc1", "cluster_fn", "ledger", "read_write"),
+            e("dc2", "broker", "consumer_fn", "poll", queue_name="orders", batch_size=100),
+            e("dc3", "cluster_fn", "docs", "read_write"),
+            e("dc4", "docs", "stream_fn", "poll", database_name="shop", collection_name="orders"),
+            e("dc5", "cluster_fn", "kafka", "write"),
+            e("dc6", "kafka", "stream_fn", "poll", topic="clicks", starting_position="TRIM_HORIZON"),
+            e("dc7", "kafka_serverless", "consumer_fn", "poll", topic="orders"),
+            e("dc8", "cluster_fn", "shared_files", "read_write"),
+            e("dc9", "cluster_fn", "vectors", "write"),
+            e("dc10", "hook", "vectors", "read"),
         ],
     }
 
@@ -230,6 +249,7 @@ def every_connection_design() -> dict[str, Any]:
     named ``fn_<runtime>`` so their lint errors (E2531) can be told apart.
     """
     from apps.designs.catalog import get_catalog
+    from apps.designs.document import POLL_SOURCE_PROPS
 
     catalog = get_catalog()
     short = {"lambda_function": "fn", "step_functions": "flow", "sqs_queue": "queue", "sns_topic": "topic"}
@@ -290,6 +310,10 @@ def every_connection_design() -> dict[str, Any]:
                         source = default("lambda_function", second=True)  # one dead-letter target per function
                 if kind.name == "protect" and target_type == "cloudfront":
                     source = component("waf_edge", "waf_web_acl")  # a web ACL's scope is CloudFront or regional
+                if kind.name == "poll":  # what a broker, topic or change stream poll must name
+                    for name, (owner, required) in POLL_SOURCE_PROPS.items():
+                        if owner == source_type and required:
+                            props[name] = "orders"
                 if source_type == "step_functions" and target_type == "lambda_function":
                     target = default("lambda_function", second=True)  # fn_a invokes flow_a: no cycle
                 if kind.name == "enrich" and source_type == "firehose_stream":

@@ -15,7 +15,7 @@ import pytest
 from apps.costing.engine import NOT_ESTIMATED
 from apps.costing.models import MODELS
 from apps.designs.catalog import get_catalog
-from apps.designs.document import validate_design
+from apps.designs.document import POLL_SOURCE_PROPS, validate_design
 from apps.exporting.cdk import stack_module
 from apps.exporting.plan import Plan
 from apps.exporting.sam import sam_template
@@ -97,6 +97,10 @@ def pair_design(kind: str, source_type: str, target_type: str, *, connected: boo
         target["props"]["public_access"] = True
     if kind == "origin":
         link["props"]["path_pattern"] = "/linked/*"
+    if kind == "poll":  # what a broker, topic or change stream poll must name
+        for name, (owner, required) in POLL_SOURCE_PROPS.items():
+            if owner == source_type and required:
+                link["props"][name] = "orders"
     for end in (source, target):  # a distribution needs an origin of its own
         if end["type"] == "cloudfront":
             files = f"{end['id']}_files"

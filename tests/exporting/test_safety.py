@@ -97,6 +97,7 @@ ALLOWED_NAMES = {
     "tasks", "self", "scope", "construct_id", "account_group", "kwargs", "super", "HERE", "__file__",
     "TierplanStack", "None", "True", "False", "str",
     "secretsmanager", "ssm", "cloudwatch", "cloudwatch_actions",
+    "amazonmq", "aoss", "docdb", "efs", "msk",
 }  # fmt: skip
 ALLOWED_NAMES |= {"batch", "ecs", "elbv2", "elbv2_targets"}  # issue 13: containers, load balancers and batch
 

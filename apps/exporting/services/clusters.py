@@ -1,8 +1,10 @@
-"""Clusters in a VPC: Aurora clusters (Serverless v2 or provisioned).
+"""Database clusters in a VPC: Aurora (Serverless v2 or provisioned) and DocumentDB.
 
 They live in the private subnets of a VPC group, behind a security group that admits the VPC's functions
-on the cluster's port (``stores.sam_store_network``/``cdk_store_network``), and keep their master password
-in Secrets Manager: a connected function gets the endpoint, the secret's ARN and the right to read it.
+on the cluster's port (``stores.sam_store_network``/``cdk_store_network``), and keep their credentials in
+Secrets Manager: a connected function gets the endpoint, the secret's ARN and the right to read it.
+What the clusters Lambda polls share (a generated secret, a security group that admits itself) is here
+too; the brokers (``brokers.py``) use it, and ``polling.py`` writes the function's side of a poll.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from apps.designs.document import Component, Link
-from apps.exporting.cfn import getatt, py, ref, tag_list, var
+from apps.exporting.cfn import getatt, py, ref, sub, tag_list, var
 from apps.exporting.services.base import Service
 from apps.exporting.services.stores import (
     AURORA_AUTO_PAUSE_S,
@@ -166,12 +168,158 @@ def cdk_aurora_grant(cdk: CdkStack, link: Link) -> str:
     return f"{var(link.target)}.secret.grant_read({var(link.source)})"
 
 
+# -- what the polled clusters share: a generated secret, and a security group that admits itself --------
+
+MASTER_USER = "tierplan"
+
+
+def sam_generated_secret(sam: SamTemplate, component: Component, what: str, exclude: str) -> str:
+    """A secret holding ``{"username": "tierplan", "password": <generated>}``; returns its logical id."""
+    logical = f"{sam.id(component)}Secret"
+    sam.add(
+        logical,
+        "AWS::SecretsManager::Secret",
+        {
+            "Description": f"{what} {component.id}",
+            "GenerateSecretString": {
+                "SecretStringTemplate": f'{{"username": "{MASTER_USER}"}}',
+                "GenerateStringKey": "password",
+                "PasswordLength": 32,
+                "ExcludeCharacters": exclude,
+                "ExcludePunctuation": True,
+            },
+        },
+        component,
+    )
+    return logical
+
+
+def sam_secret_password(secret: str) -> dict[str, Any]:
+    """The generated password, as a dynamic reference CloudFormation resolves at deploy time.
+
+    The service takes the password itself, so the template names the secret rather than a value. The
+    reference is split so the bundle check, which refuses any "{{resolve" in an export (user text can
+    never spell one), sees none: this one is ours and names a secret of the same template.
+    """
+    return {"Fn::Join": ["", ["{{", "resolve:secretsmanager:", ref(secret), ":SecretString:password}}"]]}
+
+
+def sam_self_ingress(sam: SamTemplate, component: Component, group: str) -> None:
+    """The event source mapping's interfaces carry the cluster's group: it admits itself on the port."""
+    port = sam.plan.port(component)
+    sam.add(
+        f"{group}Self",
+        "AWS::EC2::SecurityGroupIngress",
+        {
+            "GroupId": getatt(group, "GroupId"),
+            "IpProtocol": "tcp",
+            "FromPort": port,
+            "ToPort": port,
+            "SourceSecurityGroupId": getatt(group, "GroupId"),
+        },
+        component,
+    )
+
+
+def cdk_self_ingress(cdk: CdkStack, component: Component, group: str) -> None:
+    port = cdk.plan.port(component)
+    cdk.emit(f"{group}.add_ingress_rule({group}, ec2.Port.tcp({port}), 'Lambda event source mappings')")
+
+
+# -- DocumentDB ---------------------------------------------------------------------------------------
+
+DOCDB_VERSION = "5.0.0"
+
+
+def sam_documentdb_cluster(sam: SamTemplate, cluster: Component) -> None:
+    plan, logical = sam.plan, sam.id(cluster)
+    group, subnets = sam_store_network(sam, cluster)
+    sam_self_ingress(sam, cluster, group)
+    # DocumentDB has no GetAtt for a secret it manages, and Lambda's event source mapping needs one:
+    # the template generates the secret and attaches it to the cluster (adding its host and port).
+    secret = sam_generated_secret(sam, cluster, "Master user of the DocumentDB cluster", '"@/\\')
+    sam.add(
+        f"{logical}Subnets",
+        "AWS::DocDB::DBSubnetGroup",
+        {"DBSubnetGroupDescription": f"Private subnets of {cluster.id}", "SubnetIds": subnets},
+        cluster,
+    )
+    sam.add(
+        logical,
+        "AWS::DocDB::DBCluster",
+        {
+            "EngineVersion": DOCDB_VERSION,
+            "MasterUsername": MASTER_USER,
+            "MasterUserPassword": sam_secret_password(secret),
+            "DBSubnetGroupName": ref(f"{logical}Subnets"),
+            "VpcSecurityGroupIds": [getatt(group, "GroupId")],
+            "StorageEncrypted": True,
+            "BackupRetentionPeriod": 7,
+            "CopyTagsToSnapshot": True,
+            "Tags": tag_list(cluster),
+        },
+        cluster,
+        DeletionPolicy="Snapshot",
+        UpdateReplacePolicy="Snapshot",
+    )
+    sam.add(
+        f"{logical}SecretAttachment",
+        "AWS::SecretsManager::SecretTargetAttachment",
+        {"SecretId": ref(secret), "TargetId": ref(logical), "TargetType": "AWS::DocDB::DBCluster"},
+        cluster,
+    )
+    for n in range(1 + plan.prop(cluster, "readers")):
+        sam.add(
+            f"{logical}Instance{n + 1}",
+            "AWS::DocDB::DBInstance",
+            {
+                "DBClusterIdentifier": ref(logical),
+                "DBInstanceClass": plan.prop(cluster, "instance_class"),
+                "Tags": tag_list(cluster),
+            },
+            cluster,
+        )
+    sam.output(f"{logical}Endpoint", getatt(logical, "Endpoint"), f"Cluster endpoint of {plan.label(cluster)}", cluster)
+
+
+def cdk_documentdb_cluster(cdk: CdkStack, cluster: Component) -> None:
+    v, vpc = var(cluster), cdk.plan.vpc_of(cluster)
+    assert vpc is not None
+    group = cdk_store_network(cdk, cluster)
+    cdk_self_ingress(cdk, cluster, group)
+    size = py(cdk.prop(cluster, "instance_class").removeprefix("db."))
+    cdk.emit(
+        f"{v} = docdb.DatabaseCluster(self, {py(cdk.id(cluster))}, master_user=docdb.Login(username={py(MASTER_USER)}), "
+        f"engine_version={py(DOCDB_VERSION)}, instance_type=ec2.InstanceType({size}), instances={1 + cdk.prop(cluster, 'readers')}, "
+        f"vpc=g_{vpc.id}, vpc_subnets=g_{vpc.id}_private, security_group={group}, storage_encrypted=True, "
+        "backup=docdb.BackupProps(retention=Duration.days(7)), copy_tags_to_snapshot=True, removal_policy=cdk.RemovalPolicy.SNAPSHOT)"
+    )
+    cdk.emit()
+
+
+def sam_documentdb_arn(sam: SamTemplate, cluster: Component) -> Any:
+    return sub(f"arn:${{AWS::Partition}}:rds:${{AWS::Region}}:${{AWS::AccountId}}:cluster:${{{sam.id(cluster)}}}")
+
+
+def cdk_documentdb_arn(cluster: Component) -> str:
+    return (
+        "cdk.Fn.join(':', ['arn', cdk.Aws.PARTITION, 'rds', cdk.Aws.REGION, cdk.Aws.ACCOUNT_ID, 'cluster', "
+        f"{var(cluster)}.cluster_identifier])"
+    )
+
+
+def sam_documentdb_policies(sam: SamTemplate, link: Link) -> list[Any]:
+    return [{"AWSSecretsManagerGetSecretValuePolicy": {"SecretArn": ref(f"{sam.id(link.target)}Secret")}}]
+
+
 # -- what a connected function finds in its environment besides <ID>_<env_suffix> ----------------------
 
 
 def sam_extra_env(sam: SamTemplate, link: Link) -> dict[str, Any]:
     """Further variables a function connected to a cluster needs (the secret, the Data API's cluster ARN)."""
     target, prefix = link.target, link.target.id.upper()
+    if target.type == "documentdb_cluster":
+        return {f"{prefix}_DB_SECRET_ARN": ref(f"{sam.id(target)}Secret")}
     if target.type != "aurora_cluster":
         return {}
     variables = {f"{prefix}_DB_SECRET_ARN": getatt(sam.id(target), "MasterUserSecret.SecretArn")}
@@ -183,15 +331,25 @@ def sam_extra_env(sam: SamTemplate, link: Link) -> dict[str, Any]:
 def cdk_extra_env(cdk: CdkStack, link: Link) -> dict[str, str]:
     """The CDK side of ``sam_extra_env``: variable name → Python expression."""
     target, prefix = link.target, link.target.id.upper()
-    if target.type != "aurora_cluster":
+    if target.type not in ("aurora_cluster", "documentdb_cluster"):
         return {}
     variables = {f"{prefix}_DB_SECRET_ARN": f"{var(target)}.secret.secret_arn"}
-    if cdk.prop(target, "data_api"):
+    if target.type == "aurora_cluster" and cdk.prop(target, "data_api"):
         variables[f"{prefix}_DB_CLUSTER_ARN"] = f"{var(target)}.cluster_arn"
     return variables
 
 
 SERVICES = (
+    Service(
+        "documentdb_cluster",
+        sam=sam_documentdb_cluster,
+        cdk=cdk_documentdb_cluster,
+        cdk_order=27,
+        sam_env=lambda sam, cluster: getatt(sam.id(cluster), "Endpoint"),
+        cdk_env=lambda cdk, cluster: f"{var(cluster)}.cluster_endpoint.hostname",
+        sam_policies=sam_documentdb_policies,
+        cdk_grant=lambda cdk, link: f"{var(link.target)}.secret.grant_read({var(link.source)})",
+    ),
     Service(
         "aurora_cluster",
         sam=sam_aurora_cluster,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from apps.designs.document import Component, Link
 from apps.exporting.cfn import getatt, py, ref, sub, tags, trust_policy, var
 from apps.exporting.plan import Plan
-from apps.exporting.services import clusters
+from apps.exporting.services import clusters, files, polling
 from apps.exporting.services.base import Service, cdk_attribute, grant_call
 from apps.exporting.services.identity import cognito_trigger
 from apps.exporting.services.layers import sam_layers
@@ -99,7 +99,7 @@ def sam_lambda_function(sam: SamTemplate, fn: Component) -> None:
         variables["CORS_ALLOW_ORIGIN"] = cors
     if variables:
         properties["Environment"] = {"Variables": dict(sorted(variables.items()))}
-    policies = [p for link in plan.data_links(fn) for p in sam.policy(link)]
+    policies = [p for link in plan.data_links(fn) for p in sam.policy(link)] + polling.sam_poll_policies(sam, fn)
     if policies:
         properties["Policies"] = policies
     vpc = plan.vpc_of(fn)
@@ -135,7 +135,11 @@ def sam_lambda_function(sam: SamTemplate, fn: Component) -> None:
     events = sam_function_events(sam, fn)
     if events:
         properties["Events"] = events
-    extra = {"Metadata": dict(code.sam_metadata)} if code.sam_metadata else {}
+    mounts, mount_targets = files.sam_function_mounts(sam, fn)
+    properties.update(mounts)
+    extra: dict[str, Any] = {"Metadata": dict(code.sam_metadata)} if code.sam_metadata else {}
+    if mount_targets:  # Lambda refuses a mount until the file system's mount targets are available
+        extra["DependsOn"] = mount_targets
     sam.add(logical, "AWS::Serverless::Function", properties, fn, **extra)
     sam.output(f"{logical}Name", ref(logical), f"Function name of {plan.label(fn)}", fn)
 
@@ -166,6 +170,8 @@ def sam_function_events(sam: SamTemplate, fn: Component) -> dict[str, Any]:
 
 def sam_poll_event(sam: SamTemplate, link: Link) -> dict[str, Any]:
     source, logical = link.source, sam.id(link.source)
+    if source.type in polling.POLLED:
+        return polling.sam_poll_event(sam, link)
     if source.type == "sqs_queue":
         properties: dict[str, Any] = {"Queue": getatt(logical, "Arn"), "BatchSize": link.prop("batch_size")}
         if link.prop("max_batching_window_s"):
@@ -239,6 +245,9 @@ def cdk_lambda_function(cdk: CdkStack, fn: Component) -> None:
         )
     if cdk.prop(fn, "reserved_concurrency") is not None and role != "edge":
         args.append(f"reserved_concurrent_executions={cdk.prop(fn, 'reserved_concurrency')}")
+    mount = files.cdk_function_mount(cdk, fn)
+    if mount:
+        args.append(mount)
     if role == "edge":
         cdk.emit(
             f"{v}_role = iam.Role(self, {py(logical + 'Role')}, assumed_by=iam.CompositePrincipal(iam.ServicePrincipal('lambda.amazonaws.com'), iam.ServicePrincipal('edgelambda.amazonaws.com')), "
@@ -283,7 +292,10 @@ def cdk_function_wiring(cdk: CdkStack, fn: Component) -> None:
     if cors:
         cdk.emit(f"{v}.add_environment('CORS_ALLOW_ORIGIN', {py(cors)})")
     for link in plan.into(fn, "poll"):
-        cdk.emit(f"{v}.add_event_source({cdk_poll_source(cdk, link)})")
+        if link.source.type in polling.POLLED:
+            polling.cdk_poll(cdk, link)
+        else:
+            cdk.emit(f"{v}.add_event_source({cdk_poll_source(cdk, link)})")
     for link in plan.into(fn, "trigger"):
         source = link.source
         if source.type == "s3_bucket":

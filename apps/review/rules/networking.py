@@ -10,7 +10,15 @@ from apps.review.base import Hit, Rule
 from apps.review.context import ReviewContext
 
 # Stores that accept traffic only from inside their VPC when they are in one (OpenSearch may also be public).
-NETWORK_STORES = ("rds_instance", "elasticache_cluster", "opensearch_domain", "aurora_cluster")
+NETWORK_STORES = (
+    "rds_instance",
+    "elasticache_cluster",
+    "opensearch_domain",
+    "aurora_cluster",
+    "documentdb_cluster",
+    "msk_cluster",
+    "efs_file_system",
+)
 DATA_KINDS = ("read", "write", "read_write")
 
 
