@@ -200,6 +200,38 @@ def api_gateway(ctx: ComponentCost, *, http: bool) -> None:
     ctx.note(f"responses average {ctx.workload.avg_response_kb:g} KB (workload avg_response_kb)")
 
 
+WEBSOCKET_FRAME_KB = 32  # messages are metered in 32 KB increments (the frame size)
+WEBSOCKET_MAX_CONNECTION_MINUTES = 120  # API Gateway closes a connection after two hours
+
+
+def api_gateway_websocket(ctx: ComponentCost) -> None:
+    """Messages both ways (in 32 KB increments) and connection minutes; clients stay connected between messages."""
+    received, posted = ctx.flow("messages"), ctx.flow("posts")
+    messages = received + posted
+    size_kb = ctx.usage("avg_message_kb")
+    metered = _chunks(size_kb, WEBSOCKET_FRAME_KB)
+    if metered > 1:
+        ctx.note(f"{size_kb:g} KB messages are metered as {metered} messages each (32 KB increments)")
+    if ctx.has_usage("connection_minutes_per_month"):
+        minutes = ctx.usage("connection_minutes_per_month")
+    else:
+        session = ctx.usage("avg_session_minutes")
+        if session > WEBSOCKET_MAX_CONNECTION_MINUTES:
+            ctx.note(f"sessions of {session:g} minutes reconnect every 2 hours; billed as connected throughout")
+        sessions = ctx.usage("sessions_per_user")
+        minutes = ctx.workload.monthly_active_users * sessions * session
+        ctx.note(
+            f"connection minutes = {count_text(ctx.workload.monthly_active_users)} monthly active users × "
+            f"{sessions:g} sessions × {session:g} minutes"
+        )
+    ctx.quantity("messages_per_month", received)
+    ctx.quantity("posts_per_month", posted)
+    ctx.quantity("connection_minutes_per_month", minutes)
+    ctx.charge("apigw.websocket.messages", messages * metered)
+    ctx.charge("apigw.websocket.connection_minutes", minutes)
+    ctx.note("data transfer out of WebSocket messages is not modelled")
+
+
 def cloudfront(ctx: ComponentCost) -> None:
     requests = ctx.flow("requests")
     if ctx.has_usage("data_out_gb"):
@@ -456,4 +488,5 @@ MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "rds_instance": rds_instance,
     "elasticache_cluster": elasticache_cluster,
     "opensearch_domain": opensearch_domain,
+    "api_gateway_websocket": api_gateway_websocket,
 }

@@ -103,6 +103,8 @@ def _target_channels(catalog: Catalog, kind: str, target_type: str) -> tuple[str
         return {"read": ("reads",), "read_write": ("reads", "writes")}.get(kind, ("writes",))
     if target_type == "s3_bucket":
         return {"read": ("gets",), "origin": ("gets",), "read_write": ("gets", "puts")}.get(kind, ("puts",))
+    if target_type == "api_gateway_websocket" and kind == "write":
+        return ("posts",)  # what functions post back to clients never reaches a route again
     return channels_of(catalog, target_type)[:1]
 
 

@@ -310,6 +310,41 @@ class Plan(DesignGraph):
             seen[(method, path)] = link.target.id
         return routes
 
+    def websocket_routes(self, api: Component) -> list[tuple[Link, str]]:
+        """(link, route key) for each function a WebSocket API invokes, refused when two share a key.
+
+        A connection's own ``route_key`` wins; without one the API's only unrouted function takes every
+        message no other route matches (``$default``), and further ones are routed by their component id.
+        """
+        links = self.out(api, "invoke")
+        unrouted = [link for link in links if not link.prop("route_key")]
+        routes: list[tuple[Link, str]] = []
+        seen: dict[str, str] = {}
+        for link in links:
+            if link.connection.props.get("route"):
+                self._fail_link(
+                    link,
+                    "a WebSocket API routes by route_key ($connect, $default, sendmessage…), not by method and path",
+                )
+            key = link.prop("route_key") or ("$default" if len(unrouted) == 1 else link.target.id)
+            if key in seen:
+                self._fail_link(link, f"the API already routes {key} to {seen[key]!r}; give it its own route_key")
+            seen[key] = link.target.id
+            routes.append((link, key))
+        return routes
+
+    def websocket_authorizer(self, api: Component) -> Link | str | None:
+        """What checks a client when it connects: a link to a Lambda authorizer, "AWS_IAM", or None."""
+        auth = self.prop(api, "auth")
+        if auth == "iam":
+            return "AWS_IAM"
+        if auth == "lambda":
+            for link in self.authorizers(api):
+                if link.target.type == "lambda_function":
+                    return link
+            self._fail(api, "auth is 'lambda' but no lambda_function is connected to it with an 'authorize' connection")
+        return None
+
     def default_authorizer(self, api: Component) -> Link | str | None:
         """The authorizer every route uses: a link to a user pool or function, "AWS_IAM", or None."""
         auth = self.prop(api, "auth")
@@ -384,6 +419,9 @@ class Plan(DesignGraph):
         for api in self.of_type("api_gateway_rest", "api_gateway_http"):
             self.routes(api)
             self.default_authorizer(api)
+        for api in self.of_type("api_gateway_websocket"):
+            self.websocket_routes(api)
+            self.websocket_authorizer(api)
         for distribution in self.of_type("cloudfront"):
             patterns = [link.prop("path_pattern") for link in self.origins(distribution)]
             if len(patterns) != len(set(patterns)):
@@ -441,6 +479,14 @@ class Plan(DesignGraph):
             and self.prop(link.target, "role") != "authorizer"
         ):
             self._fail_link(link, "the authorizer function must have role 'authorizer'")
+        if (
+            link.kind == "invoke"
+            and link.connection.props.get("route_key")
+            and link.source.type != "api_gateway_websocket"
+        ):
+            self._fail_link(
+                link, "route_key is for WebSocket APIs; other sources route by method and path or not at all"
+            )
         if link.kind == "edge" and self.prop(link.target, "role") != "edge":
             self._fail_link(link, "the function must have role 'edge'")
         if link.kind == "request" and link.target.type == "s3_bucket" and not self.prop(link.target, "public_access"):

@@ -8,10 +8,10 @@ fails while a catalog type has no emitter.
 from __future__ import annotations
 
 from apps.exporting.plan import ExportError
-from apps.exporting.services import apis, functions, generic, identity, messaging, stores, web, workflows
+from apps.exporting.services import apis, functions, generic, identity, messaging, realtime, stores, web, workflows
 from apps.exporting.services.base import Service
 
-FAMILIES = (web, identity, apis, functions, workflows, messaging, stores, generic)
+FAMILIES = (web, identity, apis, realtime, functions, workflows, messaging, stores, generic)
 
 SERVICES: dict[str, Service] = {}
 for _family in FAMILIES:

@@ -48,7 +48,7 @@ LOG_RETENTION = {
 def cors_origin(plan: Plan, fn: Component) -> str | None:
     """The origin a function behind a CORS-enabled API must answer with (a proxy answers the browser)."""
     for link in plan.into(fn, "invoke"):
-        if link.source.type.startswith("api_gateway"):
+        if link.source.type in ("api_gateway_rest", "api_gateway_http"):
             origins = plan.cors_origins(link.source)
             if origins:
                 return origins[0]

@@ -7,7 +7,17 @@ it and one that does not; bump ``apps.review.engine.ENGINE_VERSION`` so cached r
 from __future__ import annotations
 
 from apps.review.base import Rule
-from apps.review.rules import concurrency, limits, messaging, networking, observability, runtimes, security, web
+from apps.review.rules import (
+    concurrency,
+    limits,
+    messaging,
+    networking,
+    observability,
+    realtime,
+    runtimes,
+    security,
+    web,
+)
 
 RULES: tuple[Rule, ...] = (
     *security.RULES,
@@ -18,6 +28,7 @@ RULES: tuple[Rule, ...] = (
     *messaging.RULES,
     *observability.RULES,
     *runtimes.RULES,
+    *realtime.RULES,
 )
 
 _ids = [rule.id for rule in RULES]

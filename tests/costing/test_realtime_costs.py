@@ -1,0 +1,52 @@
+"""Real-time APIs: WebSocket messages both ways (32 KB increments) and connection minutes.
+
+Figures are hand computations from the listed prices (apps/costing/data/pricing-us-east-1.yaml):
+$1.00 per million messages up to 1 billion, $0.25 per million connection minutes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apps.costing import estimate
+from tests.costing.designs import design, lambda_fn, link, usd
+
+
+def websocket(**usage: Any) -> dict[str, Any]:
+    return {"id": "chat", "type": "api_gateway_websocket", "props": {}, "usage": usage}
+
+
+def test_a_chat_of_1000_users_costs_messages_plus_connection_minutes() -> None:
+    """10M messages of 1 KB ($10.00) and 1,000 users × 30 sessions × 10 minutes = 300,000 minutes ($0.08)."""
+    result = estimate(design([websocket(messages_per_month=10_000_000)], monthly_active_users=1000))
+    assert usd(result, "chat", "apigw.websocket.messages") == 10.00
+    assert usd(result, "chat", "apigw.websocket.connection_minutes") == 0.08  # 0.3 × $0.25 = $0.075
+
+
+def test_messages_above_32_kb_are_metered_in_32_kb_increments() -> None:
+    result = estimate(
+        design([websocket(messages_per_month=1_000_000, avg_message_kb=40, connection_minutes_per_month=0)])
+    )
+    assert usd(result, "chat", "apigw.websocket.messages") == 2.00
+    assert "chat: 40 KB messages are metered as 2 messages each (32 KB increments)" in result["assumptions"]
+
+
+def test_connection_minutes_given_as_usage_override_the_per_user_estimate() -> None:
+    result = estimate(design([websocket(messages_per_month=0, connection_minutes_per_month=40_000_000)]))
+    assert usd(result, "chat", "apigw.websocket.connection_minutes") == 10.00
+
+
+def test_client_messages_reach_routes_and_posts_back_to_clients_are_billed_without_looping() -> None:
+    """1M client messages; the send route's function posts each one to 10 clients: 11M messages ($11.00)."""
+    doc = design(
+        [{"id": "web", "type": "browser"}, websocket(connection_minutes_per_month=0), lambda_fn("send")],
+        [
+            link("web", "chat", "request"),
+            link("chat", "send", "invoke", route_key="sendmessage"),
+            link("send", "chat", "write", ratio=10),
+        ],
+        requests_per_month=1_000_000,
+    )
+    result = estimate(doc)
+    assert usd(result, "chat", "apigw.websocket.messages") == 11.00
+    assert usd(result, "send", "lambda.requests") == 0.20
