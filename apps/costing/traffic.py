@@ -113,6 +113,8 @@ def _factor(kind: str, props: Mapping[str, Any], default_ratio: float, target_ty
     if kind == "reference":
         return 0.0, ""  # the function reads the resource's Ref from its environment: no requests flow
     ratio = float(props.get("ratio", default_ratio))
+    if kind == "destination" and "ratio" not in props and props.get("on", "failure") == "success":
+        return 1.0, "on-success destination: every asynchronous invocation's result (no ratio given)"
     if kind == "poll":
         batch = int(props.get("batch_size", 10))
         if "ratio" not in props:

@@ -266,6 +266,10 @@ class Plan(DesignGraph):
         links = self.out(component, "dead_letter")
         return links[0].target if links else None
 
+    def destinations(self, function: Component) -> dict[str, Component]:
+        """The function's on-success and on-failure destinations ({"success": …, "failure": …})."""
+        return {link.prop("on"): link.target for link in self.out(function, "destination")}
+
     def needs_alias(self, function: Component) -> bool:
         """Published versions are needed at the edge, for gradual deployment and provisioned concurrency."""
         return (
@@ -273,6 +277,23 @@ class Plan(DesignGraph):
             or self.prop(function, "deployment_preference") != "none"
             or (self.prop(function, "provisioned_concurrency") or 0) > 0
         )
+
+    def function_url(self, function: Component) -> str | None:
+        """The auth of the function's URL ("AWS_IAM" or "NONE"), or None when it has none.
+
+        A function clients 'request' needs an entry point: when its function_url is none it gets an
+        IAM-authenticated URL, the choice that exposes nothing (a public URL is only ever asked for).
+        """
+        setting = self.prop(function, "function_url")
+        if setting == "public":
+            return "NONE"
+        if setting == "aws_iam" or self.into(function, "request"):
+            return "AWS_IAM"
+        return None
+
+    def function_url_origins(self, function: Component) -> list[str]:
+        raw = self.prop(function, "function_url_cors_origins") or ""
+        return [origin.strip() for origin in raw.split(",") if origin.strip()]
 
     def authorizers(self, api: Component) -> list[Link]:
         return self.out(api, "authorize")
@@ -394,6 +415,8 @@ class Plan(DesignGraph):
                     self._fail(
                         function, "Lambda@Edge functions cannot have environment variables or a dead-letter queue"
                     )
+                if self.function_url(function) is not None:
+                    self._fail(function, "Lambda@Edge functions cannot have a function URL")
                 if "edge" not in roles_for(runtime):
                     self._fail(function, "Lambda@Edge runs Node.js and Python only")
                 if self.region_of(function) != "us-east-1":
@@ -487,6 +510,18 @@ class Plan(DesignGraph):
             self._fail_link(
                 link, "route_key is for WebSocket APIs; other sources route by method and path or not at all"
             )
+        if link.kind == "destination":
+            same = [other for other in self.out(link.source, "destination") if other.prop("on") == link.prop("on")]
+            if same[0].connection.id != link.connection.id:
+                self._fail_link(link, f"a function has one on-{link.prop('on')} destination; this is a second one")
+            if self.prop(link.source, "role") != "function":
+                self._fail_link(
+                    link, "only functions invoked asynchronously have destinations (not authorizers or Lambda@Edge)"
+                )
+            if link.target.type == "eventbridge_bus" and self.prop(link.target, "schedule_expression"):
+                self._fail_link(link, "a scheduled rule has no event bus to send to; use an event bus component")
+            if link.target is link.source:
+                self._fail_link(link, "a function cannot be its own destination")
         if link.kind == "edge" and self.prop(link.target, "role") != "edge":
             self._fail_link(link, "the function must have role 'edge'")
         if link.kind == "request" and link.target.type == "s3_bucket" and not self.prop(link.target, "public_access"):

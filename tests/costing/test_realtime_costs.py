@@ -50,3 +50,28 @@ def test_client_messages_reach_routes_and_posts_back_to_clients_are_billed_witho
     result = estimate(doc)
     assert usd(result, "chat", "apigw.websocket.messages") == 11.00
     assert usd(result, "send", "lambda.requests") == 0.20
+
+
+def test_an_on_success_destination_gets_every_result_and_an_on_failure_one_its_ratio() -> None:
+    """1M invocations: 1M messages to the success queue, 1% (10,000) to the failure queue."""
+    doc = design(
+        [lambda_fn("fn"), {"id": "done", "type": "sqs_queue"}, {"id": "failed", "type": "sqs_queue"}],
+        [link("fn", "done", "destination", on="success"), link("fn", "failed", "destination", ratio=0.01)],
+        requests_per_month=1_000_000,
+    )
+    result = estimate(doc)
+    assert usd(result, "done", "sqs.standard.requests") == 0.40  # 1M × $0.40 per million
+    failed = next(c for c in result["components"] if c["id"] == "failed")
+    assert failed["quantities"]["messages_per_month"] == 10_000
+
+
+def test_a_function_url_adds_nothing_to_what_lambda_bills() -> None:
+    plain = estimate(design([lambda_fn("fn")], requests_per_month=1_000_000))
+    with_url = estimate(
+        design(
+            [{"id": "web", "type": "browser"}, lambda_fn("fn", props={"function_url": "aws_iam"})],
+            [link("web", "fn", "request")],
+            requests_per_month=1_000_000,
+        )
+    )
+    assert with_url["total_monthly_usd"] == plain["total_monthly_usd"]

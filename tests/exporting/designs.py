@@ -190,6 +190,8 @@ def every_connection_design() -> dict[str, Any]:
                     target = default(target_type, second=True)
                     if source_type == "lambda_function" and target_type == "sns_topic":
                         source = default("lambda_function", second=True)  # one dead-letter target per function
+                if kind.name == "destination":  # a function has one on-failure destination
+                    source = component(f"fn_to_{target_type}", "lambda_function")
                 if source_type == "step_functions" and target_type == "lambda_function":
                     target = default("lambda_function", second=True)  # fn_a invokes flow_a: no cycle
                 connections.append(

@@ -89,3 +89,39 @@ def test_a_route_function_that_may_outlive_the_integration_timeout_is_a_warning(
 
 def test_a_route_function_within_the_integration_timeout_is_fine() -> None:
     assert findings(chat(function={"timeout_s": 29}), "websocket-function-timeout-above-integration-timeout") == []
+
+
+# -- function URLs and destinations -------------------------------------------------------------------
+
+
+def test_a_public_function_url_is_a_warning() -> None:
+    finding = only(design([fn("hook", "Webhook", function_url="public")]), "function-url-public")
+    assert finding["severity"] == "warning"
+    assert "no authentication" in finding["message"] and "aws_iam" in finding["fix"]
+
+
+def test_a_public_function_url_names_its_concurrency_cap() -> None:
+    doc = design([fn("hook", function_url="public", reserved_concurrency=5)])
+    assert "reserved concurrency (5)" in only(doc, "function-url-public")["message"]
+
+
+def test_an_iam_function_url_is_not_public() -> None:
+    assert findings(design([fn("hook", function_url="aws_iam")]), "function-url-public") == []
+
+
+def test_an_on_failure_destination_keeps_what_asynchronous_events_would_lose() -> None:
+    doc = design([comp("bus", "eventbridge_bus"), fn("consumer"), comp("failed", "sqs_queue")],
+                 [link("bus", "consumer", "trigger"), link("consumer", "failed", "destination", on="failure")])  # fmt: skip
+    assert findings(doc, "consumer-without-dead-letter-queue") == []
+
+
+def test_an_on_success_destination_alone_does_not() -> None:
+    doc = design([comp("bus", "eventbridge_bus"), fn("consumer"), comp("done", "sqs_queue")],
+                 [link("bus", "consumer", "trigger"), link("consumer", "done", "destination", on="success")])  # fmt: skip
+    assert only(doc, "consumer-without-dead-letter-queue")["components"] == ["bus", "consumer"]
+
+
+def test_an_on_failure_destination_does_not_cover_a_stream_batch() -> None:
+    doc = design([comp("stream", "kinesis_stream"), fn("consumer"), comp("failed", "sqs_queue")],
+                 [link("stream", "consumer", "poll"), link("consumer", "failed", "destination", on="failure")])  # fmt: skip
+    assert "blocking its shard" in only(doc, "consumer-without-dead-letter-queue")["message"]

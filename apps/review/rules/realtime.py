@@ -1,4 +1,5 @@
-"""Real-time APIs: what API Gateway's WebSocket quotas and authorization model mean for a design.
+"""Real-time APIs and direct entry points: what API Gateway's WebSocket quotas and authorization model,
+and Lambda function URLs without auth, mean for a design.
 
 The quotas (AWS, "Quotas for configuring and running a WebSocket API in API Gateway", none of them
 adjustable): a connection lasts at most 2 hours and is closed after 10 idle minutes; a frame holds at
@@ -16,6 +17,8 @@ WEBSOCKET_QUOTAS = "https://docs.aws.amazon.com/apigateway/latest/developerguide
 WEBSOCKET_AUTH = (
     "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-control-access.html"
 )
+
+FUNCTION_URL_AUTH = "https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"
 
 MAX_CONNECTION_MINUTES = 120
 IDLE_TIMEOUT_MINUTES = 10
@@ -127,7 +130,35 @@ def _websocket_function_timeout(ctx: ReviewContext) -> Iterator[Hit]:
             )
 
 
+def _public_function_url(ctx: ReviewContext) -> Iterator[Hit]:
+    for function in ctx.of_type("lambda_function"):
+        if ctx.prop(function, "function_url") != "public":
+            continue
+        cap = ctx.prop(function, "reserved_concurrency")
+        limit = (
+            f" Only its reserved concurrency ({cap}) bounds how many run at once."
+            if cap is not None
+            else " Nothing bounds how many run at once but the account's concurrency, which it can use up."
+        )
+        yield Hit(
+            (function.id,),
+            f"{ctx.name(function)} has a public function URL (auth type NONE): anyone who finds the URL can invoke "
+            f"it as often as they like, with no authentication, throttling or request validation, and you pay for "
+            f"every call.{limit}",
+            "Set function_url to aws_iam and have clients sign requests (Cognito identity pool credentials), put an "
+            "API Gateway API with an authorizer in front of the function instead, or check a token in the code and "
+            "set reserved_concurrency to cap the damage.",
+        )
+
+
 RULES = (
+    Rule(
+        id="function-url-public",
+        severity="warning",
+        title="A Lambda function URL that anyone can invoke",
+        reference=FUNCTION_URL_AUTH,
+        check=_public_function_url,
+    ),
     Rule(
         id="websocket-open-to-anyone",
         severity="warning",
