@@ -232,6 +232,27 @@ def api_gateway_websocket(ctx: ComponentCost) -> None:
     ctx.note("data transfer out of WebSocket messages is not modelled")
 
 
+APPSYNC_UPDATE_KB = 5  # real-time updates are metered in 5 KB increments
+
+
+def appsync_api(ctx: ComponentCost) -> None:
+    """Query and mutation operations, real-time updates (5 KB increments) and connection minutes."""
+    operations = ctx.flow("requests")
+    updates = ctx.usage("realtime_updates_per_month", note=False)
+    size_kb = ctx.usage("avg_update_kb", note=False)
+    minutes = ctx.usage("connection_minutes_per_month", note=False)
+    metered = _chunks(size_kb, APPSYNC_UPDATE_KB)
+    if updates and metered > 1:
+        ctx.note(f"{size_kb:g} KB updates are metered as {metered} updates each (5 KB increments)")
+    ctx.quantity("requests_per_month", operations)
+    ctx.quantity("realtime_updates_per_month", updates)
+    ctx.quantity("connection_minutes_per_month", minutes)
+    ctx.charge("appsync.operations", operations)
+    ctx.charge("appsync.realtime_updates", updates * metered)
+    ctx.charge("appsync.connection_minutes", minutes)
+    ctx.note("caching, data transfer out and resolver data sources' own charges are not part of this line")
+
+
 def cloudfront(ctx: ComponentCost) -> None:
     requests = ctx.flow("requests")
     if ctx.has_usage("data_out_gb"):
@@ -489,4 +510,5 @@ MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "elasticache_cluster": elasticache_cluster,
     "opensearch_domain": opensearch_domain,
     "api_gateway_websocket": api_gateway_websocket,
+    "appsync_api": appsync_api,
 }

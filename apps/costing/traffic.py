@@ -97,7 +97,12 @@ def _source_channel(catalog: Catalog, source_type: str) -> str:
     return channels_of(catalog, source_type)[0]
 
 
-def _target_channels(catalog: Catalog, kind: str, target_type: str) -> tuple[str, ...]:
+def _target_channels(
+    catalog: Catalog, kind: str, target_type: str, props: Mapping[str, Any] | None = None
+) -> tuple[str, ...]:
+    if target_type == "dynamodb_table" and kind == "resolve":
+        # A GraphQL mutation writes the table; a query (or a data source with no field yet) reads it.
+        return ("writes",) if str((props or {}).get("field", "")).startswith("Mutation.") else ("reads",)
     if target_type == "dynamodb_table":
         # A service integration into a table is storage-first: PutItem.
         return {"read": ("reads",), "read_write": ("reads", "writes")}.get(kind, ("writes",))
@@ -176,7 +181,7 @@ def build_graph(design: Design, catalog: Catalog) -> Graph:
             kind=connection.kind,
             factor=factor,
             source_channel=_source_channel(catalog, design.components[source].type),
-            target_channels=_target_channels(catalog, connection.kind, target_type),
+            target_channels=_target_channels(catalog, connection.kind, target_type, connection.props),
             batch_size=int(connection.props.get("batch_size", 10)) if connection.kind == "poll" else 1,
         )
         edges.append(edge)

@@ -114,6 +114,22 @@ def _check_fields(design: Design) -> None:
         raise ExportError("the design does not pass the catalog's checks: " + "; ".join(problems[:5]))
 
 
+GRAPHQL_TYPE = re.compile(r"\b(?:type|extend\s+type)\s+([_A-Za-z][_0-9A-Za-z]*)[^{]*\{([^}]*)\}")
+GRAPHQL_FIELD = re.compile(r"^\s*([_A-Za-z][_0-9A-Za-z]*)\s*[(:]", re.MULTILINE)
+
+
+def schema_fields(schema: str) -> dict[str, set[str]]:
+    """The fields each object type of a GraphQL schema declares (enough to check a resolver's field)."""
+    fields: dict[str, set[str]] = {}
+    for type_name, body in GRAPHQL_TYPE.findall(schema or ""):
+        # Fields may share a line ("type Query { a: Int b: Int }"): split before each name that a colon
+        # or an argument list follows.
+        body = re.sub(r"([_A-Za-z][_0-9A-Za-z]*\s*[(:])", "\n\\1", body)
+        body = re.sub(r"\([^)]*\)", "()", body)
+        fields.setdefault(type_name, set()).update(GRAPHQL_FIELD.findall(body))
+    return fields
+
+
 def logical_id(raw: str) -> str:
     """A CloudFormation logical id from a slug: orders_fn → OrdersFn (letters and digits only)."""
     parts = [p for p in re.split(r"[^A-Za-z0-9]+", raw) if p]
@@ -354,6 +370,40 @@ class Plan(DesignGraph):
             routes.append((link, key))
         return routes
 
+    def graphql_resolvers(self, api: Component) -> list[tuple[Link, str, str]]:
+        """(link, type, field) for each data source that resolves a field, checked against the schema.
+
+        A 'resolve' connection without a field is a data source with no resolver yet; a field the schema
+        does not declare, or one two data sources resolve, is refused (AppSync would reject the stack).
+        """
+        declared = schema_fields(self.prop(api, "schema"))
+        resolvers: list[tuple[Link, str, str]] = []
+        seen: dict[str, str] = {}
+        for link in self.out(api, "resolve"):
+            field = link.prop("field")
+            if not field:
+                continue
+            type_name, name = field.split(".", 1)
+            if name not in declared.get(type_name, set()):
+                self._fail_link(link, f"the API's schema declares no field {name!r} on type {type_name}")
+            if field in seen:
+                self._fail_link(link, f"{seen[field]!r} already resolves {field}; a field has one resolver")
+            seen[field] = link.target.id
+            resolvers.append((link, type_name, name))
+        return resolvers
+
+    def graphql_authorizer(self, api: Component) -> Link | None:
+        """The user pool or Lambda authorizer the API's auth names (None for API keys and IAM)."""
+        auth = self.prop(api, "auth")
+        if auth not in ("cognito", "lambda"):
+            return None
+        wanted = "cognito_user_pool" if auth == "cognito" else "lambda_function"
+        for link in self.authorizers(api):
+            if link.target.type == wanted:
+                return link
+        self._fail(api, f"auth is {auth!r} but no {wanted} is connected to it with an 'authorize' connection")
+        return None
+
     def websocket_authorizer(self, api: Component) -> Link | str | None:
         """What checks a client when it connects: a link to a Lambda authorizer, "AWS_IAM", or None."""
         auth = self.prop(api, "auth")
@@ -445,6 +495,9 @@ class Plan(DesignGraph):
         for api in self.of_type("api_gateway_websocket"):
             self.websocket_routes(api)
             self.websocket_authorizer(api)
+        for api in self.of_type("appsync_api"):
+            self.graphql_resolvers(api)
+            self.graphql_authorizer(api)
         for distribution in self.of_type("cloudfront"):
             patterns = [link.prop("path_pattern") for link in self.origins(distribution)]
             if len(patterns) != len(set(patterns)):

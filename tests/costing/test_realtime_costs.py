@@ -75,3 +75,27 @@ def test_a_function_url_adds_nothing_to_what_lambda_bills() -> None:
         )
     )
     assert with_url["total_monthly_usd"] == plain["total_monthly_usd"]
+
+
+def test_an_appsync_api_bills_operations_updates_and_connection_minutes() -> None:
+    """2M operations × $4.00/M = $8.00; 3M updates of 8 KB = 6M metered × $2.00/M = $12.00;
+    10M connection minutes × $0.08/M = $0.80."""
+    api = {"id": "gql", "type": "appsync_api", "usage": {
+        "requests_per_month": 2_000_000, "realtime_updates_per_month": 3_000_000, "avg_update_kb": 8,
+        "connection_minutes_per_month": 10_000_000}}  # fmt: skip
+    result = estimate(design([api]))
+    assert usd(result, "gql", "appsync.operations") == 8.00
+    assert usd(result, "gql", "appsync.realtime_updates") == 12.00
+    assert usd(result, "gql", "appsync.connection_minutes") == 0.80
+    assert result["total_monthly_usd"] == 20.80
+
+
+def test_operations_flow_from_clients_and_resolvers_invoke_their_functions() -> None:
+    doc = design(
+        [{"id": "web", "type": "browser"}, {"id": "gql", "type": "appsync_api"}, lambda_fn("resolver")],
+        [link("web", "gql", "request"), link("gql", "resolver", "resolve", ratio=0.5)],
+        requests_per_month=1_000_000,
+    )
+    result = estimate(doc)
+    assert usd(result, "gql", "appsync.operations") == 4.00
+    assert usd(result, "resolver", "lambda.requests") == 0.10  # 500,000 × $0.20 per million

@@ -158,3 +158,103 @@ def test_the_chat_pattern_exports_its_three_routes() -> None:
     found = yaml.safe_load(sam_files(pattern_library()["websocket-chat"].design)["template.yaml"])["Resources"]
     keys = {r["RouteKey"] for r in of_type(found, "AWS::ApiGatewayV2::Route").values()}
     assert keys == {"$connect", "$disconnect", "sendmessage"}
+
+
+# -- AppSync GraphQL APIs -------------------------------------------------------------------------------
+
+SCHEMA = "type Order {\n  id: ID!\n}\ntype Query {\n  getOrder(id: ID!): Order\n  suggest(id: ID!): [Order]\n}\ntype Mutation {\n  putOrder(id: ID!): Order\n}\n"
+
+
+def graphql(*, auth: str = "api_key", fields: dict[str, str] | None = None, label: str = "Orders") -> dict[str, Any]:
+    """browser → AppSync API resolving fields from a table and a function."""
+    fields = fields if fields is not None else {"Query.getOrder": "orders", "Mutation.putOrder": "orders",
+                                                  "Query.suggest": "suggest"}  # fmt: skip
+    components: list[dict[str, Any]] = [
+        {"id": "web", "type": "browser"},
+        {"id": "gql", "type": "appsync_api", "label": label, "props": {"auth": auth, "schema": SCHEMA}},
+        {"id": "orders", "type": "dynamodb_table", "props": {"partition_key": "id"}},
+        {"id": "suggest", "type": "lambda_function"},
+        {"id": "users", "type": "cognito_user_pool"},
+    ]
+    connections: list[dict[str, Any]] = [{"id": "q", "source": "web", "target": "gql", "kind": "request"}]
+    for index, (field, target) in enumerate(fields.items()):
+        props = {"field": field} if field else {}
+        connections.append({"id": f"f{index}", "source": "gql", "target": target, "kind": "resolve", "props": props})
+    if auth == "cognito":
+        connections.append({"id": "check", "source": "gql", "target": "users", "kind": "authorize"})
+    return {"schema": "tierplan.design/v1", "name": "GraphQL", "components": components, "connections": connections}
+
+
+def test_the_graphql_api_has_its_schema_and_an_api_key_by_default() -> None:
+    found = resources(graphql())
+    assert found["Gql"]["Type"] == "AWS::AppSync::GraphQLApi"
+    assert found["Gql"]["Properties"]["AuthenticationType"] == "API_KEY"
+    assert found["GqlSchema"]["Properties"]["Definition"].startswith("type Order {   id: ID! }")
+    assert found["GqlApiKey"]["Type"] == "AWS::AppSync::ApiKey"
+
+
+def test_one_data_source_per_table_or_function_with_a_role_that_may_use_it_only() -> None:
+    found = resources(graphql())
+    sources = of_type(found, "AWS::AppSync::DataSource")
+    assert {s["Name"]: s["Type"] for s in sources.values()} == {
+        "orders_source": "AMAZON_DYNAMODB",
+        "suggest_source": "AWS_LAMBDA",
+    }
+    (statement,) = found["GqlOrdersSourceRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    assert statement["Resource"] == [{"Fn::GetAtt": ["Orders", "Arn"]}, {"Fn::Sub": "${Orders.Arn}/index/*"}]
+    (statement,) = found["GqlSuggestSourceRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    assert statement["Action"] == ["lambda:InvokeFunction"]
+
+
+def test_table_fields_get_appsync_js_resolvers_and_function_fields_direct_lambda_resolvers() -> None:
+    resolvers = {
+        (r["TypeName"], r["FieldName"]): r for r in of_type(resources(graphql()), "AWS::AppSync::Resolver").values()
+    }
+    assert set(resolvers) == {("Query", "getOrder"), ("Mutation", "putOrder"), ("Query", "suggest")}
+    get = resolvers[("Query", "getOrder")]
+    assert get["Runtime"] == {"Name": "APPSYNC_JS", "RuntimeVersion": "1.0.0"}
+    assert 'ddb.get({ key: { "id": ctx.args["id"] } })' in get["Code"]
+    assert "ddb.put(" in resolvers[("Mutation", "putOrder")]["Code"]
+    assert "Code" not in resolvers[("Query", "suggest")]
+
+
+def test_a_resolve_connection_without_a_field_is_a_data_source_without_a_resolver() -> None:
+    found = resources(graphql(fields={"": "orders"}))
+    assert len(of_type(found, "AWS::AppSync::DataSource")) == 1
+    assert of_type(found, "AWS::AppSync::Resolver") == {}
+
+
+def test_cognito_auth_uses_the_connected_user_pool() -> None:
+    api = resources(graphql(auth="cognito"))["Gql"]["Properties"]
+    assert api["AuthenticationType"] == "AMAZON_COGNITO_USER_POOLS"
+    assert api["UserPoolConfig"]["UserPoolId"] == {"Ref": "Users"}
+    assert "user_pool_config=appsync.CfnGraphQLApi.UserPoolConfigProperty(user_pool_id=c_users.user_pool_id" in stack(
+        graphql(auth="cognito")
+    )
+
+
+def test_a_field_the_schema_does_not_declare_is_refused() -> None:
+    with pytest.raises(ExportError, match="declares no field 'listOrders' on type Query"):
+        Plan(validate_design(graphql(fields={"Query.listOrders": "orders"})))
+
+
+def test_cognito_auth_without_a_user_pool_is_refused() -> None:
+    doc = graphql()
+    doc["components"][1]["props"]["auth"] = "cognito"
+    with pytest.raises(ExportError, match="no cognito_user_pool is connected"):
+        Plan(validate_design(doc))
+
+
+def test_a_schema_with_comments_is_refused_as_the_export_writes_it_on_one_line() -> None:
+    from apps.designs.document import DesignInvalid
+
+    doc = graphql()
+    doc["components"][1]["props"]["schema"] = "# orders\ntype Query {\n  a: Int\n}"
+    with pytest.raises(DesignInvalid):
+        validate_design(doc)
+
+
+def test_a_hostile_graphql_label_stays_escaped() -> None:
+    doc = graphql(label=HOSTILE_LABEL)
+    for text in (sam_files(validate_design(doc))["template.yaml"], stack(doc)):
+        assert "{{resolve" not in text and "${AWS::AccountId} {" not in text

@@ -125,3 +125,23 @@ def test_an_on_failure_destination_does_not_cover_a_stream_batch() -> None:
     doc = design([comp("stream", "kinesis_stream"), fn("consumer"), comp("failed", "sqs_queue")],
                  [link("stream", "consumer", "poll"), link("consumer", "failed", "destination", on="failure")])  # fmt: skip
     assert "blocking its shard" in only(doc, "consumer-without-dead-letter-queue")["message"]
+
+
+# -- AppSync --------------------------------------------------------------------------------------------
+
+
+def test_an_appsync_api_on_api_keys_alone_is_a_warning() -> None:
+    finding = only(design([comp("gql", "appsync_api", "Orders")]), "appsync-api-key-expires")
+    assert finding["severity"] == "warning" and "7 days" in finding["message"]
+
+
+def test_an_appsync_api_on_cognito_has_no_expiring_key() -> None:
+    doc = design([comp("gql", "appsync_api", auth="cognito"), comp("users", "cognito_user_pool")],
+                 [link("gql", "users", "authorize")])  # fmt: skip
+    assert findings(doc, "appsync-api-key-expires") == []
+    assert findings(doc, "appsync-authorizer-missing") == []
+
+
+def test_appsync_cognito_auth_without_a_pool_is_an_error() -> None:
+    doc = design([comp("gql", "appsync_api", auth="cognito")])
+    assert only(doc, "appsync-authorizer-missing")["severity"] == "error"

@@ -1,5 +1,5 @@
 """Real-time APIs and direct entry points: what API Gateway's WebSocket quotas and authorization model,
-and Lambda function URLs without auth, mean for a design.
+AppSync's API keys and Lambda function URLs without auth mean for a design.
 
 The quotas (AWS, "Quotas for configuring and running a WebSocket API in API Gateway", none of them
 adjustable): a connection lasts at most 2 hours and is closed after 10 idle minutes; a frame holds at
@@ -19,6 +19,7 @@ WEBSOCKET_AUTH = (
 )
 
 FUNCTION_URL_AUTH = "https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"
+APPSYNC_AUTH = "https://docs.aws.amazon.com/appsync/latest/devguide/security-authz.html"
 
 MAX_CONNECTION_MINUTES = 120
 IDLE_TIMEOUT_MINUTES = 10
@@ -130,6 +131,35 @@ def _websocket_function_timeout(ctx: ReviewContext) -> Iterator[Hit]:
             )
 
 
+def _appsync_api_key_expires(ctx: ReviewContext) -> Iterator[Hit]:
+    for api in ctx.of_type("appsync_api"):
+        if ctx.prop(api, "auth") != "api_key":
+            continue
+        yield Hit(
+            (api.id,),
+            f"{ctx.name(api)} authorizes callers with an API key only. An AppSync API key expires 7 days after it "
+            "is created unless given an expiry (at most 365 days ahead), and then every call fails; a key in an app "
+            "also identifies the app, not the user.",
+            "Use Cognito user pools (auth cognito, with an 'authorize' connection), IAM or a Lambda authorizer for "
+            "users; keep API keys for public, read-only data, and renew each key's expiry before it passes.",
+        )
+
+
+def _appsync_authorizer_missing(ctx: ReviewContext) -> Iterator[Hit]:
+    for api in ctx.of_type("appsync_api"):
+        auth = ctx.prop(api, "auth")
+        if auth not in ("cognito", "lambda"):
+            continue
+        wanted = "cognito_user_pool" if auth == "cognito" else "lambda_function"
+        if any(link.target.type == wanted for link in ctx.out(api, "authorize")):
+            continue
+        yield Hit(
+            (api.id,),
+            f"{ctx.name(api)} has auth {auth!r} but no {wanted} connected with 'authorize': it cannot be exported.",
+            f"Connect a {wanted} to the API with an 'authorize' connection, or change its auth.",
+        )
+
+
 def _public_function_url(ctx: ReviewContext) -> Iterator[Hit]:
     for function in ctx.of_type("lambda_function"):
         if ctx.prop(function, "function_url") != "public":
@@ -152,6 +182,20 @@ def _public_function_url(ctx: ReviewContext) -> Iterator[Hit]:
 
 
 RULES = (
+    Rule(
+        id="appsync-api-key-expires",
+        severity="warning",
+        title="An AppSync API authorized by an API key that expires",
+        reference=APPSYNC_AUTH,
+        check=_appsync_api_key_expires,
+    ),
+    Rule(
+        id="appsync-authorizer-missing",
+        severity="error",
+        title="An AppSync API whose auth names an authorizer it is not connected to",
+        reference=APPSYNC_AUTH,
+        check=_appsync_authorizer_missing,
+    ),
     Rule(
         id="function-url-public",
         severity="warning",
