@@ -555,14 +555,6 @@ class Plan(DesignGraph):
             and self.prop(link.target, "role") != "authorizer"
         ):
             self._fail_link(link, "the authorizer function must have role 'authorizer'")
-        if (
-            link.kind == "invoke"
-            and link.connection.props.get("route_key")
-            and link.source.type != "api_gateway_websocket"
-        ):
-            self._fail_link(
-                link, "route_key is for WebSocket APIs; other sources route by method and path or not at all"
-            )
         if link.kind == "destination":
             same = [other for other in self.out(link.source, "destination") if other.prop("on") == link.prop("on")]
             if same[0].connection.id != link.connection.id:

@@ -84,6 +84,13 @@ def every_type_design() -> dict[str, Any]:
                     },
                 },
             ),
+            c("chat", "api_gateway_websocket", props={"auth": "lambda"}),
+            c(
+                "chat_fn",
+                "lambda_function",
+                props={"function_url": "public", "function_url_cors_origins": "https://a.example.com"},
+            ),
+            c("gql", "appsync_api", props={"auth": "cognito"}),
         ],
         "connections": [
             e("w1", "web", "cdn", "request"),
@@ -130,6 +137,17 @@ def every_type_design() -> dict[str, Any]:
             e("s4", "worker", "clicks", "write"),
             e("s5", "hook", "worker", "invoke"),
             e("r1", "stream_fn", "flags", "reference", actions="ssm:GetParameter, ssm:GetParameters"),
+            e("ws1", "web", "chat", "request"),
+            e("ws2", "chat", "authz", "authorize"),
+            e("ws3", "chat", "chat_fn", "invoke", route_key="sendmessage"),
+            e("ws4", "chat_fn", "chat", "write"),
+            e("u1", "web", "chat_fn", "request"),
+            e("ds1", "worker", "jobs_dlq", "destination", on="failure"),
+            e("ds2", "chat_fn", "bus", "destination", on="success"),
+            e("g1", "app", "gql", "request"),
+            e("g2", "gql", "users", "authorize"),
+            e("g3", "gql", "orders", "resolve"),  # data sources only: the schema is a hostile-string target
+            e("g4", "gql", "chat_fn", "resolve"),
         ],
     }
 

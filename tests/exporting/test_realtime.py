@@ -129,14 +129,17 @@ def test_a_method_and_path_route_on_a_websocket_api_is_refused() -> None:
         Plan(validate_design(doc))
 
 
-def test_a_route_key_on_another_source_is_refused() -> None:
-    doc = chat()
-    doc["components"].append({"id": "caller", "type": "lambda_function"})
-    doc["connections"].append(
-        {"id": "call", "source": "caller", "target": "send", "kind": "invoke", "props": {"route_key": "sendmessage"}}
-    )
-    with pytest.raises(ExportError, match="route_key is for WebSocket APIs"):
-        Plan(validate_design(doc))
+def test_a_route_key_means_nothing_to_other_sources() -> None:
+    # Like an S3 event name on an SNS subscription: a prop of the kind that does not apply to the pair.
+    def with_caller(**props: str) -> dict[str, Any]:
+        doc = chat()
+        doc["components"].append({"id": "caller", "type": "lambda_function"})
+        doc["connections"].append(
+            {"id": "call", "source": "caller", "target": "send", "kind": "invoke", "props": props}
+        )
+        return doc
+
+    assert resources(with_caller(route_key="sendmessage")) == resources(with_caller())
 
 
 def test_lambda_auth_without_an_authorizer_is_refused() -> None:

@@ -91,6 +91,7 @@ ALLOWED_NAMES = {
     "lambda_", "event_sources", "logs", "opensearch", "rds", "s3", "sns", "subscriptions", "sqs", "sfn", "tasks",
     "Construct", "self", "scope", "construct_id", "account_group", "kwargs", "super", "json", "os", "HERE", "__file__",
     "TierplanStack", "None", "True", "False", "str",
+    "appsync", "destinations",
 }  # fmt: skip
 
 
