@@ -201,6 +201,59 @@ def api_gateway(ctx: ComponentCost, *, http: bool) -> None:
     ctx.note(f"responses average {ctx.workload.avg_response_kb:g} KB (workload avg_response_kb)")
 
 
+WEBSOCKET_FRAME_KB = 32  # messages are metered in 32 KB increments (the frame size)
+WEBSOCKET_MAX_CONNECTION_MINUTES = 120  # API Gateway closes a connection after two hours
+
+
+def api_gateway_websocket(ctx: ComponentCost) -> None:
+    """Messages both ways (in 32 KB increments) and connection minutes; clients stay connected between messages."""
+    received, posted = ctx.flow("messages"), ctx.flow("posts")
+    messages = received + posted
+    size_kb = ctx.usage("avg_message_kb")
+    metered = _chunks(size_kb, WEBSOCKET_FRAME_KB)
+    if metered > 1:
+        ctx.note(f"{size_kb:g} KB messages are metered as {metered} messages each (32 KB increments)")
+    if ctx.has_usage("connection_minutes_per_month"):
+        minutes = ctx.usage("connection_minutes_per_month")
+    else:
+        session = ctx.usage("avg_session_minutes")
+        if session > WEBSOCKET_MAX_CONNECTION_MINUTES:
+            ctx.note(f"sessions of {session:g} minutes reconnect every 2 hours; billed as connected throughout")
+        sessions = ctx.usage("sessions_per_user")
+        minutes = ctx.workload.monthly_active_users * sessions * session
+        ctx.note(
+            f"connection minutes = {count_text(ctx.workload.monthly_active_users)} monthly active users × "
+            f"{sessions:g} sessions × {session:g} minutes"
+        )
+    ctx.quantity("messages_per_month", received)
+    ctx.quantity("posts_per_month", posted)
+    ctx.quantity("connection_minutes_per_month", minutes)
+    ctx.charge("apigw.websocket.messages", messages * metered)
+    ctx.charge("apigw.websocket.connection_minutes", minutes)
+    ctx.note("data transfer out of WebSocket messages is not modelled")
+
+
+APPSYNC_UPDATE_KB = 5  # real-time updates are metered in 5 KB increments
+
+
+def appsync_api(ctx: ComponentCost) -> None:
+    """Query and mutation operations, real-time updates (5 KB increments) and connection minutes."""
+    operations = ctx.flow("requests")
+    updates = ctx.usage("realtime_updates_per_month", note=False)
+    size_kb = ctx.usage("avg_update_kb", note=False)
+    minutes = ctx.usage("connection_minutes_per_month", note=False)
+    metered = _chunks(size_kb, APPSYNC_UPDATE_KB)
+    if updates and metered > 1:
+        ctx.note(f"{size_kb:g} KB updates are metered as {metered} updates each (5 KB increments)")
+    ctx.quantity("requests_per_month", operations)
+    ctx.quantity("realtime_updates_per_month", updates)
+    ctx.quantity("connection_minutes_per_month", minutes)
+    ctx.charge("appsync.operations", operations)
+    ctx.charge("appsync.realtime_updates", updates * metered)
+    ctx.charge("appsync.connection_minutes", minutes)
+    ctx.note("caching, data transfer out and resolver data sources' own charges are not part of this line")
+
+
 def cloudfront(ctx: ComponentCost) -> None:
     requests = ctx.flow("requests")
     if ctx.has_usage("data_out_gb"):
@@ -872,4 +925,6 @@ MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "msk_cluster": msk_cluster,
     "efs_file_system": efs_file_system,
     "opensearch_serverless_collection": opensearch_serverless_collection,
+    "api_gateway_websocket": api_gateway_websocket,
+    "appsync_api": appsync_api,
 }

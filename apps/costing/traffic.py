@@ -104,12 +104,19 @@ def _source_channel(catalog: Catalog, source_type: str) -> str:
     return channels_of(catalog, source_type)[0]
 
 
-def _target_channels(catalog: Catalog, kind: str, target_type: str) -> tuple[str, ...]:
+def _target_channels(
+    catalog: Catalog, kind: str, target_type: str, props: Mapping[str, Any] | None = None
+) -> tuple[str, ...]:
+    if target_type == "dynamodb_table" and kind == "resolve":
+        # A GraphQL mutation writes the table; a query (or a data source with no field yet) reads it.
+        return ("writes",) if str((props or {}).get("field", "")).startswith("Mutation.") else ("reads",)
     if target_type == "dynamodb_table":
         # A service integration into a table is storage-first: PutItem.
         return {"read": ("reads",), "read_write": ("reads", "writes")}.get(kind, ("writes",))
     if target_type == "s3_bucket":
         return {"read": ("gets",), "origin": ("gets",), "read_write": ("gets", "puts")}.get(kind, ("puts",))
+    if target_type == "api_gateway_websocket" and kind == "write":
+        return ("posts",)  # what functions post back to clients never reaches a route again
     return channels_of(catalog, target_type)[:1]
 
 
@@ -118,6 +125,8 @@ def _factor(kind: str, props: Mapping[str, Any], default_ratio: float, target_ty
     if kind == "reference":
         return 0.0, ""  # the function reads the resource's Ref from its environment: no requests flow
     ratio = float(props.get("ratio", default_ratio))
+    if kind == "destination" and "ratio" not in props and props.get("on", "failure") == "success":
+        return 1.0, "on-success destination: every asynchronous invocation's result (no ratio given)"
     if kind == "poll" and target_type == "lambda_function":
         batch = int(props.get("batch_size", 10))
         if "ratio" not in props:
@@ -182,7 +191,7 @@ def build_graph(design: Design, catalog: Catalog) -> Graph:
             kind=connection.kind,
             factor=factor,
             source_channel=_source_channel(catalog, design.components[source].type),
-            target_channels=_target_channels(catalog, connection.kind, target_type),
+            target_channels=_target_channels(catalog, connection.kind, target_type, connection.props),
             batch_size=int(connection.props.get("batch_size", 10)) if connection.kind == "poll" else 1,
         )
         edges.append(edge)

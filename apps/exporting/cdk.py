@@ -36,6 +36,7 @@ from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_authorizers as apigwv2_authorizers
 from aws_cdk import aws_apigatewayv2_integrations as apigwv2_integrations
 from aws_cdk import aws_batch as batch
+from aws_cdk import aws_appsync as appsync
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudformation as cloudformation
 from aws_cdk import aws_cloudfront as cloudfront
@@ -58,6 +59,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesis as kinesis
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_msk as msk

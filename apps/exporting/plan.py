@@ -115,6 +115,22 @@ def _check_fields(design: Design) -> None:
         raise ExportError("the design does not pass the catalog's checks: " + "; ".join(problems[:5]))
 
 
+GRAPHQL_TYPE = re.compile(r"\b(?:type|extend\s+type)\s+([_A-Za-z][_0-9A-Za-z]*)[^{]*\{([^}]*)\}")
+GRAPHQL_FIELD = re.compile(r"^\s*([_A-Za-z][_0-9A-Za-z]*)\s*[(:]", re.MULTILINE)
+
+
+def schema_fields(schema: str) -> dict[str, set[str]]:
+    """The fields each object type of a GraphQL schema declares (enough to check a resolver's field)."""
+    fields: dict[str, set[str]] = {}
+    for type_name, body in GRAPHQL_TYPE.findall(schema or ""):
+        # Fields may share a line ("type Query { a: Int b: Int }"): split before each name that a colon
+        # or an argument list follows.
+        body = re.sub(r"([_A-Za-z][_0-9A-Za-z]*\s*[(:])", "\n\\1", body)
+        body = re.sub(r"\([^)]*\)", "()", body)
+        fields.setdefault(type_name, set()).update(GRAPHQL_FIELD.findall(body))
+    return fields
+
+
 def logical_id(raw: str) -> str:
     """A CloudFormation logical id from a slug: orders_fn → OrdersFn (letters and digits only)."""
     parts = [p for p in re.split(r"[^A-Za-z0-9]+", raw) if p]
@@ -267,6 +283,10 @@ class Plan(DesignGraph):
         links = self.out(component, "dead_letter")
         return links[0].target if links else None
 
+    def destinations(self, function: Component) -> dict[str, Component]:
+        """The function's on-success and on-failure destinations ({"success": …, "failure": …})."""
+        return {link.prop("on"): link.target for link in self.out(function, "destination")}
+
     def needs_alias(self, function: Component) -> bool:
         """Published versions are needed at the edge, for gradual deployment and provisioned concurrency."""
         return (
@@ -274,6 +294,23 @@ class Plan(DesignGraph):
             or self.prop(function, "deployment_preference") != "none"
             or (self.prop(function, "provisioned_concurrency") or 0) > 0
         )
+
+    def function_url(self, function: Component) -> str | None:
+        """The auth of the function's URL ("AWS_IAM" or "NONE"), or None when it has none.
+
+        A function clients 'request' needs an entry point: when its function_url is none it gets an
+        IAM-authenticated URL, the choice that exposes nothing (a public URL is only ever asked for).
+        """
+        setting = self.prop(function, "function_url")
+        if setting == "public":
+            return "NONE"
+        if setting == "aws_iam" or self.into(function, "request"):
+            return "AWS_IAM"
+        return None
+
+    def function_url_origins(self, function: Component) -> list[str]:
+        raw = self.prop(function, "function_url_cors_origins") or ""
+        return [origin.strip() for origin in raw.split(",") if origin.strip()]
 
     def authorizers(self, api: Component) -> list[Link]:
         return self.out(api, "authorize")
@@ -316,6 +353,75 @@ class Plan(DesignGraph):
                 )
             seen[(method, path)] = link.target.id
         return routes
+
+    def websocket_routes(self, api: Component) -> list[tuple[Link, str]]:
+        """(link, route key) for each function a WebSocket API invokes, refused when two share a key.
+
+        A connection's own ``route_key`` wins; without one the API's only unrouted function takes every
+        message no other route matches (``$default``), and further ones are routed by their component id.
+        """
+        links = self.out(api, "invoke")
+        unrouted = [link for link in links if not link.prop("route_key")]
+        routes: list[tuple[Link, str]] = []
+        seen: dict[str, str] = {}
+        for link in links:
+            if link.connection.props.get("route"):
+                self._fail_link(
+                    link,
+                    "a WebSocket API routes by route_key ($connect, $default, sendmessage…), not by method and path",
+                )
+            key = link.prop("route_key") or ("$default" if len(unrouted) == 1 else link.target.id)
+            if key in seen:
+                self._fail_link(link, f"the API already routes {key} to {seen[key]!r}; give it its own route_key")
+            seen[key] = link.target.id
+            routes.append((link, key))
+        return routes
+
+    def graphql_resolvers(self, api: Component) -> list[tuple[Link, str, str]]:
+        """(link, type, field) for each data source that resolves a field, checked against the schema.
+
+        A 'resolve' connection without a field is a data source with no resolver yet; a field the schema
+        does not declare, or one two data sources resolve, is refused (AppSync would reject the stack).
+        """
+        declared = schema_fields(self.prop(api, "schema"))
+        resolvers: list[tuple[Link, str, str]] = []
+        seen: dict[str, str] = {}
+        for link in self.out(api, "resolve"):
+            field = link.prop("field")
+            if not field:
+                continue
+            type_name, name = field.split(".", 1)
+            if name not in declared.get(type_name, set()):
+                self._fail_link(link, f"the API's schema declares no field {name!r} on type {type_name}")
+            if field in seen:
+                self._fail_link(link, f"{seen[field]!r} already resolves {field}; a field has one resolver")
+            seen[field] = link.target.id
+            resolvers.append((link, type_name, name))
+        return resolvers
+
+    def graphql_authorizer(self, api: Component) -> Link | None:
+        """The user pool or Lambda authorizer the API's auth names (None for API keys and IAM)."""
+        auth = self.prop(api, "auth")
+        if auth not in ("cognito", "lambda"):
+            return None
+        wanted = "cognito_user_pool" if auth == "cognito" else "lambda_function"
+        for link in self.authorizers(api):
+            if link.target.type == wanted:
+                return link
+        self._fail(api, f"auth is {auth!r} but no {wanted} is connected to it with an 'authorize' connection")
+        return None
+
+    def websocket_authorizer(self, api: Component) -> Link | str | None:
+        """What checks a client when it connects: a link to a Lambda authorizer, "AWS_IAM", or None."""
+        auth = self.prop(api, "auth")
+        if auth == "iam":
+            return "AWS_IAM"
+        if auth == "lambda":
+            for link in self.authorizers(api):
+                if link.target.type == "lambda_function":
+                    return link
+            self._fail(api, "auth is 'lambda' but no lambda_function is connected to it with an 'authorize' connection")
+        return None
 
     def default_authorizer(self, api: Component) -> Link | str | None:
         """The authorizer every route uses: a link to a user pool or function, "AWS_IAM", or None."""
@@ -366,6 +472,8 @@ class Plan(DesignGraph):
                     self._fail(
                         function, "Lambda@Edge functions cannot have environment variables or a dead-letter queue"
                     )
+                if self.function_url(function) is not None:
+                    self._fail(function, "Lambda@Edge functions cannot have a function URL")
                 if "edge" not in roles_for(runtime):
                     self._fail(function, "Lambda@Edge runs Node.js and Python only")
                 if self.region_of(function) != "us-east-1":
@@ -391,6 +499,12 @@ class Plan(DesignGraph):
         for api in self.of_type("api_gateway_rest", "api_gateway_http"):
             self.routes(api)
             self.default_authorizer(api)
+        for api in self.of_type("api_gateway_websocket"):
+            self.websocket_routes(api)
+            self.websocket_authorizer(api)
+        for api in self.of_type("appsync_api"):
+            self.graphql_resolvers(api)
+            self.graphql_authorizer(api)
         for distribution in self.of_type("cloudfront"):
             patterns = [link.prop("path_pattern") for link in self.origins(distribution)]
             if len(patterns) != len(set(patterns)):
@@ -450,6 +564,18 @@ class Plan(DesignGraph):
             and self.prop(link.target, "role") != "authorizer"
         ):
             self._fail_link(link, "the authorizer function must have role 'authorizer'")
+        if link.kind == "destination":
+            same = [other for other in self.out(link.source, "destination") if other.prop("on") == link.prop("on")]
+            if same[0].connection.id != link.connection.id:
+                self._fail_link(link, f"a function has one on-{link.prop('on')} destination; this is a second one")
+            if self.prop(link.source, "role") != "function":
+                self._fail_link(
+                    link, "only functions invoked asynchronously have destinations (not authorizers or Lambda@Edge)"
+                )
+            if link.target.type == "eventbridge_bus" and self.prop(link.target, "schedule_expression"):
+                self._fail_link(link, "a scheduled rule has no event bus to send to; use an event bus component")
+            if link.target is link.source:
+                self._fail_link(link, "a function cannot be its own destination")
         if link.kind == "edge" and self.prop(link.target, "role") != "edge":
             self._fail_link(link, "the function must have role 'edge'")
         if link.kind == "request" and link.target.type == "s3_bucket" and not self.prop(link.target, "public_access"):

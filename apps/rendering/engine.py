@@ -55,6 +55,8 @@ EDGE_STYLES: dict[str, dict[str, str]] = {
     "authorize": {"color": "#7AA116", "style": "dotted"},
     "edge": {"color": "#8C4FFF", "style": "dotted"},
     "dead_letter": {"color": "#C7131F", "style": "dashed"},
+    "destination": {"color": "#D45B07", "style": "dotted"},
+    "resolve": {"color": "#3B48CC", "style": "bold"},
 }
 
 

@@ -144,6 +144,13 @@ def every_type_design() -> dict[str, Any]:
                     },
                 },
             ),
+            c("chat", "api_gateway_websocket", props={"auth": "lambda"}),
+            c(
+                "chat_fn",
+                "lambda_function",
+                props={"function_url": "public", "function_url_cors_origins": "https://a.example.com"},
+            ),
+            c("gql", "appsync_api", props={"auth": "cognito"}),
         ],
         "connections": [
             e("w1", "web", "cdn", "request"),
@@ -235,6 +242,17 @@ def every_type_design() -> dict[str, Any]:
             e("dc8", "cluster_fn", "shared_files", "read_write"),
             e("dc9", "cluster_fn", "vectors", "write"),
             e("dc10", "hook", "vectors", "read"),
+            e("ws1", "web", "chat", "request"),
+            e("ws2", "chat", "authz", "authorize"),
+            e("ws3", "chat", "chat_fn", "invoke", route_key="sendmessage"),
+            e("ws4", "chat_fn", "chat", "write"),
+            e("u1", "web", "chat_fn", "request"),
+            e("ds1", "worker", "jobs_dlq", "destination", on="failure"),
+            e("ds2", "chat_fn", "bus", "destination", on="success"),
+            e("g1", "app", "gql", "request"),
+            e("g2", "gql", "users", "authorize"),
+            e("g3", "gql", "orders", "resolve"),  # data sources only: the schema is a hostile-string target
+            e("g4", "gql", "chat_fn", "resolve"),
         ],
     }
 
@@ -314,6 +332,8 @@ def every_connection_design() -> dict[str, Any]:
                     for name, (owner, required) in POLL_SOURCE_PROPS.items():
                         if owner == source_type and required:
                             props[name] = "orders"
+                if kind.name == "destination":  # a function has one on-failure destination
+                    source = component(f"fn_to_{target_type}", "lambda_function")
                 if source_type == "step_functions" and target_type == "lambda_function":
                     target = default("lambda_function", second=True)  # fn_a invokes flow_a: no cycle
                 if kind.name == "enrich" and source_type == "firehose_stream":

@@ -89,7 +89,7 @@ def pair_design(kind: str, source_type: str, target_type: str, *, connected: boo
         if target_type == "lambda_function":
             target["props"]["role"] = "authorizer"
         if connected:  # the API uses it (an unused authorizer is declared by SAM only)
-            pool_auth = "cognito" if source_type == "api_gateway_rest" else "jwt"
+            pool_auth = "cognito" if source_type in ("api_gateway_rest", "appsync_api") else "jwt"
             source["props"]["auth"] = pool_auth if target_type == "cognito_user_pool" else "lambda"
     if kind == "edge":
         target["props"].update({"role": "edge", "runtime": "nodejs22.x"})

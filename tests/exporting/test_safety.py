@@ -98,6 +98,7 @@ ALLOWED_NAMES = {
     "TierplanStack", "None", "True", "False", "str",
     "secretsmanager", "ssm", "cloudwatch", "cloudwatch_actions",
     "amazonmq", "aoss", "docdb", "efs", "msk",
+    "appsync", "destinations",
 }  # fmt: skip
 ALLOWED_NAMES |= {"batch", "ecs", "elbv2", "elbv2_targets"}  # issue 13: containers, load balancers and batch
 

@@ -38,6 +38,19 @@ DEPLOYMENT_CONFIGS = {
     "Linear10PercentEvery3Minutes": "LINEAR_10_PERCENT_EVERY_3_MINUTES",
     "Linear10PercentEvery10Minutes": "LINEAR_10_PERCENT_EVERY_10_MINUTES",
 }
+# Lambda destinations: the SAM Type and the aws_lambda_destinations class of each target type.
+DESTINATION_TYPES = {
+    "sqs_queue": "SQS",
+    "sns_topic": "SNS",
+    "eventbridge_bus": "EventBridge",
+    "lambda_function": "Lambda",
+}
+CDK_DESTINATIONS = {
+    "sqs_queue": "SqsDestination",
+    "sns_topic": "SnsDestination",
+    "eventbridge_bus": "EventBridgeDestination",
+    "lambda_function": "LambdaDestination",
+}
 LOG_RETENTION = {
     1: "ONE_DAY", 3: "THREE_DAYS", 5: "FIVE_DAYS", 7: "ONE_WEEK", 14: "TWO_WEEKS", 30: "ONE_MONTH",
     60: "TWO_MONTHS", 90: "THREE_MONTHS", 120: "FOUR_MONTHS", 150: "FIVE_MONTHS", 180: "SIX_MONTHS",
@@ -50,7 +63,7 @@ LOG_RETENTION = {
 def cors_origin(plan: Plan, fn: Component) -> str | None:
     """The origin a function behind a CORS-enabled API must answer with (a proxy answers the browser)."""
     for link in plan.into(fn, "invoke"):
-        if link.source.type.startswith("api_gateway"):
+        if link.source.type in ("api_gateway_rest", "api_gateway_http"):
             origins = plan.cors_origins(link.source)
             if origins:
                 return origins[0]
@@ -116,6 +129,18 @@ def sam_lambda_function(sam: SamTemplate, fn: Component) -> None:
             "Type": "SQS" if dead_letter.type == "sqs_queue" else "SNS",
             "TargetArn": target,
         }
+    destinations = plan.destinations(fn)
+    if destinations:
+        # SAM gives the role the one action each destination needs (sqs:SendMessage, sns:Publish, …).
+        properties["EventInvokeConfig"] = {
+            "DestinationConfig": {
+                f"On{on.title()}": {
+                    "Type": DESTINATION_TYPES[target.type],
+                    "Destination": ref(sam.id(target)) if target.type == "sns_topic" else getatt(sam.id(target), "Arn"),
+                }
+                for on, target in sorted(destinations.items())
+            }
+        }
     if plan.needs_alias(fn):
         properties["AutoPublishAlias"] = "live"
         preference = plan.prop(fn, "deployment_preference")
@@ -132,6 +157,13 @@ def sam_lambda_function(sam: SamTemplate, fn: Component) -> None:
     layers = sam_layers(sam, fn)
     if layers:
         properties["Layers"] = layers
+    url_auth = plan.function_url(fn)
+    if url_auth is not None:
+        url: dict[str, Any] = {"AuthType": url_auth}
+        origins = plan.function_url_origins(fn)
+        if origins:
+            url["Cors"] = {"AllowOrigins": origins, "AllowHeaders": ["content-type", "authorization"], "MaxAge": 600}
+        properties["FunctionUrlConfig"] = url
     events = sam_function_events(sam, fn)
     if events:
         properties["Events"] = events
@@ -142,6 +174,8 @@ def sam_lambda_function(sam: SamTemplate, fn: Component) -> None:
         extra["DependsOn"] = mount_targets
     sam.add(logical, "AWS::Serverless::Function", properties, fn, **extra)
     sam.output(f"{logical}Name", ref(logical), f"Function name of {plan.label(fn)}", fn)
+    if url_auth is not None:  # SAM names the AWS::Lambda::Url it makes <function>Url
+        sam.output(f"{logical}FunctionUrl", getatt(f"{logical}Url", "FunctionUrl"), f"URL of {plan.label(fn)}", fn)
 
 
 def sam_function_events(sam: SamTemplate, fn: Component) -> dict[str, Any]:
@@ -268,6 +302,18 @@ def cdk_lambda_function(cdk: CdkStack, fn: Component) -> None:
                 f"codedeploy.LambdaDeploymentGroup(self, {py(logical + 'DeploymentGroup')}, alias={v}_alias, deployment_config=codedeploy.LambdaDeploymentConfig.{DEPLOYMENT_CONFIGS[preference]})"
             )
     cdk.emit(f"cdk.CfnOutput(self, {py(logical + 'Name')}, value={v}.function_name)")
+    url_auth = plan.function_url(fn)
+    if url_auth is not None:
+        origins = plan.function_url_origins(fn)
+        cors = (
+            f", cors=lambda_.FunctionUrlCorsOptions(allowed_origins={py(origins)}, allowed_headers=['content-type', 'authorization'], max_age=Duration.seconds(600))"
+            if origins
+            else ""
+        )
+        # SAM puts the URL on the `live` alias when the function publishes one; so does this.
+        target = f"{v}_alias" if plan.needs_alias(fn) else v
+        cdk.emit(f"{v}_url = {target}.add_function_url(auth_type=lambda_.FunctionUrlAuthType.{url_auth}{cors})")
+        cdk.emit(f"cdk.CfnOutput(self, {py(logical + 'FunctionUrl')}, value={v}_url.url)")
     cdk.emit()
 
 
@@ -291,6 +337,14 @@ def cdk_function_wiring(cdk: CdkStack, fn: Component) -> None:
     cors = cors_origin(cdk.plan, fn)
     if cors:
         cdk.emit(f"{v}.add_environment('CORS_ALLOW_ORIGIN', {py(cors)})")
+    destinations = plan.destinations(fn)
+    if destinations:
+        chosen = ", ".join(
+            f"on_{on}=destinations.{CDK_DESTINATIONS[sink.type]}({var(sink)})"
+            for on, sink in sorted(destinations.items())
+        )
+        configured = f"{v}_alias" if plan.needs_alias(fn) else v  # SAM configures the alias SAM publishes
+        cdk.emit(f"{configured}.configure_async_invoke({chosen})")
     for link in plan.into(fn, "poll"):
         if link.source.type in polling.POLLED:
             polling.cdk_poll(cdk, link)

@@ -17,6 +17,7 @@ from apps.review.rules import (
     networking,
     observability,
     operations,
+    realtime,
     runtimes,
     security,
     web,
@@ -35,6 +36,7 @@ RULES: tuple[Rule, ...] = (
     *containers.RULES,
     *operations.RULES,
     *clusters.RULES,
+    *realtime.RULES,
 )
 
 _ids = [rule.id for rule in RULES]

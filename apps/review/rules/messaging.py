@@ -21,11 +21,16 @@ def _consumer_without_dead_letter_queue(ctx: ReviewContext) -> Iterator[Hit]:
     for function in ctx.of_type("lambda_function"):
         if ctx.out(function, "dead_letter"):
             continue
+        # An on-failure destination keeps what asynchronous invocations lose (not a stream's batches).
+        on_failure = any(ctx.link_prop(link, "on") == "failure" for link in ctx.out(function, "destination"))
         pushed = [
             link
             for link in ctx.into(function, "trigger", "invoke")
-            if (link.kind == "trigger" and link.source.type in ASYNC_TRIGGER_SOURCES)
-            or (link.kind == "invoke" and ctx.link_prop(link, "invocation_type") == "async")
+            if not on_failure
+            and (
+                (link.kind == "trigger" and link.source.type in ASYNC_TRIGGER_SOURCES)
+                or (link.kind == "invoke" and ctx.link_prop(link, "invocation_type") == "async")
+            )
         ]
         streams = [link for link in ctx.into(function, "poll") if link.source.type in STREAM_SOURCES]
         if not pushed and not streams:
@@ -44,7 +49,8 @@ def _consumer_without_dead_letter_queue(ctx: ReviewContext) -> Iterator[Hit]:
             f"dead-letter queue: {' and '.join(consequence)}, with no record of what was lost.",
             "Connect the function to an SQS queue (or SNS topic) with a 'dead_letter' connection: it becomes the "
             "function's dead-letter queue for asynchronous events and the on-failure destination of its stream "
-            "event source mappings.",
+            "event source mappings. For asynchronous events alone, a 'destination' connection on failure does "
+            "too, and keeps the error with the event.",
         )
     for queue in ctx.of_type("sqs_queue"):
         consumers = [link.target for link in ctx.out(queue, "poll")]
