@@ -15,6 +15,7 @@ from apps.exporting.services import (
     functions,
     generic,
     identity,
+    iot,
     messaging,
     stores,
     web,
@@ -22,7 +23,7 @@ from apps.exporting.services import (
 )
 from apps.exporting.services.base import Service
 
-FAMILIES = (web, identity, apis, functions, workflows, messaging, events, delivery, stores, generic)
+FAMILIES = (web, identity, apis, functions, workflows, messaging, events, iot, delivery, stores, generic)
 
 SERVICES: dict[str, Service] = {}
 for _family in FAMILIES:
