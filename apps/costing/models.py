@@ -456,6 +456,17 @@ def ses_identity(ctx: ComponentCost) -> None:
     ctx.note("each recipient of a message is billed as one e-mail; dedicated IPs and add-ons are not modelled")
 
 
+def iot_rule(ctx: ComponentCost) -> None:
+    """The rules engine bills each rule triggered and each action it executes."""
+    messages = ctx.flow("requests")
+    actions = len(ctx.outgoing("deliver"))
+    ctx.quantity("rules_triggered_per_month", messages)
+    ctx.charge("iot.rules_triggered", messages)
+    if actions:
+        ctx.charge("iot.actions_executed", messages * actions)
+    ctx.note("messages of at most 5 KB (each further 5 KB counts as another rule triggered); error actions not counted")
+
+
 def step_functions(ctx: ComponentCost) -> None:
     executions = ctx.flow("requests")
     ctx.quantity("executions_per_month", executions)
@@ -927,4 +938,5 @@ MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "opensearch_serverless_collection": opensearch_serverless_collection,
     "api_gateway_websocket": api_gateway_websocket,
     "appsync_api": appsync_api,
+    "iot_rule": iot_rule,
 }

@@ -113,3 +113,19 @@ def test_api_destination_invocations_cost_twenty_cents_a_million() -> None:
         requests_per_month=5_000_000,
     )
     assert usd(estimate(doc), "partner", "eventbridge.api_destinations") == 1.00
+
+
+def test_an_iot_rule_bills_rules_triggered_and_each_action_executed() -> None:
+    # 10M messages, two actions: 10M × $0.15/M + 20M × $0.15/M = $1.50 + $3.00 (unverified prices,
+    # https://aws.amazon.com/iot-core/pricing/).
+    doc = design(
+        [
+            {"id": "telemetry", "type": "iot_rule", "usage": {"requests_per_month": 10_000_000}},
+            {"id": "readings", "type": "dynamodb_table"},
+            {"id": "alerts", "type": "sqs_queue"},
+        ],
+        [link("telemetry", "readings", "deliver"), link("telemetry", "alerts", "deliver")],
+    )
+    result = estimate(doc)
+    assert usd(result, "telemetry", "iot.rules_triggered") == 1.50
+    assert usd(result, "telemetry", "iot.actions_executed") == 3.00

@@ -95,6 +95,7 @@ def every_type_design() -> dict[str, Any]:
                 },
             ),
             c("click_transform", "lambda_function", props={"timeout_s": 60}),
+            c("telemetry", "iot_rule", props={"sql": "SELECT temp, device FROM 'devices/+/telemetry' WHERE temp > 50"}),
             c("db", "rds_instance", group="net", props={"engine": "mysql", "rds_proxy": True}),
             c("cache", "elasticache_cluster", group="net", props={"engine": "memcached", "nodes": 2}),
             c("search", "opensearch_domain", group="net", props={"instance_count": 2}),
@@ -212,7 +213,7 @@ def every_type_design() -> dict[str, Any]:
             e("ev3", "order_pipe", "events", "deliver"),
             e("ev4", "hourly", "worker", "deliver"),
             e("ev5", "hourly", "jobs_dlq", "dead_letter"),
-            e("ev6", "worker", "mailer", "write"),
+            e("ev6", "hook", "mailer", "write"),
             e("ev7", "clicks", "clickstream", "poll"),
             e("ev8", "clickstream", "click_transform", "enrich"),
             e("ev9", "clickstream", "media", "deliver"),
@@ -253,6 +254,10 @@ def every_type_design() -> dict[str, Any]:
             e("g2", "gql", "users", "authorize"),
             e("g3", "gql", "orders", "resolve"),  # data sources only: the schema is a hostile-string target
             e("g4", "gql", "chat_fn", "resolve"),
+            e("ev12", "telemetry", "worker", "deliver"),
+            e("ev13", "telemetry", "orders", "deliver"),
+            e("ev14", "telemetry", "clickstream", "deliver"),
+            e("ev15", "telemetry", "jobs_dlq", "dead_letter"),
         ],
     }
 

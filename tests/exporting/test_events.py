@@ -330,3 +330,51 @@ def test_a_pipe_may_enrich_with_and_deliver_to_api_destinations() -> None:
         if s["Action"] == ["events:InvokeApiDestination"]
     ]
     assert invoked == [[{"Fn::GetAtt": ["Partner", "Arn"]}], [{"Fn::GetAtt": ["Lookup", "Arn"]}]]
+
+
+def test_an_iot_rule_acts_with_its_own_role_and_invokes_functions_through_their_permission() -> None:
+    sam, cdk = export(
+        [
+            c("telemetry", "iot_rule", sql="SELECT temp FROM 'devices/+/telemetry' WHERE temp > 50"),
+            c("alert", "lambda_function"),
+            c("readings", "dynamodb_table"),
+            c("failed", "sqs_queue"),
+        ],
+        [
+            ("telemetry", "alert", "deliver"),
+            ("telemetry", "readings", "deliver"),
+            ("telemetry", "failed", "dead_letter"),
+        ],
+    )
+    payload = sam["Resources"]["Telemetry"]["Properties"]["TopicRulePayload"]
+    assert payload["Sql"] == "SELECT temp FROM 'devices/+/telemetry' WHERE temp > 50"
+    assert payload["AwsIotSqlVersion"] == "2016-03-23" and payload["RuleDisabled"] is False
+    assert payload["Actions"] == [
+        {"Lambda": {"FunctionArn": {"Fn::GetAtt": ["Alert", "Arn"]}}},
+        {
+            "DynamoDBv2": {
+                "PutItem": {"TableName": {"Ref": "Readings"}},
+                "RoleArn": {"Fn::GetAtt": ["TelemetryRole", "Arn"]},
+            }
+        },
+    ]
+    assert payload["ErrorAction"] == {
+        "Sqs": {"QueueUrl": {"Ref": "Failed"}, "RoleArn": {"Fn::GetAtt": ["TelemetryRole", "Arn"]}}
+    }
+    granted = {(tuple(s["Action"]), json.dumps(s["Resource"])) for s in statements(sam["Resources"]["TelemetryRole"])}
+    assert granted == {
+        (("dynamodb:PutItem",), '[{"Fn::GetAtt": ["Readings", "Arn"]}]'),
+        (("sqs:SendMessage",), '[{"Fn::GetAtt": ["Failed", "Arn"]}]'),
+    }
+    permission = sam["Resources"]["TelemetryToAlertPermission"]["Properties"]
+    assert permission["Principal"] == "iot.amazonaws.com"
+    assert permission["SourceArn"] == {"Fn::GetAtt": ["Telemetry", "Arn"]}
+    assert (
+        "c_alert.add_permission('TelemetryToAlertPermission', principal=iam.ServicePrincipal('iot.amazonaws.com'), source_arn=c_telemetry.attr_arn"
+        in cdk
+    )
+
+
+def test_an_iot_rule_that_only_invokes_functions_needs_no_role() -> None:
+    sam, _ = export([c("telemetry", "iot_rule"), c("alert", "lambda_function")], [("telemetry", "alert", "deliver")])
+    assert "TelemetryRole" not in sam["Resources"]

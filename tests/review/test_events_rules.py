@@ -154,3 +154,22 @@ def test_an_api_destination_within_its_rate_limit_is_fine() -> None:
         ]
     )
     assert findings(doc, "api-destination-rate-below-traffic") == []
+
+
+def iot(*, error_action: bool) -> Design:
+    components = [comp("telemetry", "iot_rule", "Telemetry"), comp("readings", "dynamodb_table")]
+    connections = [link("telemetry", "readings", "deliver")]
+    if error_action:
+        components.append(comp("failed", "sqs_queue"))
+        connections.append(link("telemetry", "failed", "dead_letter"))
+    return design(components, connections)
+
+
+def test_an_iot_rule_without_an_error_action_is_a_warning() -> None:
+    finding = only(iot(error_action=False), "iot-rule-without-error-action")
+    assert finding["severity"] == "warning"
+    assert finding["components"] == ["telemetry", "readings"]
+
+
+def test_an_iot_rule_with_an_error_action_is_fine() -> None:
+    assert findings(iot(error_action=True), "iot-rule-without-error-action") == []

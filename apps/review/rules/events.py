@@ -1,5 +1,5 @@
-"""EventBridge pipes and Scheduler schedules (what happens to what they fail to deliver), API destination
-rates, Firehose buffering and SES identities."""
+"""EventBridge pipes, Scheduler schedules and IoT rules (what happens to what they fail to deliver), API
+destination rates, Firehose buffering and SES identities."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ PIPES_ERRORS = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipe
 SCHEDULER_DLQ = "https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html"
 SES_CONFIGURATION_SETS = "https://docs.aws.amazon.com/ses/latest/dg/using-configuration-sets.html"
 SES_SANDBOX = "https://docs.aws.amazon.com/ses/latest/dg/request-production-access.html"
+IOT_ERROR_ACTION = "https://docs.aws.amazon.com/iot/latest/developerguide/rule-error-handling.html"
 API_DESTINATIONS = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-api-destinations.html"
 EVENTBRIDGE_RETRIES = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html"
 FIREHOSE_BUFFERING = "https://docs.aws.amazon.com/firehose/latest/dev/buffering-hints.html"
@@ -77,6 +78,19 @@ def _schedule_fifo_dead_letter_queue(ctx: ReviewContext) -> Iterator[Hit]:
                     "EventBridge Scheduler supports standard queues only.",
                     f"Make {link.target.id} a standard queue (fifo: false) or use another one.",
                 )
+
+
+def _iot_rule_without_error_action(ctx: ReviewContext) -> Iterator[Hit]:
+    for rule in ctx.of_type("iot_rule"):
+        targets = [link.target for link in ctx.out(rule, "deliver")]
+        if not targets or ctx.out(rule, "dead_letter"):
+            continue
+        yield Hit(
+            (rule.id, *(t.id for t in targets)),
+            f"{ctx.name(rule)} has no error action: a message its action to {ctx.names(targets)} fails to deliver "
+            "(missing permission, throttling) is lost, with no record of it.",
+            "Connect the rule to an SQS queue or SNS topic with a 'dead_letter' connection (its error action).",
+        )
 
 
 def _api_destination_rate_below_traffic(ctx: ReviewContext) -> Iterator[Hit]:
@@ -218,5 +232,12 @@ RULES = (
         title="An API destination whose rate limit is below its traffic",
         reference=f"{API_DESTINATIONS}; {EVENTBRIDGE_RETRIES}",
         check=_api_destination_rate_below_traffic,
+    ),
+    Rule(
+        id="iot-rule-without-error-action",
+        severity="warning",
+        title="An IoT rule without an error action",
+        reference=IOT_ERROR_ACTION,
+        check=_iot_rule_without_error_action,
     ),
 )
