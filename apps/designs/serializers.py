@@ -87,7 +87,10 @@ class CloudFormationTypeSerializer(serializers.Serializer):
 class PatternSourceSerializer(serializers.Serializer):
     document = serializers.CharField()
     section = serializers.CharField()
-    seed = serializers.CharField(help_text="File in the seed documents the pattern comes from")
+    seed = serializers.CharField(
+        required=False, help_text="File in the seed documents the pattern comes from (when one does)"
+    )
+    url = serializers.URLField(required=False, help_text="AWS documentation the pattern follows (when it does)")
 
 
 class PatternSerializer(serializers.Serializer):

@@ -271,7 +271,7 @@ def test_a_called_ai_service_gives_its_setting_and_the_one_action_the_function_c
     assert function["Environment"]["Variables"][f"AI_{variable}"] == value
     assert function["Policies"] == [{"Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}]
     assert f"c_fn.add_environment('AI_{variable}', {value!r})" in cdk
-    assert f"c_fn.add_to_role_policy(iam.PolicyStatement(actions={actions!r}, resources=['*']))" in cdk
+    assert f"iam.Grant.add_to_principal(grantee=c_fn, actions={actions!r}, resource_arns=['*'])" in cdk
 
 
 def test_a_state_machine_invokes_a_bedrock_model_through_the_optimized_integration() -> None:
@@ -285,4 +285,4 @@ def test_a_state_machine_invokes_a_bedrock_model_through_the_optimized_integrati
     assert state["Parameters"] == {"ModelId": NOVA_LITE, "Body.$": "$"}
     assert "DefinitionSubstitutions" not in machine
     assert machine["Policies"][0]["Statement"][0]["Action"] == ["bedrock:InvokeModel"]
-    assert "c_flow.add_to_role_policy(iam.PolicyStatement(actions=['bedrock:InvokeModel']" in cdk
+    assert "iam.Grant.add_to_principal(grantee=c_flow, actions=['bedrock:InvokeModel']" in cdk
