@@ -15,13 +15,19 @@ from apps.designs.document import Design, validate_design
 from apps.designs.patterns import pattern_library
 from apps.exporting.bundle import cdk_files
 from tests.conftest import ROOT
-from tests.exporting.designs import cloudformation_resources_design, every_connection_design, every_type_design
+from tests.exporting.designs import (
+    cloudformation_resources_design,
+    every_connection_design,
+    every_runtime_design,
+    every_type_design,
+)
 
 
 def export_designs() -> dict[str, Design]:
     designs = {slug: pattern.design for slug, pattern in pattern_library().items()}
     designs["every-type"] = validate_design(every_type_design())
     designs["every-connection"] = validate_design(every_connection_design())
+    designs["every-runtime"] = validate_design(every_runtime_design())
     designs["cloudformation-resources"] = validate_design(cloudformation_resources_design())
     from tests.exporting.test_safety import hostile_design
 

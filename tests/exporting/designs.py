@@ -263,13 +263,12 @@ def every_type_design() -> dict[str, Any]:
 
 
 def every_connection_design() -> dict[str, Any]:
-    """One connection of every kind between every pair of types the catalog allows, and a function on
-    every Lambda runtime. Generated from the catalog, so a new type or kind is in it the day it is added.
+    """One connection of every kind between every pair of types the catalog allows, and every type.
+    Generated from the catalog, so a new type or kind is in it the day it is added.
 
     One component per type does for most ends; where one component cannot play every part (an authorizer,
     an edge function, a dead-letter queue, a public bucket) or both ends have the same type, the
-    connection gets a component of its own. Runtimes whose creation AWS has blocked are on functions
-    named ``fn_<runtime>`` so their lint errors (E2531) can be told apart.
+    connection gets a component of its own.
     """
     from apps.designs.catalog import get_catalog
     from apps.designs.document import POLL_SOURCE_PROPS
@@ -362,8 +361,6 @@ def every_connection_design() -> dict[str, Any]:
             connections.append(
                 {"id": f"{pipe}_{missing}", "source": source, "target": target, "kind": missing, "props": {}}
             )
-    for runtime in catalog.runtimes:
-        component(f"fn_{runtime.replace('.', '_')}", "lambda_function", runtime=runtime)
     # Aurora Serverless v2, the database component's other shape (a cluster): pausing, with a proxy and a
     # reader, and a plain one.
     aurora = {"engine": "aurora-postgresql", "min_capacity_acu": 0, "multi_az": True, "rds_proxy": True}
@@ -381,6 +378,23 @@ def every_connection_design() -> dict[str, Any]:
         "groups": [{"id": "net", "kind": "vpc", "label": "Private", "props": {"az_count": 2}}],
         "components": list(components.values()),
         "connections": connections,
+    }
+
+
+def every_runtime_design() -> dict[str, Any]:
+    """A function on every Lambda runtime, named ``fn_<runtime>`` so that the lint errors of runtimes AWS
+    has blocked (E2531) can be told apart. Apart from the every-connection design, which alone comes
+    close to CloudFormation's 500 resources a stack."""
+    from apps.designs.catalog import get_catalog
+
+    return {
+        "schema": "tierplan.design/v1",
+        "name": "Every runtime",
+        "components": [
+            {"id": f"fn_{runtime.replace('.', '_')}", "type": "lambda_function", "props": {"runtime": runtime}}
+            for runtime in get_catalog().runtimes
+        ],
+        "connections": [],
     }
 
 

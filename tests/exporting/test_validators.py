@@ -88,8 +88,8 @@ def test_each_account_deploys_to_the_region_its_group_names(synthesized: dict[st
 
 
 def test_a_runtime_aws_no_longer_creates_exports_with_that_as_its_only_lint_error() -> None:
-    """Every runtime is in the every-connection design; the retired ones, and only they, draw E2531/E2533."""
-    errors = lint_errors(sam_files(DESIGNS["every-connection"])["template.yaml"])
+    """Every runtime is in the every-runtime design; the retired ones, and only they, draw E2531/E2533."""
+    errors = lint_errors(sam_files(DESIGNS["every-runtime"])["template.yaml"])
     assert errors and all(RETIRED_RUNTIME.match(error) for error in errors), errors
     named = {re.search(r"Runtime '([^']+)'", error).group(1) for error in errors}  # type: ignore[union-attr]
     today = datetime.date.today()
