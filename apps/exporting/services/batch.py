@@ -17,7 +17,7 @@ from apps.exporting.cfn import getatt, py, ref, sub, tags, trust_policy, var
 from apps.exporting.plan import Plan
 from apps.exporting.services.base import Service, cdk_attribute
 from apps.exporting.services.policy_templates import iam_statements
-from apps.exporting.services.task_access import data_links, guarded_stores
+from apps.exporting.services.task_access import data_links, guarded_stores, sam_execution_role
 
 if TYPE_CHECKING:
     from apps.exporting.cdk import CdkStack
@@ -98,29 +98,7 @@ def sam_batch_job_queue(sam: SamTemplate, queue: Component) -> None:
         DeletionPolicy="Delete",
     )
     # The execution role starts the job's container (writes its logs); the job itself gets no role.
-    sam.add(
-        f"{logical}ExecutionRole",
-        "AWS::IAM::Role",
-        {
-            "AssumeRolePolicyDocument": trust_policy("ecs-tasks.amazonaws.com"),
-            "Policies": [
-                {
-                    "PolicyName": "write-logs",
-                    "PolicyDocument": {
-                        "Version": "2012-10-17",
-                        "Statement": [
-                            {
-                                "Effect": "Allow",
-                                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                                "Resource": getatt(f"{logical}Logs", "Arn"),
-                            }
-                        ],
-                    },
-                }
-            ],
-        },
-        queue,
-    )
+    sam_execution_role(sam, logical, f"{logical}Logs", queue)
     variables: dict[str, Any] = {}
     policies: list[Any] = []
     for link in data_links(plan, queue):

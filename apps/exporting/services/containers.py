@@ -19,7 +19,7 @@ from apps.exporting.services.base import Service
 from apps.exporting.services.functions import LOG_RETENTION
 from apps.exporting.services.load_balancing import listener_use_id, target_group_id
 from apps.exporting.services.policy_templates import iam_statements
-from apps.exporting.services.task_access import data_links, guarded_stores
+from apps.exporting.services.task_access import data_links, guarded_stores, sam_execution_role
 
 if TYPE_CHECKING:
     from apps.exporting.cdk import CdkStack
@@ -57,29 +57,7 @@ def sam_ecs_service(sam: SamTemplate, service: Component) -> None:
         DeletionPolicy="Delete",
     )
     # The execution role starts the task (writes its logs); the task role is what the code may do.
-    sam.add(
-        f"{logical}ExecutionRole",
-        "AWS::IAM::Role",
-        {
-            "AssumeRolePolicyDocument": trust_policy("ecs-tasks.amazonaws.com"),
-            "Policies": [
-                {
-                    "PolicyName": "write-logs",
-                    "PolicyDocument": {
-                        "Version": "2012-10-17",
-                        "Statement": [
-                            {
-                                "Effect": "Allow",
-                                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                                "Resource": getatt(f"{logical}LogGroup", "Arn"),
-                            }
-                        ],
-                    },
-                }
-            ],
-        },
-        service,
-    )
+    sam_execution_role(sam, logical, f"{logical}LogGroup", service)
     variables: dict[str, Any] = dict(environment(plan, service))
     policies: list[Any] = []
     for link in data_links(plan, service):

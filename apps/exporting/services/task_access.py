@@ -6,8 +6,14 @@ its role permissions, and the stores in a VPC whose security groups must admit i
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from apps.designs.document import Component, Link
+from apps.exporting.cfn import getatt, trust_policy
 from apps.exporting.plan import Plan
+
+if TYPE_CHECKING:
+    from apps.exporting.sam import SamTemplate
 
 NETWORK_STORES = ("rds_instance", "elasticache_cluster", "opensearch_domain")  # reached through a security group
 
@@ -25,3 +31,24 @@ def guarded_stores(plan: Plan, workload: Component) -> list[Component]:
     """Stores in a VPC that the workload reaches over the network: their security groups must admit it."""
     stores = {link.target.id: link.target for link in data_links(plan, workload)}
     return [s for s in stores.values() if s.type in NETWORK_STORES and plan.vpc_of(s) is not None]
+
+
+def sam_execution_role(sam: SamTemplate, logical: str, log_group: str, component: Component) -> None:
+    """``<logical>ExecutionRole``: what ECS needs to start a task or a Batch job's container, which is
+    writing to its log group ``log_group`` (a logical id) and nothing else."""
+    statement = {
+        "Effect": "Allow",
+        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+        "Resource": getatt(log_group, "Arn"),
+    }
+    sam.add(
+        f"{logical}ExecutionRole",
+        "AWS::IAM::Role",
+        {
+            "AssumeRolePolicyDocument": trust_policy("ecs-tasks.amazonaws.com"),
+            "Policies": [
+                {"PolicyName": "write-logs", "PolicyDocument": {"Version": "2012-10-17", "Statement": [statement]}}
+            ],
+        },
+        component,
+    )

@@ -21,6 +21,8 @@ export function Field(props) {
   return props.schema.type === "object" ? <JsonObjectField {...props} /> : <ScalarField {...props} />;
 }
 
+const MULTILINE_LENGTH = 2048;
+
 function ScalarField({ name, schema, value, error, readOnly, onCommit }) {
   const shown = value ?? schema.default;
   const [text, setText] = useState(shown === undefined ? "" : String(shown));
@@ -73,20 +75,28 @@ function ScalarField({ name, schema, value, error, readOnly, onCommit }) {
     );
   }
   const numeric = schema.type === "number" || schema.type === "integer";
+  const onChange = (e) => {
+    const raw = e.target.value;
+    setText(raw);
+    const parsed = raw === "" ? undefined : numeric ? Number(raw) : raw;
+    const problem = checkValue(schema, parsed);
+    setLocal(problem);
+    if (!problem) onCommit(parsed, true);
+  };
+  // Long text (a GraphQL schema, an event pattern) keeps its lines in a text area.
+  const multiline = schema.type === "string" && (schema.maxLength ?? 0) >= MULTILINE_LENGTH;
   return (
     <div className="field">
       {label}
-      <input id={id} name={name} type={numeric ? "number" : "text"} value={text} readOnly={readOnly}
-        min={schema.minimum} max={schema.maximum} maxLength={schema.maxLength}
-        step={schema.type === "integer" ? 1 : "any"} placeholder={schema.default === undefined ? "" : String(schema.default)}
-        onChange={(e) => {
-          const raw = e.target.value;
-          setText(raw);
-          const parsed = raw === "" ? undefined : numeric ? Number(raw) : raw;
-          const problem = checkValue(schema, parsed);
-          setLocal(problem);
-          if (!problem) onCommit(parsed, true);
-        }} />
+      {multiline ? (
+        <textarea id={id} name={name} value={text} readOnly={readOnly} maxLength={schema.maxLength} rows={6}
+          spellCheck={false} onChange={onChange} />
+      ) : (
+        <input id={id} name={name} type={numeric ? "number" : "text"} value={text} readOnly={readOnly}
+          min={schema.minimum} max={schema.maximum} maxLength={schema.maxLength}
+          step={schema.type === "integer" ? 1 : "any"} placeholder={schema.default === undefined ? "" : String(schema.default)}
+          onChange={onChange} />
+      )}
       {hint}
     </div>
   );
