@@ -3,6 +3,7 @@ a cost line (or a stated reason for none) for each component, traffic flowing in
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -13,9 +14,15 @@ from apps.costing.engine import NOT_ESTIMATED
 from apps.designs.catalog import get_catalog
 from apps.designs.document import validate_design
 from apps.review.engine import review
-from tests.exporting.designs import every_connection_design, every_type_design
+from tests.exporting.designs import EVERY_CONNECTION_PARTS, every_connection_design, every_type_design
 
-DESIGNS = {"every-type": every_type_design, "every-connection": every_connection_design}
+DESIGNS = {
+    "every-type": every_type_design,
+    **{
+        f"every-connection-{part}": functools.partial(every_connection_design, part, EVERY_CONNECTION_PARTS)
+        for part in range(1, EVERY_CONNECTION_PARTS + 1)
+    },
+}
 # Drawn and reviewed, and free as these designs configure them (an SSM parameter in the standard tier).
 FREE = {"browser", "mobile_app", "lambda_layer", "ssm_parameter"}
 
@@ -51,8 +58,9 @@ def test_every_component_is_estimated_or_says_why_not(name: str) -> None:
     assert set(types.values()) - NOT_ESTIMATED.keys() - FREE <= priced
 
 
-def test_the_every_connection_design_holds_every_type() -> None:
-    design = every_connection_design()
+@pytest.mark.parametrize("name", sorted(set(DESIGNS) - {"every-type"}))
+def test_each_part_of_the_every_connection_design_holds_every_type(name: str) -> None:
+    design = DESIGNS[name]()
     assert {c["type"] for c in design["components"]} == set(get_catalog().types)
 
 

@@ -17,7 +17,7 @@ from apps.exporting.bundle import cdk_files
 from tests.conftest import ROOT
 from tests.exporting.designs import (
     cloudformation_resources_design,
-    every_connection_design,
+    every_connection_designs,
     every_runtime_design,
     every_type_design,
 )
@@ -26,7 +26,8 @@ from tests.exporting.designs import (
 def export_designs() -> dict[str, Design]:
     designs = {slug: pattern.design for slug, pattern in pattern_library().items()}
     designs["every-type"] = validate_design(every_type_design())
-    designs["every-connection"] = validate_design(every_connection_design())
+    for slug, document in every_connection_designs().items():
+        designs[slug] = validate_design(document)
     designs["every-runtime"] = validate_design(every_runtime_design())
     designs["cloudformation-resources"] = validate_design(cloudformation_resources_design())
     from tests.exporting.test_safety import hostile_design

@@ -262,9 +262,22 @@ def every_type_design() -> dict[str, Any]:
     }
 
 
-def every_connection_design() -> dict[str, Any]:
+EVERY_CONNECTION_PARTS = 2
+
+
+def every_connection_designs() -> dict[str, dict[str, Any]]:
+    """The every-connection design in parts, by slug: together they hold every connection the catalog
+    allows; each alone stays under CloudFormation's 500 resources a stack."""
+    return {
+        f"every-connection-{part}": every_connection_design(part, EVERY_CONNECTION_PARTS)
+        for part in range(1, EVERY_CONNECTION_PARTS + 1)
+    }
+
+
+def every_connection_design(part: int = 1, parts: int = 1) -> dict[str, Any]:
     """One connection of every kind between every pair of types the catalog allows, and every type.
-    Generated from the catalog, so a new type or kind is in it the day it is added.
+    Generated from the catalog, so a new type or kind is in it the day it is added. With ``parts`` > 1,
+    only every ``parts``-th of those connections, starting at the ``part``-th; every part holds every type.
 
     One component per type does for most ends; where one component cannot play every part (an authorizer,
     an edge function, a dead-letter queue, a public bucket) or both ends have the same type, the
@@ -308,11 +321,16 @@ def every_connection_design() -> dict[str, Any]:
         "api_gateway_http": "/http/*",
         "load_balancer": "/lb/*",
     }
+    allowed = 0
     for kind in catalog.connection_kinds.values():
         for source_type in sorted(kind.sources):
             for target_type in sorted(kind.targets):
                 if not kind.allows(source_type, target_type):
                     continue
+                allowed += 1
+                required = kind.name == "authorize" or (kind.name, source_type) == ("deliver", "firehose_stream")
+                if (allowed - 1) % parts != part - 1 and not required:
+                    continue  # in another part (but in each part, the APIs' authorizers, Firehose's bucket)
                 source = default(source_type)
                 target = default(target_type, second=source_type == target_type)
                 props: dict[str, Any] = {}
@@ -364,9 +382,10 @@ def every_connection_design() -> dict[str, Any]:
     # Aurora Serverless v2, the database component's other shape (a cluster): pausing, with a proxy and a
     # reader, and a plain one.
     aurora = {"engine": "aurora-postgresql", "min_capacity_acu": 0, "multi_az": True, "rds_proxy": True}
-    for id, props in (("aurora_pg", aurora), ("aurora_my", {"engine": "aurora-mysql", "max_capacity_acu": 16})):
-        component(id, "rds_instance", **props)
-        connections.append({"id": f"c_{id}", "source": "fn_a", "target": id, "kind": "read_write", "props": {}})
+    if part == 1:
+        for id, props in (("aurora_pg", aurora), ("aurora_my", {"engine": "aurora-mysql", "max_capacity_acu": 16})):
+            component(id, "rds_instance", **props)
+            connections.append({"id": f"c_{id}", "source": "fn_a", "target": id, "kind": "read_write", "props": {}})
     # Types no connection kind names, on their own; both shapes of a nested application.
     component("nested_url", "nested_application", template_url=NESTED_TEMPLATE_URL, parameters={"Stage": "prod"})
     component("nested_sar", "nested_application", application_id=SAR_APPLICATION, semantic_version="2.1.0")
@@ -374,7 +393,7 @@ def every_connection_design() -> dict[str, Any]:
         component(f"{type_id}_alone", type_id)
     return {
         "schema": "tierplan.design/v1",
-        "name": "Every connection and runtime",
+        "name": f"Every connection, part {part} of {parts}" if parts > 1 else "Every connection",
         "groups": [{"id": "net", "kind": "vpc", "label": "Private", "props": {"az_count": 2}}],
         "components": list(components.values()),
         "connections": connections,

@@ -3,7 +3,6 @@ drawn once with its service icon and its label, each connection drawn."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,18 +10,15 @@ import pytest
 from apps.designs.catalog import get_catalog
 from apps.designs.document import validate_design
 from apps.rendering.engine import RenderOptions, render
-from tests.exporting.designs import every_connection_design, every_type_design
+from tests.exporting.designs import every_connection_designs, every_type_design
 from tests.rendering.test_engine import svg_texts
 
-DESIGNS: dict[str, Callable[[], dict[str, Any]]] = {
-    "every-type": every_type_design,
-    "every-connection": every_connection_design,
-}
+DESIGNS: dict[str, dict[str, Any]] = {"every-type": every_type_design(), **every_connection_designs()}
 
 
 @pytest.mark.parametrize("name", sorted(DESIGNS))
 def test_every_type_is_drawn_with_its_icon_and_label(name: str) -> None:
-    design = validate_design(DESIGNS[name]())
+    design = validate_design(DESIGNS[name])
     catalog = get_catalog()
     body = render(design, RenderOptions(usage_labels=False)).decode("utf-8")
     texts = svg_texts(body.encode("utf-8"))
