@@ -32,19 +32,29 @@ def tag_list(component: Component) -> list[dict[str, str]]:
     return [{"Key": key, "Value": value} for key, value in tags(component).items()]
 
 
+# The first block (8 hex digits) of the stack's uuid, from arn:…:stack/<name>/<uuid>: tells stacks apart
+# in names that must be unique in an account or region.
+STACK_UUID_BLOCK = {
+    "Fn::Select": [0, {"Fn::Split": ["-", {"Fn::Select": [2, {"Fn::Split": ["/", ref("AWS::StackId")]}]}]}]
+}
+
+
+def stack_unique_name(component_id: str, keep: int) -> dict[str, Any]:
+    """<id, hyphenated, its first ``keep`` characters>-<first block of the stack's uuid>."""
+    return {"Fn::Join": ["-", [component_id.replace("_", "-")[:keep], STACK_UUID_BLOCK]]}
+
+
+# The same two, as CDK Python source.
+CDK_STACK_UUID_BLOCK = "cdk.Fn.select(0, cdk.Fn.split('-', cdk.Fn.select(2, cdk.Fn.split('/', cdk.Aws.STACK_ID))))"
+
+
+def cdk_stack_unique_name(component_id: str, keep: int) -> str:
+    return f"cdk.Fn.join('-', [{py(component_id.replace('_', '-')[:keep])}, {CDK_STACK_UUID_BLOCK}])"
+
+
 def bucket_name_expression(component_id: str) -> dict[str, Any]:
     """<id>-<account>-<first block of the stack's uuid>: unique per stack, lowercase, at most 63 chars."""
-    stack_uuid = {"Fn::Select": [2, {"Fn::Split": ["/", ref("AWS::StackId")]}]}
-    return {
-        "Fn::Join": [
-            "-",
-            [
-                component_id.replace("_", "-")[:30],
-                ref("AWS::AccountId"),
-                {"Fn::Select": [0, {"Fn::Split": ["-", stack_uuid]}]},
-            ],
-        ]
-    }
+    return {"Fn::Join": ["-", [component_id.replace("_", "-")[:30], ref("AWS::AccountId"), STACK_UUID_BLOCK]]}
 
 
 def trust_policy(*services: str) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from apps.designs.document import Component, Link
-from apps.exporting.cfn import getatt, py, ref, tag_list, tags, var
+from apps.exporting.cfn import cdk_stack_unique_name, getatt, py, ref, stack_unique_name, tag_list, tags, var
 from apps.exporting.plan import ExportError, Plan
 from apps.exporting.services.base import Service, cdk_attribute
 from apps.exporting.services.clusters import (
@@ -53,10 +53,7 @@ def msk_problem(plan: Plan, cluster: Component) -> str | None:
 
 def msk_cluster_name(cluster: Component) -> dict[str, Any]:
     """<id>-<first block of the stack's uuid>: unique per stack, within MSK's 64 characters."""
-    stack_uuid = {"Fn::Select": [2, {"Fn::Split": ["/", ref("AWS::StackId")]}]}
-    return {
-        "Fn::Join": ["-", [cluster.id.replace("_", "-")[:50], {"Fn::Select": [0, {"Fn::Split": ["-", stack_uuid]}]}]]
-    }
+    return stack_unique_name(cluster.id, 50)
 
 
 def sam_msk_cluster(sam: SamTemplate, cluster: Component) -> None:
@@ -113,10 +110,7 @@ def cdk_msk_cluster(cdk: CdkStack, cluster: Component) -> None:
     group = cdk_store_network(cdk, cluster)
     cdk_self_ingress(cdk, cluster, group)
     subnets = f"g_{vpc.id}.select_subnets(subnet_group_name='private').subnet_ids[:{msk_subnet_count(plan, cluster)}]"
-    name = (
-        f"cdk.Fn.join('-', [{py(cluster.id.replace('_', '-')[:50])}, "
-        "cdk.Fn.select(0, cdk.Fn.split('-', cdk.Fn.select(2, cdk.Fn.split('/', cdk.Aws.STACK_ID))))])"
-    )
+    name = cdk_stack_unique_name(cluster.id, 50)
     tag_map = py(tags(cluster))
     if cdk.prop(cluster, "mode") == "serverless":
         cdk.emit(
@@ -246,10 +240,7 @@ def mq_problem(plan: Plan, broker: Component) -> str | None:
 
 def mq_broker_name(broker: Component) -> dict[str, Any]:
     """<id>-<first block of the stack's uuid>: unique per stack, within Amazon MQ's 50 characters."""
-    stack_uuid = {"Fn::Select": [2, {"Fn::Split": ["/", ref("AWS::StackId")]}]}
-    return {
-        "Fn::Join": ["-", [broker.id.replace("_", "-")[:40], {"Fn::Select": [0, {"Fn::Split": ["-", stack_uuid]}]}]]
-    }
+    return stack_unique_name(broker.id, 40)
 
 
 def sam_mq_broker(sam: SamTemplate, broker: Component) -> None:
@@ -300,10 +291,7 @@ def cdk_mq_broker(cdk: CdkStack, broker: Component) -> None:
     )
     engine_type, version = MQ_ENGINES[cdk.prop(broker, "engine")]
     subnets = f"g_{vpc.id}.select_subnets(subnet_group_name='private').subnet_ids[:{mq_subnet_count(plan, broker)}]"
-    name = (
-        f"cdk.Fn.join('-', [{py(broker.id.replace('_', '-')[:40])}, "
-        "cdk.Fn.select(0, cdk.Fn.split('-', cdk.Fn.select(2, cdk.Fn.split('/', cdk.Aws.STACK_ID))))])"
-    )
+    name = cdk_stack_unique_name(broker.id, 40)
     cdk.emit(
         f"{v} = amazonmq.CfnBroker(self, {py(logical)}, broker_name={name}, engine_type={py(engine_type)}, "
         f"engine_version={py(version)}, auto_minor_version_upgrade=True, "

@@ -18,6 +18,7 @@ from apps.exporting.services.stores import (
     AURORA_AUTO_PAUSE_S,
     AURORA_VERSIONS,
     cdk_store_network,
+    sam_db_subnet_group,
     sam_master_username,
     sam_store_network,
 )
@@ -46,12 +47,7 @@ def sam_aurora_cluster(sam: SamTemplate, cluster: Component) -> None:
     plan, logical = sam.plan, sam.id(cluster)
     group, subnets = sam_store_network(sam, cluster)
     sam_master_username(sam)
-    sam.add(
-        f"{logical}Subnets",
-        "AWS::RDS::DBSubnetGroup",
-        {"DBSubnetGroupDescription": f"Private subnets of {cluster.id}", "SubnetIds": subnets},
-        cluster,
-    )
+    subnet_group = sam_db_subnet_group(sam, cluster, subnets)
     engine, serverless = plan.prop(cluster, "engine"), plan.prop(cluster, "capacity_mode") == "serverless_v2"
     properties: dict[str, Any] = {
         "Engine": engine,
@@ -60,7 +56,7 @@ def sam_aurora_cluster(sam: SamTemplate, cluster: Component) -> None:
         "StorageEncrypted": True,
         "MasterUsername": ref("DbMasterUsername"),
         "ManageMasterUserPassword": True,
-        "DBSubnetGroupName": ref(f"{logical}Subnets"),
+        "DBSubnetGroupName": subnet_group,
         "VpcSecurityGroupIds": [getatt(group, "GroupId")],
         "BackupRetentionPeriod": 7,
         "CopyTagsToSnapshot": True,
@@ -238,12 +234,7 @@ def sam_documentdb_cluster(sam: SamTemplate, cluster: Component) -> None:
     # DocumentDB has no GetAtt for a secret it manages, and Lambda's event source mapping needs one:
     # the template generates the secret and attaches it to the cluster (adding its host and port).
     secret = sam_generated_secret(sam, cluster, "Master user of the DocumentDB cluster", '"@/\\')
-    sam.add(
-        f"{logical}Subnets",
-        "AWS::DocDB::DBSubnetGroup",
-        {"DBSubnetGroupDescription": f"Private subnets of {cluster.id}", "SubnetIds": subnets},
-        cluster,
-    )
+    subnet_group = sam_db_subnet_group(sam, cluster, subnets, "AWS::DocDB::DBSubnetGroup")
     sam.add(
         logical,
         "AWS::DocDB::DBCluster",
@@ -251,7 +242,7 @@ def sam_documentdb_cluster(sam: SamTemplate, cluster: Component) -> None:
             "EngineVersion": DOCDB_VERSION,
             "MasterUsername": MASTER_USER,
             "MasterUserPassword": sam_secret_password(secret),
-            "DBSubnetGroupName": ref(f"{logical}Subnets"),
+            "DBSubnetGroupName": subnet_group,
             "VpcSecurityGroupIds": [getatt(group, "GroupId")],
             "StorageEncrypted": True,
             "BackupRetentionPeriod": 7,

@@ -12,7 +12,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from apps.designs.document import Component, Link
-from apps.exporting.cfn import getatt, py, ref, tag_list, var
+from apps.exporting.cfn import CDK_STACK_UUID_BLOCK, STACK_UUID_BLOCK, getatt, py, tag_list, var
 from apps.exporting.plan import Plan
 from apps.exporting.services.base import Service
 
@@ -43,8 +43,7 @@ def name_prefix(collection: Component) -> str:
 
 def sam_name(collection: Component) -> list[Any]:
     """The parts of the collection's name, to join."""
-    stack_uuid = {"Fn::Select": [2, {"Fn::Split": ["/", ref("AWS::StackId")]}]}
-    return [name_prefix(collection), {"Fn::Select": [0, {"Fn::Split": ["-", stack_uuid]}]}]
+    return [name_prefix(collection), STACK_UUID_BLOCK]
 
 
 def readers_and_writers(plan: Plan, collection: Component) -> list[Link]:
@@ -125,10 +124,7 @@ def sam_opensearch_serverless_collection(sam: SamTemplate, collection: Component
 
 def cdk_opensearch_serverless_collection(cdk: CdkStack, collection: Component) -> None:
     v, logical = var(collection), cdk.id(collection)
-    cdk.emit(
-        f"{v}_name = cdk.Fn.join('', [{py(name_prefix(collection))}, "
-        "cdk.Fn.select(0, cdk.Fn.split('-', cdk.Fn.select(2, cdk.Fn.split('/', cdk.Aws.STACK_ID))))])"
-    )
+    cdk.emit(f"{v}_name = cdk.Fn.join('', [{py(name_prefix(collection))}, {CDK_STACK_UUID_BLOCK}])")
     for kind in ("encryption", "network"):
         parts = ", ".join(f"{v}_name" if part is NAME else py(part) for part in policy_parts([NAME], kind))
         cdk.emit(

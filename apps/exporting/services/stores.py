@@ -8,7 +8,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from apps.designs.document import Component, Link
-from apps.exporting.cfn import bucket_name_expression, getatt, py, ref, sub, tag_list, trust_policy, var
+from apps.exporting.cfn import (
+    CDK_STACK_UUID_BLOCK,
+    bucket_name_expression,
+    getatt,
+    py,
+    ref,
+    sub,
+    tag_list,
+    trust_policy,
+    var,
+)
 from apps.exporting.plan import Plan
 from apps.exporting.services.base import Service, cdk_attribute
 
@@ -39,6 +49,20 @@ S3_EVENTS = {
     "s3:ObjectRemoved:*": "OBJECT_REMOVED",
     "s3:ObjectRemoved:Delete": "OBJECT_REMOVED_DELETE",
 }
+
+
+def sam_db_subnet_group(
+    sam: SamTemplate, store: Component, subnets: list[Any], resource_type: str = "AWS::RDS::DBSubnetGroup"
+) -> dict[str, Any]:
+    """The database's subnet group (RDS's or DocumentDB's, which share the shape); returns a Ref to it."""
+    logical = f"{sam.id(store)}Subnets"
+    sam.add(
+        logical,
+        resource_type,
+        {"DBSubnetGroupDescription": f"Private subnets of {store.id}", "SubnetIds": subnets},
+        store,
+    )
+    return ref(logical)
 
 
 def sam_store_network(sam: SamTemplate, store: Component) -> tuple[str, list[Any]]:
@@ -213,12 +237,7 @@ def sam_rds_instance(sam: SamTemplate, db: Component) -> None:
     plan, logical = sam.plan, sam.id(db)
     group, subnets = sam_store_network(sam, db)
     sam_master_username(sam)
-    sam.add(
-        f"{logical}Subnets",
-        "AWS::RDS::DBSubnetGroup",
-        {"DBSubnetGroupDescription": f"Private subnets of {db.id}", "SubnetIds": subnets},
-        db,
-    )
+    sam_db_subnet_group(sam, db, subnets)
     if is_aurora(plan, db):
         sam_aurora_cluster(sam, db, group)
     else:
@@ -463,7 +482,7 @@ def cdk_bucket_name(bucket: Component) -> str:
     # The same stack-derived name as the SAM export (unique per stack, and no dependency cycle when
     # a function triggered by the bucket also reads it).
     prefix = py(bucket.id.replace("_", "-")[:30])
-    return f"cdk.Fn.join('-', [{prefix}, cdk.Aws.ACCOUNT_ID, cdk.Fn.select(0, cdk.Fn.split('-', cdk.Fn.select(2, cdk.Fn.split('/', cdk.Aws.STACK_ID))))])"
+    return f"cdk.Fn.join('-', [{prefix}, cdk.Aws.ACCOUNT_ID, {CDK_STACK_UUID_BLOCK}])"
 
 
 def cdk_dynamodb_table(cdk: CdkStack, table: Component) -> None:
