@@ -31,7 +31,9 @@ class ProjectJobsApi(PaginatedListApi):
     @extend_schema(responses=JobSerializer(many=True), summary="Jobs of a project, newest first")
     def get(self, request: Request, project_id: int) -> Response:
         project, _ = selectors.project_get(user=signed_in(request), project_id=project_id)
-        jobs = project.jobs.select_related("revision", "requested_by").prefetch_related("artifacts__job__revision")
+        jobs = project.jobs.select_related("revision", "requested_by").prefetch_related(
+            "artifacts__job__revision", "artifacts__project"
+        )
         return paginated(request, self, jobs, JobSerializer)
 
     @extend_schema(
@@ -80,7 +82,7 @@ class JobApi(APIView):
 class ArtifactDownloadApi(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY}, summary="Download an artifact")
     def get(self, request: Request, artifact_id: int) -> FileResponse:
-        artifact = Artifact.objects.select_related("job__revision").filter(pk=artifact_id).first()
+        artifact = Artifact.objects.select_related("job__revision", "project").filter(pk=artifact_id).first()
         if artifact is None:
             raise NotFound("No artifact with that id.")
         selectors.project_get(user=signed_in(request), project_id=artifact.project_id)

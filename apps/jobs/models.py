@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.text import slugify
 
 from apps.projects.models import Project, Revision
 
@@ -72,5 +73,11 @@ class Artifact(models.Model):
         return f"artifact {self.pk} of job {self.job_id}"
 
     def download_name(self) -> str:
-        """File name offered to the browser: ids and kinds only, no user text."""
-        return f"tierplan-{self.project_id}-r{self.job.revision.number}-{self.job.kind}.{self.extension}"
+        """File name offered to the browser: ``<project>-r<revision>-<kind>.<ext>``, the project as an ASCII
+        slug of its name (or ``project-<id>`` when nothing of the name is left), an export's kind naming
+        its format, so that SAM and CDK bundles of one revision download apart."""
+        project = slugify(self.project.name)[:40].strip("-_") or f"project-{self.project_id}"
+        kind = self.job.kind
+        if kind == "export":
+            kind = f"export-{self.job.params.get('format', 'sam')}"
+        return f"{project}-r{self.job.revision.number}-{kind}.{self.extension}"

@@ -51,7 +51,9 @@ def _project(request: HttpRequest, project_id: int) -> tuple[Project, Membership
 @login_required
 def project_page(request: HttpRequest, project_id: int) -> HttpResponse:
     project, membership = _project(request, project_id)
-    jobs = project.jobs.select_related("revision", "requested_by").prefetch_related("artifacts__job__revision")[:50]
+    jobs = project.jobs.select_related("revision", "requested_by").prefetch_related(
+        "artifacts__job__revision", "artifacts__project"
+    )[:50]
     context = {
         "project": project,
         "role": membership.role,

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils.text import slugify
 
 from apps.projects.models import Project
 from tests.conftest import PASSWORD, WorkerFactory
@@ -174,7 +175,10 @@ def test_a_new_user_composes_a_design_and_downloads_its_outputs(
         with page.expect_download() as download:
             link.click()
         downloads[action] = Path(download.value.path())
-        assert download.value.suggested_filename.startswith(f"tierplan-{project.pk}-r{head_number(project)}-")
+        kind = {"render-svg": "render.svg", "export-sam": "export-sam.zip", "export-cdk": "export-cdk-python.zip"}[
+            action
+        ]
+        assert download.value.suggested_filename == f"{slugify(project.name)}-r{head_number(project)}-{kind}"
     screenshot(page, "editor-downloads")
     assert "<svg" in downloads["render-svg"].read_text(encoding="utf-8")
     sam = zipfile.ZipFile(io.BytesIO(downloads["export-sam"].read_bytes()))

@@ -45,7 +45,7 @@ def test_a_new_user_signs_up_and_renders_a_shared_design(
     with page.expect_download() as download:
         link.click()
     saved = download.value
-    assert saved.suggested_filename == f"tierplan-{project.pk}-r1-render.svg"
+    assert saved.suggested_filename == "checkout-r1-render.svg"
     svg = Path(saved.path()).read_text(encoding="utf-8")
     assert "<svg" in svg and "data:image/png;base64," in svg
 

@@ -95,7 +95,7 @@ def test_an_export_job_runs_on_a_worker_and_its_zip_downloads(
     done = wait_for(as_alice, response.json()["id"], {"succeeded", "failed"})
     assert done["status"] == "succeeded", done["error"]
     artifact = done["artifacts"][0]
-    assert artifact["content_type"] == "application/zip" and artifact["filename"].endswith("-export.zip")
+    assert artifact["content_type"] == "application/zip" and artifact["filename"] == "edge-r1-export-sam.zip"
     body = b"".join(as_alice.get(artifact["download_url"]).streaming_content)
     assert "template.yaml" in zipfile.ZipFile(io.BytesIO(body)).namelist()
 

@@ -55,7 +55,7 @@ def test_a_render_job_goes_from_queued_to_succeeded_and_its_artifact_downloads(
     body = b"".join(download.streaming_content)
     assert hashlib.sha256(body).hexdigest() == artifact["sha256"] and len(body) == artifact["size"]
     assert body.startswith(b"<?xml") and b"data:image/png;base64," in body
-    assert download["Content-Disposition"] == f'attachment; filename="tierplan-{project.pk}-r1-render.svg"'
+    assert download["Content-Disposition"] == 'attachment; filename="orders-r1-render.svg"'
     assert "sandbox" in download["Content-Security-Policy"]
 
 
@@ -185,3 +185,38 @@ def test_outsiders_see_no_jobs_or_artifacts(
     assert as_vera.get(artifact_url).status_code == 200
     listed = as_vera.get(f"/api/projects/{project.pk}/jobs/").json()
     assert [job["id"] for job in listed["results"]] == [job_id]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Orders", "orders"),
+        ('Checkout "v2" / EU', "checkout-v2-eu"),
+        ("Заказы", None),  # nothing ASCII is left of the name: the project's id stands in
+        ("x" * 60, "x" * 40),
+    ],
+)
+def test_download_names_say_project_revision_and_kind_and_keep_sam_and_cdk_apart(
+    project: Project, name: str, expected: str | None
+) -> None:
+    project.name = name
+    project.save()
+    revision = project.revisions.get(number=1)
+    names = set()
+    for kind, params, extension in (
+        ("render", {"format": "svg"}, "svg"),
+        ("export", {"format": "sam"}, "zip"),
+        ("export", {"format": "cdk-python"}, "zip"),
+        ("estimate", {}, "json"),
+    ):
+        job = Job.objects.create(project=project, revision=revision, kind=kind, params=params, cache_key=kind)
+        artifact = Artifact(job=job, project=project, content_type="x", extension=extension, size=0, sha256="0")
+        names.add(artifact.download_name())
+    stem = expected or f"project-{project.pk}"
+    assert names == {
+        f"{stem}-r1-render.svg",
+        f"{stem}-r1-export-sam.zip",
+        f"{stem}-r1-export-cdk-python.zip",
+        f"{stem}-r1-estimate.json",
+    }

@@ -39,7 +39,7 @@ def test_the_render_button_queues_a_job_that_the_page_then_lists_with_its_downlo
     assert f'data-job-id="{job.pk}" data-status="succeeded"' in page
     artifact = job.artifacts.get()
     assert f'href="/api/artifacts/{artifact.pk}/download/"' in page
-    assert f"tierplan-{project.pk}-r1-render.png" in page
+    assert "orders-r1-render.png" in page
     assert '<meta http-equiv="refresh"' not in page
     assert client.get(f"/api/artifacts/{artifact.pk}/download/").status_code == 200  # session auth works
 
@@ -77,4 +77,5 @@ def test_the_export_and_estimate_buttons_queue_their_jobs(
     assert list(Job.objects.values_list("status", "error")) == [("succeeded", "")] * 3
     page = client.get(f"/projects/{project.pk}/").content.decode()
     assert page.count('data-status="succeeded"') == 3
-    assert "-export.zip" in page and "-estimate.json" in page and "-estimate.svg" in page
+    assert "-export-sam.zip" in page and "-export-cdk-python.zip" in page
+    assert "-estimate.json" in page and "-estimate.svg" in page
