@@ -130,10 +130,13 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
   const [, setHistoryTick] = useState(0);
   const selectAfter = useRef(null);
   const locked = readOnly || Boolean(viewing);
+  // The revision on screen: an old one being viewed, else the head. Number, costs, findings and jobs follow it.
+  const shownRevision = viewing ? viewing.number : revision;
   const lockedRef = useRef(locked);
   lockedRef.current = locked;
 
   const { costs, request: requestEstimate } = useEstimate({ api, projectId });
+  const shownTotal = !viewing || costs.revision === viewing.number ? costs.total : null;
   const save = useAutosave({
     api,
     projectId,
@@ -342,7 +345,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
           data: {
             component: c,
             ctype: types[c.type],
-            cost: viewing ? undefined : costs.byId[c.id],
+            cost: !viewing || costs.revision === viewing.number ? costs.byId[c.id] : undefined,
             problems: viewing ? undefined : save.errors.byComponent[c.id],
             findings: found,
             severity: worstSeverity(found),
@@ -684,6 +687,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
       setSelectedEdgeId(null);
       setViewing({ number, design: data.design, author: data.author?.username, created_at: data.created_at });
       loadFindings(number);
+      requestEstimate(number);
     } catch (error) {
       say(`Could not open revision ${number}: ${error.message}`);
     }
@@ -691,10 +695,12 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
   const closeRevision = () => {
     setViewing(null);
     loadFindings(revision);
+    requestEstimate(revision);
   };
   const compareRevision = async (number) => {
     try {
       const [{ data }, old] = await Promise.all([api.diff(projectId, number, revision), api.revision(projectId, number)]);
+      if (viewing) requestEstimate(revision);
       setViewing(null);
       setDiff({ from: number, to: revision, data, oldDesign: old.data.design });
       loadFindings(revision);
@@ -848,18 +854,21 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
           <h1>{design.name}</h1>
           <span className={`save-state ${save.state}`} data-save-state={save.state} role="status">
             {readOnly || viewing ? "Read only" : SAVE_LABELS[save.state]}
-            {revision ? ` · r${revision}` : ""}
+          </span>
+          <span className="revision-number" data-shown-revision={shownRevision ?? ""} data-head-revision={revision ?? ""}
+            title={viewing ? `Viewing revision ${viewing.number}; the newest is ${revision}` : "The newest revision"}>
+            {shownRevision ? `r${shownRevision} of ${revision}` : ""}
           </span>
           {save.state === "error" && !readOnly && (
             <button type="button" className="link" onClick={save.retry}>Retry</button>
           )}
         </div>
         <div className="studio-tools">
-          <span className="total-cost" data-total-cost={costs.total ?? ""} data-cost-status={costs.status} data-cost-revision={costs.revision ?? ""}
+          <span className="total-cost" data-total-cost={shownTotal ?? ""} data-cost-status={costs.status} data-cost-revision={costs.revision ?? ""}
             title={costs.status === "waiting"
               ? "The estimate is queued and no worker has taken it yet; is a Celery worker running?"
               : costs.revision ? `Estimate of revision ${costs.revision}, free tier off` : ""}>
-            {costs.total === null ? "Cost: …" : `${formatUsd(costs.total)}/month`}
+            {shownTotal === null ? "Cost: …" : `${formatUsd(shownTotal)}/month`}
           </span>
           {!locked && (
             <>
@@ -872,7 +881,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
           )}
           <button type="button" className={`secondary${side === "history" ? " active" : ""}`} data-action="history"
             title="Revisions (H)" onClick={() => { setSide((s) => (s === "history" ? "properties" : "history")); loadRevisions(); }}>History</button>
-          <JobButtons api={api} projectId={projectId} revision={revision} disabled={!revision} />
+          <JobButtons api={api} projectId={projectId} revision={shownRevision} disabled={!shownRevision} />
           <button type="button" className="secondary" onClick={() => setHelp(true)} title="Keyboard shortcuts (?)">?</button>
         </div>
       </header>

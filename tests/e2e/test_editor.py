@@ -165,6 +165,17 @@ def test_a_new_user_composes_a_design_and_downloads_its_outputs(
     page.wait_for_selector("[data-dialog=help]:has-text('undo')")
     screenshot(page, "editor-help")
     page.keyboard.press("Escape")
+    # It fits a short window too: it scrolls, and its Close button stays in view and closes it.
+    size = page.viewport_size
+    page.set_viewport_size({"width": 1024, "height": 480})
+    page.keyboard.press("?")
+    close = page.locator("[data-dialog=help] .dialog-actions button")
+    box = close.bounding_box()
+    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 480, box
+    screenshot(page, "editor-help-short-window")
+    close.click()
+    page.locator("[data-dialog=help]").wait_for(state="detached")
+    page.set_viewport_size(size)
 
     # Render and export from the editor, and download the files.
     downloads: dict[str, Path] = {}

@@ -160,6 +160,7 @@ def test_members_see_reply_to_and_resolve_review_comments(
 def test_revisions_open_read_only_compare_and_restore(
     live_server: Any, workers: WorkerFactory, page: Any, project: Project, alice: Any
 ) -> None:
+    workers.start()
     # r2 adds a queue and changes the function's memory.
     design = head(project)
     design["components"].append({"id": "jobs", "type": "sqs_queue", "label": "Jobs"})
@@ -182,6 +183,13 @@ def test_revisions_open_read_only_compare_and_restore(
     assert page.locator(".studio[data-readonly=true]").count() == 1
     assert page.locator("[data-palette-type=lambda_function]").is_disabled()
     screenshot(page, "editor-revision-readonly")
+    # Everything on screen is r1's: its number of the two, its estimate, and what Render renders.
+    assert page.locator(".revision-number").inner_text() == "r1 of 2"
+    page.wait_for_selector(".total-cost[data-cost-revision='1'][data-cost-status=done]", timeout=60_000)
+    page.click("[data-job-action=render-svg] button")
+    link = page.locator("[data-job-action=render-svg] a[data-artifact-id]")
+    link.wait_for(timeout=60_000)
+    assert link.inner_text() == "orders-r1-render.svg"
 
     # Compare: the current design with what changed since r1 and the cost delta.
     page.click("[data-banner=viewing] button:has-text('Compare with current')")
@@ -197,6 +205,8 @@ def test_revisions_open_read_only_compare_and_restore(
     screenshot(page, "editor-revision-diff")
     page.click("[data-action=close-diff]")
     page.locator("[data-banner=diff]").wait_for(state="detached")
+    assert page.locator(".revision-number").inner_text() == "r2 of 2"
+    page.wait_for_selector(".total-cost[data-cost-revision='2'][data-cost-status=done]", timeout=60_000)
 
     # Restore r1 as r3.
     page.click("[data-revision-number='1'] [data-action=restore-revision]")

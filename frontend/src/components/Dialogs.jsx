@@ -77,7 +77,7 @@ export function HelpOverlay({ onClose }) {
           </tbody>
         </table>
         <p className="muted small">Changes save themselves a moment after you make them.</p>
-        <div className="dialog-actions"><button type="button" onClick={onClose}>Close</button></div>
+        <div className="dialog-actions"><button type="button" autoFocus onClick={onClose}>Close</button></div>
       </div>
     </div>
   );
