@@ -1,22 +1,19 @@
-"""Where the rules come from: the seed documents (by section) and AWS's documented service quotas.
+"""Where the rules come from: the seed documents (by title and section) and AWS's documented service quotas.
 
-A finding's ``reference`` is one of these strings, so a reader can check the rule against its source.
+A finding's ``reference`` is one of these strings, so a reader can check the rule against its source. Readers
+see documents by their titles; which seed file holds each is noted here, for us.
 """
 
 from __future__ import annotations
 
-WHITEPAPER = (
-    "AWS whitepaper “Serverless Multi-Tier Architectures with Amazon API Gateway and AWS Lambda” "
-    "(seed 000_e1408a133632131c.txt)"
-)
-WHITEPAPER_NOTES = (
-    "Notes on the 2021 edition of the AWS serverless multi-tier whitepaper (seed 002_0861be028c5a1bfb.txt)"
-)
-PATTERNS = "“Serverless patterns in AWS” by Sage Huynh (seed 004_0a54690b582daf81.txt)"
-CRASH_COURSE = (
-    "“A Crash Course in Amazon Serverless Architecture (API Gateway, Lambda, CloudFront, S3)” "
-    "(seed 003_e439396191fb65be.txt)"
-)
+# seed 000_e1408a133632131c.txt
+WHITEPAPER = "AWS whitepaper “Serverless Multi-Tier Architectures with Amazon API Gateway and AWS Lambda”"
+# seed 002_0861be028c5a1bfb.txt
+WHITEPAPER_NOTES = "Notes on the 2021 edition of the AWS serverless multi-tier whitepaper"
+# seed 004_0a54690b582daf81.txt
+PATTERNS = "“Serverless patterns in AWS” by Sage Huynh"
+# seed 003_e439396191fb65be.txt
+CRASH_COURSE = "“A Crash Course in Amazon Serverless Architecture (API Gateway, Lambda, CloudFront, S3)”"
 
 
 def whitepaper(*sections: str) -> str:

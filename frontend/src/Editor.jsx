@@ -2,7 +2,6 @@ import {
   Background,
   Controls,
   MarkerType,
-  MiniMap,
   ReactFlow,
   ReactFlowProvider,
   applyEdgeChanges,
@@ -16,6 +15,7 @@ import { ConflictDialog, HelpOverlay, KindChooser } from "./components/Dialogs.j
 import { CommentsList, FindingsList, worstSeverity } from "./components/Feedback.jsx";
 import GroupNode from "./components/GroupNode.jsx";
 import GroupPanel from "./components/GroupPanel.jsx";
+import OverflowMiniMap from "./components/OverflowMiniMap.jsx";
 import PatternDialog from "./components/PatternDialog.jsx";
 import RevisionsPanel from "./components/RevisionsPanel.jsx";
 import JobButtons from "./components/JobButtons.jsx";
@@ -955,7 +955,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
           >
             <Background gap={20} />
             <Controls showInteractive={false} />
-            <MiniMap pannable zoomable nodeColor={(n) => (n.type === "tierLane" ? "transparent" : "#2563eb")} />
+            <OverflowMiniMap />
           </ReactFlow>
         </div>
         {side_panel}

@@ -55,7 +55,10 @@ function ComponentNode({ data, selected }) {
         {openComments > 0 && (
           <span className="badge comment" data-badge="comments" data-open-comments={openComments}
             aria-label={`${openComments} open review comments`}>
-            💬{openComments}
+            <svg viewBox="0 0 16 16" width="11" height="11" aria-hidden="true" focusable="false">
+              <path d="M2 2.5h12v8.5H6.5L3 14v-3H2z" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinejoin="round" />
+            </svg>
+            {openComments}
           </span>
         )}
       </div>
