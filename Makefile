@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system-packages venv frontend run serve test lint typecheck pytest lock clean
+.PHONY: setup system-packages venv frontend run serve test lint typecheck vitest pytest lock clean
 
 setup: system-packages venv frontend
 
@@ -74,7 +74,11 @@ typecheck: venv
 pytest: setup
 	$(BIN)/python -m pytest
 
-test: setup lint typecheck pytest
+# Unit tests of the studio's pure modules and hooks (Vitest).
+vitest: $(FRONTEND_STAMP)
+	cd $(FRONTEND) && npm test --silent
+
+test: setup lint typecheck vitest pytest
 
 # Re-resolve the pinned set after changing requirements*.txt.
 lock:

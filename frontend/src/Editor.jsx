@@ -12,6 +12,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import ComponentNode from "./components/ComponentNode.jsx";
 import ConnectionPanel from "./components/ConnectionPanel.jsx";
 import { ConflictDialog, HelpOverlay, KindChooser } from "./components/Dialogs.jsx";
+import { DraftContext, liveDrafts } from "./drafts.js";
 import { CommentsList, FindingsList, worstSeverity } from "./components/Feedback.jsx";
 import GroupNode from "./components/GroupNode.jsx";
 import GroupPanel from "./components/GroupPanel.jsx";
@@ -124,6 +125,16 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
   const [pending, setPending] = useState(null); // a connection waiting for its kind
   const [notice, setNotice] = useState("");
   const [help, setHelp] = useState(false);
+  const [drafts, setDrafts] = useState(() => new Map());
+  const setDraft = useCallback((key, draft) => {
+    setDrafts((previous) => {
+      if (!draft && !previous.has(key)) return previous;
+      const next = new Map(previous);
+      if (draft) next.set(key, draft);
+      else next.delete(key);
+      return next;
+    });
+  }, []);
   const [busy, setBusy] = useState(false);
   const designRef = useRef(null);
   const history = useRef({ past: [], future: [], lastKey: null, lastAt: 0 });
@@ -412,7 +423,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
       setSelectedId(focusSet.size === 1 ? [...focusSet][0] : null);
       setSelectedEdgeId(null);
     }
-  }, [shown, viewing, catalog, types, costs.byId, save.errors, findingsById, openCommentsById, diffById, diffByConnection,
+  }, [shown, viewing, catalog, types, costs.byId, costs.revision, save.errors, findingsById, openCommentsById, diffById, diffByConnection,
     diff, selectedGroupId, locked, selectGroup]);
 
   const onNodesChange = useCallback((changes) => setNodes((ns) => applyNodeChanges(changes, ns)), []);
@@ -773,6 +784,11 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
   };
   const costDelta = diff?.data.cost;
   let side_panel;
+  const invalidFields = liveDrafts(drafts, design).filter(([, d]) => d.message).length;
+  const draftScope = selectedGroup ? `group:${selectedGroup.id}` : selectedEdge ? `connection:${selectedEdge.id}`
+    : selected ? `component:${selected.id}` : "none";
+  // Drafts belong to the head design: an old revision's read-only panels show none.
+  const draftContext = { scope: viewing ? `viewing:${draftScope}` : draftScope, drafts, setDraft };
   if (side === "history") {
     side_panel = (
       <RevisionsPanel revisions={revisions} error={revisionsError} head={revision} viewing={viewing?.number}
@@ -852,8 +868,11 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
         <div className="studio-title">
           <a href={projectUrl} className="back" title="Back to the project page">←</a>
           <h1>{design.name}</h1>
-          <span className={`save-state ${save.state}`} data-save-state={save.state} role="status">
-            {readOnly || viewing ? "Read only" : SAVE_LABELS[save.state]}
+          <span className={`save-state ${invalidFields && !locked ? "error" : save.state}`} data-save-state={save.state}
+            data-invalid-fields={invalidFields} role="status">
+            {readOnly || viewing ? "Read only"
+              : invalidFields ? `Not saved: ${invalidFields} invalid field${invalidFields > 1 ? "s" : ""}`
+              : SAVE_LABELS[save.state]}
           </span>
           <span className="revision-number" data-shown-revision={shownRevision ?? ""} data-head-revision={revision ?? ""}
             title={viewing ? `Viewing revision ${viewing.number}; the newest is ${revision}` : "The newest revision"}>
@@ -958,7 +977,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
             <OverflowMiniMap />
           </ReactFlow>
         </div>
-        {side_panel}
+        <DraftContext.Provider value={draftContext}>{side_panel}</DraftContext.Provider>
       </div>
       {pending && (
         <KindChooser pending={pending} onCancel={() => setPending(null)}

@@ -43,3 +43,66 @@ def test_a_focused_card_shows_a_ring_and_comment_badges_need_no_emoji_font(
     outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid", outline
     screenshot(page, "studio-focus-ring")
+
+
+def test_the_save_state_tells_the_truth_about_an_invalid_field_and_a_cleared_one(
+    live_server: Any, page: Any, project: Project
+) -> None:
+    from tests.e2e.test_editor import component, head, wait_saved
+
+    editor_as(page, live_server, "alice", project)
+    page.click("[data-component-id=orders_fn]")
+    memory = page.locator("input[name='props.memory_mb']")
+    memory.fill("99999")
+    page.wait_for_selector("[data-error-for='props.memory_mb']:has-text('at most 10240')")
+    state = page.locator(".save-state")
+    assert state.inner_text() == "Not saved: 1 invalid field"
+    assert state.get_attribute("data-invalid-fields") == "1"
+    screenshot(page, "studio-invalid-field")
+    # The invalid value stays, also after looking at another component and coming back.
+    page.click("[data-component-id=orders]")
+    page.click("[data-component-id=orders_fn]")
+    assert memory.input_value() == "99999"
+    assert state.inner_text() == "Not saved: 1 invalid field"
+    assert component(head(project), "orders_fn")["props"]["memory_mb"] == 512  # as it was
+    # Fixed, it saves and the header says so.
+    memory.fill("2048")
+    wait_saved(page)
+    assert state.inner_text() == "All changes saved"
+    assert component(head(project), "orders_fn")["props"]["memory_mb"] == 2048
+
+    # Emptied, nothing is saved while it is empty and the hint says which default will apply; left empty,
+    # the default applies and the field says it is the default.
+    memory.fill("")
+    page.wait_for_selector("[data-hint-for='props.memory_mb']:has-text('the default applies: 128')")
+    page.wait_for_timeout(1200)  # past the autosave delay
+    assert component(head(project), "orders_fn")["props"]["memory_mb"] == 2048
+    page.locator("input[name='props.timeout_s']").focus()
+    wait_saved(page)
+    assert "memory_mb" not in component(head(project), "orders_fn")["props"]
+    assert memory.input_value() == "128"
+    page.wait_for_selector("[data-default-for='props.memory_mb']")
+
+
+def test_the_autosaves_of_one_sitting_read_as_one_history_entry(live_server: Any, page: Any, project: Project) -> None:
+    from tests.e2e.test_editor import wait_saved
+
+    editor_as(page, live_server, "alice", project)
+    page.click("[data-component-id=orders_fn]")
+    for memory in ("256", "512", "1024", "2048"):
+        page.fill("input[name='props.memory_mb']", memory)
+        wait_saved(page)
+        page.wait_for_timeout(100)
+    head_number = project.revisions.order_by("-number").first().number
+    assert head_number >= 3
+    page.click("[data-action=history]")
+    sitting = page.locator(f"[data-sitting='2-{head_number}']")
+    sitting.wait_for()
+    assert page.locator("li.sitting").count() == 2  # this sitting, and the project's creation
+    assert sitting.locator("summary").inner_text().startswith(f"{head_number - 1} autosaves in this sitting")
+    screenshot(page, "studio-history-sittings")
+    # Every revision stays reachable: the sitting's first one opens read-only from inside the entry.
+    sitting.locator("summary").click()
+    sitting.locator("[data-revision-number='2'] [data-action=open-revision]").click()
+    page.wait_for_selector("[data-banner=viewing]:has-text('revision 2')")
+    assert page.locator(".revision-number").inner_text() == f"r2 of {head_number}"

@@ -1,6 +1,7 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { CloudFormationSection, JsonObjectField } from "./CloudFormationFields.jsx";
 import { iconOf } from "../design.js";
+import { useDraft } from "../drafts.js";
 
 // Checks a value against the same JSON Schema bounds the API enforces; returns a message or "".
 export function checkValue(schema, value) {
@@ -23,14 +24,23 @@ export function Field(props) {
 
 const MULTILINE_LENGTH = 2048;
 
+const asText = (value) => (value === undefined ? "" : String(value));
+
 function ScalarField({ name, schema, value, error, readOnly, onCommit }) {
   const shown = value ?? schema.default;
-  const [text, setText] = useState(shown === undefined ? "" : String(shown));
-  const [local, setLocal] = useState("");
+  // What is typed but not valid stays in the field (and in the studio's drafts) until it is fixed.
+  const [draft, setDraft] = useDraft(name);
+  const [text, setText] = useState(draft ? draft.text : asText(shown));
+  const [local, setLocal] = useState(draft ? draft.message : "");
+  const seen = useRef(shown);
   useEffect(() => {
-    setText(shown === undefined ? "" : String(shown));
+    if (Object.is(seen.current, shown)) return; // mounted again, or nothing changed: keep the draft
+    seen.current = shown;
+    // The value changed from elsewhere (undo, a restore, a paste): it replaces what was typed.
+    setText(asText(shown));
     setLocal("");
-  }, [shown]);
+    setDraft(null);
+  }, [shown]); // eslint-disable-line react-hooks/exhaustive-deps
   const id = `field-${name}`;
   const unit = schema["x-unit"] ? ` (${schema["x-unit"]})` : "";
   const label = (
@@ -40,11 +50,23 @@ function ScalarField({ name, schema, value, error, readOnly, onCommit }) {
     </label>
   );
   const message = local || error;
-  const hint = message ? (
-    <span className="field-error" role="alert" data-error-for={name}>
-      {message}
-    </span>
-  ) : null;
+  const defaultText = schema.default === undefined || schema.default === "" ? "" : String(schema.default);
+  let hint = null;
+  if (message) {
+    hint = (
+      <span className="field-error" role="alert" data-error-for={name}>
+        {message}{draft ? " (not saved)" : ""}
+      </span>
+    );
+  } else if (text === "" && draft) {
+    hint = (
+      <span className="field-hint" data-hint-for={name}>
+        {defaultText ? `Left empty, the default applies: ${defaultText}` : "Left empty, it is not set"}
+      </span>
+    );
+  } else if (value === undefined && defaultText && schema.type !== "boolean") {
+    hint = <span className="field-hint" data-default-for={name}>default</span>;
+  }
 
   if (schema.type === "boolean") {
     return (
@@ -78,10 +100,27 @@ function ScalarField({ name, schema, value, error, readOnly, onCommit }) {
   const onChange = (e) => {
     const raw = e.target.value;
     setText(raw);
-    const parsed = raw === "" ? undefined : numeric ? Number(raw) : raw;
+    if (raw === "") {
+      // Emptied: nothing is saved while the person types on; leaving it empty picks the default (onBlur).
+      setLocal("");
+      setDraft({ text: "", message: "" });
+      return;
+    }
+    const parsed = numeric ? Number(raw) : raw;
     const problem = checkValue(schema, parsed);
     setLocal(problem);
-    if (!problem) onCommit(parsed, true);
+    if (problem) {
+      setDraft({ text: raw, message: problem });
+    } else {
+      setDraft(null);
+      onCommit(parsed, true);
+    }
+  };
+  const onBlur = () => {
+    if (text !== "" || !draft) return;
+    setDraft(null);
+    if (value !== undefined) onCommit(undefined);
+    else setText(asText(shown));
   };
   // Long text (a GraphQL schema, an event pattern) keeps its lines in a text area.
   const multiline = schema.type === "string" && (schema.maxLength ?? 0) >= MULTILINE_LENGTH;
@@ -90,12 +129,12 @@ function ScalarField({ name, schema, value, error, readOnly, onCommit }) {
       {label}
       {multiline ? (
         <textarea id={id} name={name} value={text} readOnly={readOnly} maxLength={schema.maxLength} rows={6}
-          spellCheck={false} onChange={onChange} />
+          spellCheck={false} onChange={onChange} onBlur={onBlur} aria-invalid={Boolean(message)} />
       ) : (
         <input id={id} name={name} type={numeric ? "number" : "text"} value={text} readOnly={readOnly}
           min={schema.minimum} max={schema.maximum} maxLength={schema.maxLength}
           step={schema.type === "integer" ? 1 : "any"} placeholder={schema.default === undefined ? "" : String(schema.default)}
-          onChange={onChange} />
+          onChange={onChange} onBlur={onBlur} aria-invalid={Boolean(message)} />
       )}
       {hint}
     </div>

@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import {
+  LANE_HEIGHT,
+  NODE_WIDTH,
+  addComponent,
+  addConnection,
+  autoLayout,
+  errorsByComponent,
+  freeSpot,
+  laneLayout,
+  newId,
+  removeItems,
+  snapIntoLane,
+  tierAt,
+} from "./design.js";
+
+const fn = { type: "lambda_function", label: "Lambda function", tier: "logic" };
+const table = { type: "dynamodb_table", label: "DynamoDB table", tier: "data" };
+const add = (design, ctype) => addComponent(design, ctype).design;
+const empty = () => ({ schema: "tierplan.design/v1", name: "t", components: [], connections: [], groups: [] });
+
+describe("ids and lanes", () => {
+  it("gives the smallest free number and keeps ids slugs", () => {
+    expect(newId("lambda_function", ["lambda_function_1", "lambda_function_3"])).toBe("lambda_function_2");
+    expect(newId("Weird-Type!", [])).toBe("_eird__ype__1");
+    expect(newId("a".repeat(80), [])).toHaveLength(60);
+  });
+
+  it("maps heights to tiers and keeps cards inside their lane", () => {
+    expect(tierAt(-10)).toBe("presentation");
+    expect(tierAt(LANE_HEIGHT + 1)).toBe("logic");
+    expect(tierAt(10 * LANE_HEIGHT)).toBe("data");
+    const snapped = snapIntoLane({ x: 10.4, y: 10_000 }, "logic");
+    expect(snapped.x).toBe(10);
+    expect(snapped.y).toBeLessThan(2 * LANE_HEIGHT);
+    expect(snapped.y).toBeGreaterThanOrEqual(LANE_HEIGHT);
+  });
+});
+
+describe("editing", () => {
+  it("adds cards side by side in their tier, never on top of each other", () => {
+    let design = empty();
+    for (let n = 0; n < 3; n += 1) design = add(design, fn);
+    design = add(design, table);
+    const logic = design.components.filter((c) => c.tier === "logic").map((c) => c.position.x);
+    expect(new Set(logic).size).toBe(3);
+    for (let i = 1; i < logic.length; i += 1) expect(logic[i] - logic[i - 1]).toBeGreaterThanOrEqual(NODE_WIDTH);
+    expect(design.components.at(-1).tier).toBe("data");
+    expect(freeSpot(design, "logic").x).toBeGreaterThan(Math.max(...logic));
+  });
+
+  it("removing a component removes its connections, and only those", () => {
+    let design = add(add(add(empty(), fn), table), fn);
+    design = addConnection(design, "lambda_function_1", "dynamodb_table_1", "read_write");
+    design = addConnection(design, "lambda_function_2", "dynamodb_table_1", "read");
+    const after = removeItems(design, ["lambda_function_1"], []);
+    expect(after.components.map((c) => c.id)).toEqual(["dynamodb_table_1", "lambda_function_2"]);
+    expect(addComponent(design, fn).id).toBe("lambda_function_3");
+    expect(after.connections.map((c) => c.source)).toEqual(["lambda_function_2"]);
+    expect(design.connections).toHaveLength(2); // pure: the original is untouched
+  });
+});
+
+describe("layout", () => {
+  it("lays a group's members out together, right of the ungrouped cards", () => {
+    const design = {
+      ...empty(),
+      groups: [{ id: "vpc", kind: "vpc" }],
+      components: [
+        { id: "a", tier: "logic", group: "vpc" },
+        { id: "b", tier: "logic", group: null },
+        { id: "c", tier: "data", group: "vpc" },
+      ],
+    };
+    const positions = laneLayout(design);
+    expect(positions.b.x).toBeLessThan(positions.a.x);
+    expect(positions.a.x).toBe(positions.c.x);
+    const laid = autoLayout(design);
+    expect(laid.components.every((c) => c.position)).toBe(true);
+  });
+});
+
+describe("errors from a 400", () => {
+  it("sorts JSON-pointer details by the item and field they name", () => {
+    const sent = { components: [{ id: "fn" }], connections: [{ id: "c1" }], groups: [] };
+    const errors = errorsByComponent(
+      [
+        { pointer: "/design/components/0/props/memory_mb", message: "too big" },
+        { pointer: "/design/connections/0/props/route", message: "bad route" },
+        { pointer: "/design/components/0/props/properties/Tags/0/Key", message: "required" },
+        { pointer: "/design/name", message: "too long" },
+      ],
+      sent,
+    );
+    expect(errors.byComponent.fn["props.memory_mb"]).toBe("too big");
+    expect(errors.byComponent.fn["props.properties"]).toBe("Tags/0/Key: required");
+    expect(errors.byConnection.c1["props.route"]).toBe("bad route");
+    expect(errors.general).toEqual(["/design/name: too long"]);
+  });
+});

@@ -1,0 +1,32 @@
+import { createContext, useContext } from "react";
+
+// Field drafts: text typed into a properties field that is not (yet) a valid value, so it was not put in
+// the design. Kept by the studio (not the field), so a draft survives the panel closing and opening again,
+// and counted in the header ("Not saved: 1 invalid field") until it is fixed or replaced.
+//
+// Keys are "<scope>\u0000<field name>", the scope naming the item whose panel shows the field
+// ("component:orders_fn", "connection:c1", "group:vpc_a").
+
+export const DraftContext = createContext(null);
+
+export function draftKey(scope, name) {
+  return `${scope}\u0000${name}`;
+}
+
+// [the field's draft or undefined, a setter (null drops it)] for the field `name` of the panel's item.
+export function useDraft(name) {
+  const context = useContext(DraftContext);
+  if (!context) return [undefined, () => {}];
+  const key = draftKey(context.scope, name);
+  return [context.drafts.get(key), (draft) => context.setDraft(key, draft)];
+}
+
+// The drafts that belong to items still in `design` (a deleted item's draft no longer matters).
+export function liveDrafts(drafts, design) {
+  const scopes = new Set([
+    ...design.components.map((c) => `component:${c.id}`),
+    ...design.connections.map((c) => `connection:${c.id}`),
+    ...(design.groups || []).map((g) => `group:${g.id}`),
+  ]);
+  return [...drafts.entries()].filter(([key]) => scopes.has(key.split("\u0000")[0]));
+}
