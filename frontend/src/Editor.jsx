@@ -18,8 +18,10 @@ import GroupNode from "./components/GroupNode.jsx";
 import GroupPanel from "./components/GroupPanel.jsx";
 import OverflowMiniMap from "./components/OverflowMiniMap.jsx";
 import PatternDialog from "./components/PatternDialog.jsx";
+import ShareDialog from "./components/ShareDialog.jsx";
 import RevisionsPanel from "./components/RevisionsPanel.jsx";
-import JobButtons from "./components/JobButtons.jsx";
+import { JobButtons, JobsTray } from "./components/JobButtons.jsx";
+import { useJobs } from "./useJobs.js";
 import Palette, { DRAG_TYPE } from "./components/Palette.jsx";
 import { useRecentTypes } from "./recentTypes.js";
 import PropertiesPanel from "./components/PropertiesPanel.jsx";
@@ -125,6 +127,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
   const [pending, setPending] = useState(null); // a connection waiting for its kind
   const [notice, setNotice] = useState("");
   const [help, setHelp] = useState(false);
+  const [share, setShare] = useState(false);
   const [drafts, setDrafts] = useState(() => new Map());
   const setDraft = useCallback((key, draft) => {
     setDrafts((previous) => {
@@ -147,6 +150,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
   lockedRef.current = locked;
 
   const { costs, request: requestEstimate } = useEstimate({ api, projectId });
+  const jobs = useJobs({ api, projectId });
   const shownTotal = !viewing || costs.revision === viewing.number ? costs.total : null;
   const save = useAutosave({
     api,
@@ -574,6 +578,14 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
   };
   useEffect(() => {
     const onKey = (event) => {
+      if (event.key === "Escape") {
+        // Closes any dialog, also from inside one of its fields.
+        setHelp(false);
+        setShare(false);
+        setPending(null);
+        setPatternDialog(false);
+        return;
+      }
       if (typing(event.target)) return;
       const mod = event.ctrlKey || event.metaKey;
       const key = event.key.toLowerCase();
@@ -625,10 +637,6 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
         redo();
       } else if (event.key === "?") {
         setHelp((h) => !h);
-      } else if (event.key === "Escape") {
-        setHelp(false);
-        setPending(null);
-        setPatternDialog(false);
       } else if (!mod && key === "f") {
         flow.fitView({ padding: 0.1, duration: 200 });
       }
@@ -900,7 +908,11 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
           )}
           <button type="button" className={`secondary${side === "history" ? " active" : ""}`} data-action="history"
             title="Revisions (H)" onClick={() => { setSide((s) => (s === "history" ? "properties" : "history")); loadRevisions(); }}>History</button>
-          <JobButtons api={api} projectId={projectId} revision={shownRevision} disabled={!shownRevision} />
+          <JobButtons jobs={jobs} revision={shownRevision} disabled={!shownRevision} />
+          {!readOnly && (
+            <button type="button" className="secondary" data-action="share" onClick={() => setShare(true)}
+              title="Review links: share this design read-only">Share</button>
+          )}
           <button type="button" className="secondary" onClick={() => setHelp(true)} title="Keyboard shortcuts (?)">?</button>
         </div>
       </header>
@@ -976,6 +988,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
             <Controls showInteractive={false} />
             <OverflowMiniMap />
           </ReactFlow>
+          <JobsTray jobs={jobs} />
         </div>
         <DraftContext.Provider value={draftContext}>{side_panel}</DraftContext.Provider>
       </div>
@@ -988,6 +1001,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
       )}
       {save.conflict && <ConflictDialog busy={busy} onReload={reloadTheirs} onKeepMine={keepMine} />}
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
+      {share && <ShareDialog api={api} projectId={projectId} revision={shownRevision} onClose={() => setShare(false)} />}
       {patternDialog && (
         <PatternDialog api={api} design={design} onApply={applyPattern} onCancel={() => setPatternDialog(false)} />
       )}

@@ -47,6 +47,9 @@ export function makeApi({ base, csrfToken }) {
     reply: (projectId, commentId, body) => call("POST", `projects/${projectId}/comments/${commentId}/replies/`, { body: { body } }),
     resolve: (projectId, commentId, resolved) =>
       call("PATCH", `projects/${projectId}/comments/${commentId}/`, { body: { resolved } }),
+    shareLinks: (projectId) => call("GET", `projects/${projectId}/share-links/`),
+    createShareLink: (projectId, body) => call("POST", `projects/${projectId}/share-links/`, { body }),
+    revokeShareLink: (projectId, linkId) => call("DELETE", `projects/${projectId}/share-links/${linkId}/`),
     patterns: () => call("GET", "patterns/"),
     pattern: (slug) => call("GET", `patterns/${slug}/`),
     applyPattern: (projectId, pattern, mapping, etag) =>

@@ -178,11 +178,17 @@ def test_a_new_user_composes_a_design_and_downloads_its_outputs(
     page.set_viewport_size(size)
 
     # Render and export from the editor, and download the files.
+    # Their progress and downloads land in the jobs tray: the header keeps its height all along.
     downloads: dict[str, Path] = {}
+    header = page.locator(".studio-header")
+    header_height = header.bounding_box()["height"]
     for action in ("render-svg", "export-sam", "export-cdk"):
-        page.click(f"[data-job-action={action}] button")
+        page.click(f"[data-job-button={action}]")
+        page.wait_for_selector(f"[data-job-action={action}]")
+        assert header.bounding_box()["height"] == header_height
         link = page.locator(f"[data-job-action={action}] a[data-artifact-id]")
         link.wait_for(timeout=90_000)
+        assert header.bounding_box()["height"] == header_height
         with page.expect_download() as download:
             link.click()
         downloads[action] = Path(download.value.path())

@@ -186,7 +186,7 @@ def test_revisions_open_read_only_compare_and_restore(
     # Everything on screen is r1's: its number of the two, its estimate, and what Render renders.
     assert page.locator(".revision-number").inner_text() == "r1 of 2"
     page.wait_for_selector(".total-cost[data-cost-revision='1'][data-cost-status=done]", timeout=60_000)
-    page.click("[data-job-action=render-svg] button")
+    page.click("[data-job-button=render-svg]")
     link = page.locator("[data-job-action=render-svg] a[data-artifact-id]")
     link.wait_for(timeout=60_000)
     assert link.inner_text() == "orders-r1-render.svg"
@@ -437,7 +437,7 @@ def test_the_editor_says_when_no_worker_takes_its_jobs_and_recovers(
     # No worker runs yet: the estimate and a render stay queued, and the editor says why instead of spinning.
     page.wait_for_selector("[data-cost-status=waiting]", timeout=30_000)
     page.wait_for_selector("[data-notice=waiting-for-worker]:has-text('no worker has taken them')")
-    page.click("[data-job-action=render-svg] button")
+    page.click("[data-job-button=render-svg]")
     page.wait_for_selector("[data-job-action=render-svg][data-waiting-worker]", timeout=30_000)
     screenshot(page, "editor-waiting-for-worker")
 

@@ -106,3 +106,42 @@ def test_the_autosaves_of_one_sitting_read_as_one_history_entry(live_server: Any
     sitting.locator("[data-revision-number='2'] [data-action=open-revision]").click()
     page.wait_for_selector("[data-banner=viewing]:has-text('revision 2')")
     assert page.locator(".revision-number").inner_text() == f"r2 of {head_number}"
+
+
+def test_review_links_are_created_copied_listed_and_revoked_from_the_editor(
+    live_server: Any, page: Any, project: Project, browser: Any
+) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    editor_as(page, live_server, "alice", project)
+    page.click("[data-action=share]")
+    dialog = page.locator("[data-dialog=share]")
+    dialog.wait_for()
+    dialog.locator("text=No active links.").wait_for()
+    page.fill("#share-label", "Security review")
+    dialog.locator("input[name=pin][value=pin]").check()
+    page.select_option("#share-expiry", "7")
+    page.click("[data-action=create-share-link]")
+    url = dialog.locator("#share-url").input_value()
+    assert url.startswith(f"{live_server.url}/review/")
+    page.click("[data-action=copy-share-link]")
+    dialog.locator("[data-copied]:has-text('Copied.')").wait_for()
+    assert page.evaluate("() => navigator.clipboard.readText()") == url
+    row = dialog.locator("[data-share-link]")
+    assert row.count() == 1
+    assert "Security review" in row.inner_text() and "pinned to r1" in row.inner_text()
+    assert "expires" in row.inner_text()
+    screenshot(page, "studio-share-links")
+    link = project.share_links.get()
+    assert link.label == "Security review" and link.revision.number == 1 and link.expires_at is not None
+
+    # The link works for someone without an account until it is revoked here.
+    outsider = browser.new_context().new_page()
+    assert outsider.goto(url).status == 200
+    row.locator("[data-action=revoke-share-link]").click()
+    dialog.locator("text=No active links.").wait_for()
+    assert outsider.goto(url).status == 404
+    outsider.context.close()
+    link.refresh_from_db()
+    assert link.revoked_at is not None
+    page.keyboard.press("Escape")  # from inside the dialog, focus on one of its buttons
+    dialog.wait_for(state="detached")

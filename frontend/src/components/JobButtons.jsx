@@ -1,49 +1,67 @@
-import { useState } from "react";
-import { WORKER_WAIT_MS, waitForJob } from "../api.js";
+import { WORKER_WAIT_MS } from "../api.js";
+import { JOB_ACTIONS } from "../useJobs.js";
 
-const ACTIONS = [
-  { key: "render-svg", label: "Render SVG", body: { kind: "render", params: { format: "svg" } } },
-  { key: "export-sam", label: "Export SAM", body: { kind: "export", params: { format: "sam" } } },
-  { key: "export-cdk", label: "Export CDK", body: { kind: "export", params: { format: "cdk-python" } } },
-];
+const running = (job) => job && (job.status === "queued" || job.status === "running");
 
-// Render and export the saved revision: a progress bar while the job runs, download links when done.
-export default function JobButtons({ api, projectId, revision, disabled }) {
-  const [jobs, setJobs] = useState({});
-  const run = async (action) => {
-    const since = Date.now();
-    const update = (state) => setJobs((all) => ({ ...all, [action.key]: { ...state, since } }));
-    update({ status: "queued", progress: 0 });
-    try {
-      const { data } = await api.requestJob(projectId, { ...action.body, revision });
-      const done = await waitForJob(api, data, (job) => update(job));
-      update(done);
-    } catch (error) {
-      update({ status: "failed", error: error.message });
-    }
-  };
+// The header's job buttons: one per action, the same size whatever the job is doing (its progress and
+// downloads are in the jobs tray).
+export function JobButtons({ jobs, revision, disabled }) {
   return (
     <div className="job-buttons">
-      {ACTIONS.map((action) => {
-        const job = jobs[action.key];
-        const running = job && (job.status === "queued" || job.status === "running");
-        const waiting = job?.status === "queued" && Date.now() - job.since > WORKER_WAIT_MS;
+      {JOB_ACTIONS.map((action) => {
+        const busy = running(jobs.runs[action.key]);
         return (
-          <span key={action.key} className="job" data-job-action={action.key} data-job-status={job?.status || "idle"}
-            data-waiting-worker={waiting || undefined}>
-            <button type="button" disabled={disabled || running} onClick={() => run(action)}>{action.label}</button>
-            {running && (
-              <progress max="100" value={job.progress || 0} aria-label={`${action.label} progress`}
-                title={waiting ? "Queued: waiting for a worker to take it" : `${job.progress || 0} %`} />
-            )}
-            {job?.status === "succeeded" &&
-              job.artifacts?.map((a) => (
-                <a key={a.id} href={a.download_url} data-artifact-id={a.id} download>{a.filename}</a>
-              ))}
-            {job?.status === "failed" && <span className="field-error">{job.error || "failed"}</span>}
-          </span>
+          <button key={action.key} type="button" data-job-button={action.key} disabled={disabled || busy}
+            aria-busy={busy || undefined} onClick={() => jobs.run(action, revision)}>
+            {action.label}
+          </button>
         );
       })}
     </div>
+  );
+}
+
+// The jobs tray, over the canvas's corner: each action's newest run with its revision, a progress bar
+// while it runs, its download links when done, or its error (the whole message one click away).
+export function JobsTray({ jobs }) {
+  const shown = JOB_ACTIONS.map((action) => jobs.runs[action.key]).filter((job) => job && !job.dismissed);
+  if (!shown.length) return null;
+  return (
+    <section className="jobs-tray" aria-label="Jobs" data-jobs-tray>
+      {shown.map((job) => {
+        const { action } = job;
+        const waiting = job.status === "queued" && Date.now() - job.since > WORKER_WAIT_MS;
+        return (
+          <div key={action.key} className={`job-run ${job.status}`} data-job-action={action.key}
+            data-job-status={job.status} data-waiting-worker={waiting || undefined}>
+            <div className="job-run-title">
+              <strong>{action.label}</strong> <span className="muted small">r{job.revision}</span>
+              {!running(job) && (
+                <button type="button" className="link close" aria-label={`Dismiss ${action.label}`}
+                  onClick={() => jobs.dismiss(action.key)}>×</button>
+              )}
+            </div>
+            {running(job) && (
+              <div className="job-run-progress">
+                <progress max="100" value={job.progress || 0} aria-label={`${action.label} progress`} />
+                <span className="small muted">
+                  {waiting ? "Queued: waiting for a worker to take it" : `${action.doing}… ${job.progress || 0} %`}
+                </span>
+              </div>
+            )}
+            {job.status === "succeeded" &&
+              job.artifacts?.map((a) => (
+                <a key={a.id} href={a.download_url} data-artifact-id={a.id} download>{a.filename}</a>
+              ))}
+            {job.status === "failed" && (
+              <details className="job-run-error">
+                <summary className="field-error">Failed; show why</summary>
+                <p className="small">{job.error || "The job failed without a message."}</p>
+              </details>
+            )}
+          </div>
+        );
+      })}
+    </section>
   );
 }
