@@ -28,7 +28,7 @@ SLUG = re.compile(r"^[a-z][a-z0-9-]*$")
 LANE_TOP = 60
 LANE_HEIGHT = 220
 COLUMN_LEFT = 80
-COLUMN_WIDTH = 200
+COLUMN_WIDTH = 300  # a 170-pixel card and room for a connection's label (the studio's COLUMN_WIDTH)
 GROUP_GAP = 60  # between a group's columns and its neighbours, so their boxes do not touch
 
 

@@ -1,5 +1,6 @@
 import {
   Background,
+  ControlButton,
   Controls,
   MarkerType,
   ReactFlow,
@@ -11,6 +12,7 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import ComponentNode from "./components/ComponentNode.jsx";
 import ConnectionPanel from "./components/ConnectionPanel.jsx";
+import FloatingEdge from "./components/FloatingEdge.jsx";
 import { ConflictDialog, HelpOverlay, KindChooser } from "./components/Dialogs.jsx";
 import { DraftContext, liveDrafts } from "./drafts.js";
 import { CommentsList, FindingsList, worstSeverity } from "./components/Feedback.jsx";
@@ -22,6 +24,7 @@ import ShareDialog from "./components/ShareDialog.jsx";
 import RevisionsPanel from "./components/RevisionsPanel.jsx";
 import { JobButtons, JobsTray } from "./components/JobButtons.jsx";
 import { useJobs } from "./useJobs.js";
+import { useLegibleFit } from "./useLegibleFit.js";
 import Palette, { DRAG_TYPE } from "./components/Palette.jsx";
 import { useRecentTypes } from "./recentTypes.js";
 import PropertiesPanel from "./components/PropertiesPanel.jsx";
@@ -30,6 +33,7 @@ import {
   LANE_HEIGHT,
   LANE_LEFT,
   NODE_HEIGHT,
+  detours,
   NODE_WIDTH,
   TIERS,
   addComponent,
@@ -59,6 +63,7 @@ import { useAutosave } from "./useAutosave.js";
 import { useEstimate } from "./useEstimate.js";
 
 const nodeTypes = { component: ComponentNode, tierLane: TierLane, group: GroupNode };
+const edgeTypes = { floating: FloatingEdge };
 function etagNumber(etag) {
   return Number(String(etag).replace(/\D/g, ""));
 }
@@ -151,6 +156,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
 
   const { costs, request: requestEstimate } = useEstimate({ api, projectId });
   const jobs = useJobs({ api, projectId });
+  const { fit: fitLegibly, reveal } = useLegibleFit();
   const shownTotal = !viewing || costs.revision === viewing.number ? costs.total : null;
   const save = useAutosave({
     api,
@@ -392,6 +398,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
         measured.has(n.id) ? { ...n, measured: measured.get(n.id) } : n,
       );
     });
+    const overRow = detours(shown.connections, positions);
     setEdges((previous) => {
       const selected = new Set(previous.filter((e) => e.selected).map((e) => e.id));
       const drawn = shown.connections.map((c) => {
@@ -403,8 +410,9 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
           target: c.target,
           label: c.label || [c.kind, c.props?.route].filter(Boolean).join(" · "),
           selected: selected.has(c.id),
+          type: "floating",
           markerEnd: { type: MarkerType.ArrowClosed },
-          data: { kind: c.kind },
+          data: { kind: c.kind, invalid: Boolean(invalid), detour: overRow.has(c.id) },
           className: `connection kind-${c.kind}${invalid ? " invalid" : ""}${changed ? ` diff-${changed}` : ""}`,
         };
       });
@@ -417,6 +425,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
         label: c.label || c.kind,
         selectable: false,
         deletable: false,
+        type: "floating",
         markerEnd: { type: MarkerType.ArrowClosed },
         data: { kind: c.kind },
         className: `connection kind-${c.kind} diff-removed`,
@@ -529,8 +538,11 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
       commit(next);
       rememberType(ctype.type);
       say(`Added ${ctype.label} as ${id}.`);
+      // A card added from the palette lands right of its lane's others: bring it into view.
+      const added = next.components.find((c) => c.id === id);
+      if (!position && added?.position) reveal(added.position, { width: NODE_WIDTH, height: NODE_HEIGHT });
     },
-    [commit, say, rememberType],
+    [commit, say, rememberType, reveal],
   );
 
   const onDrop = useCallback(
@@ -625,7 +637,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
         say(`Pasted ${ids.length} component${ids.length === 1 ? "" : "s"}.`);
       } else if (!mod && key === "l" && !lockedRef.current) {
         commit((d) => autoLayout(d));
-        setTimeout(() => flow.fitView({ padding: 0.08, duration: 200 }), 50);
+        setTimeout(() => fitLegibly(200), 50);
       } else if (!mod && key === "h") {
         setSide((s) => (s === "history" ? "properties" : "history"));
       } else if (mod && key === "z") {
@@ -638,12 +650,12 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
       } else if (event.key === "?") {
         setHelp((h) => !h);
       } else if (!mod && key === "f") {
-        flow.fitView({ padding: 0.1, duration: 200 });
+        fitLegibly(200);
       }
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [commit, flow, redo, say, undo]);
+  }, [commit, fitLegibly, flow, redo, say, undo]);
 
   // Warn before leaving with unsaved work.
   useEffect(() => {
@@ -752,7 +764,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
     const head = await api.design(projectId);
     adoptHead(head.data, head.etag);
     setPatternDialog(false);
-    setTimeout(() => flow.fitView({ padding: 0.08, duration: 200 }), 50);
+    setTimeout(() => fitLegibly(200), 50);
     say(`Inserted the ${slug} pattern.`);
   };
   const reply = async (comment, text) => {
@@ -902,7 +914,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
               <button type="button" className="secondary" disabled={!h.past.length} onClick={undo} title="Undo (Ctrl+Z)">Undo</button>
               <button type="button" className="secondary" disabled={!h.future.length} onClick={redo} title="Redo (Ctrl+Shift+Z)">Redo</button>
               <button type="button" className="secondary" data-action="auto-layout" title="Lay out by tier (L)"
-                onClick={() => { commit((d) => autoLayout(d)); setTimeout(() => flow.fitView({ padding: 0.08, duration: 200 }), 50); }}>Layout</button>
+                onClick={() => { commit((d) => autoLayout(d)); setTimeout(() => fitLegibly(200), 50); }}>Layout</button>
               <button type="button" className="secondary" data-action="insert-pattern" onClick={() => setPatternDialog(true)}>Insert pattern</button>
             </>
           )}
@@ -966,6 +978,8 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
             nodes={nodes}
             edges={edges}
             nodeTypes={nodeTypes}
+            edgeTypes={edgeTypes}
+            defaultEdgeOptions={{ type: "floating" }}
             onNodesChange={onNodesChange}
             onEdgesChange={onEdgesChange}
             onSelectionChange={onSelectionChange}
@@ -978,14 +992,19 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
             nodesConnectable={!locked}
             deleteKeyCode={null}
             multiSelectionKeyCode="Shift"
-            fitView
-            fitViewOptions={{ padding: 0.08, maxZoom: 1.25 }}
             minZoom={0.05}
             maxZoom={2}
             proOptions={{ hideAttribution: true }}
           >
             <Background gap={20} />
-            <Controls showInteractive={false} />
+            <Controls showInteractive={false} showFitView={false}>
+              <ControlButton className="react-flow__controls-fitview" onClick={() => fitLegibly(200)}
+                title="Fit the design (F)" aria-label="Fit the design">
+                <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true">
+                  <path d="M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4" fill="none" stroke="currentColor" strokeWidth="1.8" />
+                </svg>
+              </ControlButton>
+            </Controls>
             <OverflowMiniMap />
           </ReactFlow>
           <JobsTray jobs={jobs} />

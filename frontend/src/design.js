@@ -5,6 +5,9 @@ export const LANE_HEIGHT = 220;
 export const LANE_LEFT = -60;
 export const NODE_WIDTH = 170;
 export const NODE_HEIGHT = 64;
+// Room between cards side by side in a lane for the label of a connection between them.
+export const COLUMN_GAP = 130;
+export const COLUMN_WIDTH = NODE_WIDTH + COLUMN_GAP;
 
 export function laneTop(tier) {
   return Math.max(0, TIERS.indexOf(tier)) * LANE_HEIGHT;
@@ -41,7 +44,7 @@ export function freeSpot(design, tier) {
     .filter((c) => (TIERS.includes(c.tier) ? c.tier : "logic") === tier)
     .map((c) => c.position || laidOut[c.id])
     .filter(Boolean);
-  const x = shown.length ? Math.max(...shown.map((p) => p.x)) + NODE_WIDTH + 40 : 80;
+  const x = shown.length ? Math.max(...shown.map((p) => p.x)) + COLUMN_WIDTH : 80;
   return { x, y: laneTop(tier) + 60 };
 }
 
@@ -310,9 +313,9 @@ export function laneLayout(design, components = design.components) {
       const tier = TIERS.includes(c.tier) ? c.tier : "logic";
       const column = inLane[tier] || 0;
       inLane[tier] = column + 1;
-      positions[c.id] = { x: x + column * (NODE_WIDTH + 40), y: laneTop(tier) + 60 };
+      positions[c.id] = { x: x + column * COLUMN_WIDTH, y: laneTop(tier) + 60 };
     }
-    x += Math.max(...Object.values(inLane)) * (NODE_WIDTH + 40) + (block !== null ? GROUP_GAP : 0);
+    x += Math.max(...Object.values(inLane)) * COLUMN_WIDTH + (block !== null ? GROUP_GAP : 0);
   }
   return positions;
 }
@@ -330,4 +333,34 @@ export function autoLayout(design) {
 export function formatUsd(value) {
   if (value === undefined || value === null) return "";
   return `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+// Connections between two cards of one row with other cards of that row between them: drawn over the row
+// (out of the top of one, into the top of the other) rather than straight through the cards between.
+export function detours(connections, positions) {
+  const rows = new Map();
+  for (const [id, p] of Object.entries(positions)) {
+    if (!p) continue;
+    const key = Math.round(p.y / NODE_HEIGHT);
+    if (!rows.has(key)) rows.set(key, []);
+    rows.get(key).push({ id, x: p.x, y: p.y });
+  }
+  for (const row of rows.values()) row.sort((a, b) => a.x - b.x);
+  const found = new Set();
+  for (const c of connections) {
+    const s = positions[c.source];
+    const t = positions[c.target];
+    if (!s || !t || Math.abs(s.y - t.y) >= NODE_HEIGHT) continue;
+    const low = Math.min(s.x, t.x) + NODE_WIDTH / 2;
+    const high = Math.max(s.x, t.x) - NODE_WIDTH / 2;
+    const nearby = [Math.round(s.y / NODE_HEIGHT) - 1, Math.round(s.y / NODE_HEIGHT), Math.round(s.y / NODE_HEIGHT) + 1];
+    const blocked = nearby.some((key) =>
+      (rows.get(key) || []).some(
+        (card) => card.id !== c.source && card.id !== c.target && Math.abs(card.y - s.y) < NODE_HEIGHT &&
+          card.x + NODE_WIDTH > low && card.x < high,
+      ),
+    );
+    if (blocked) found.add(c.id);
+  }
+  return found;
 }

@@ -98,3 +98,17 @@ describe("errors from a 400", () => {
     expect(errors.general).toEqual(["/design/name: too long"]);
   });
 });
+
+describe("legible fit", async () => {
+  const { LEGIBLE_ZOOM, legibleViewport } = await import("./useLegibleFit.js");
+  it("centres a design that fits at a legible zoom", () => {
+    const view = legibleViewport({ x: 0, y: 0, width: 400, height: 200 }, 1000, 600);
+    expect(view.zoom).toBe(1.25);
+    expect(view.x).toBeCloseTo((1000 - 400 * 1.25) / 2);
+  });
+  it("never zooms out past legible: a wide design starts at its left edge", () => {
+    const view = legibleViewport({ x: 80, y: 0, width: 4000, height: 660 }, 750, 760);
+    expect(view.zoom).toBe(LEGIBLE_ZOOM);
+    expect(view.x).toBeCloseTo(32 - 80 * LEGIBLE_ZOOM);
+  });
+});

@@ -109,7 +109,7 @@ def test_a_new_user_composes_a_design_and_downloads_its_outputs(
     # Connect it to the table: the pair allows several kinds, so a chooser asks which.
     connect(page, "lambda_function_1", "table")
     page.click("[data-dialog=kind] [data-kind=read_write]")
-    page.locator(".react-flow__edge", has_text="read_write").nth(1).wait_for()
+    page.locator("[data-edge-label]", has_text="read_write").nth(1).wait_for()
     wait_saved(page)
     connections = head(project)["connections"]
     assert {"source": "lambda_function_1", "target": "table", "kind": "read_write"}.items() <= next(

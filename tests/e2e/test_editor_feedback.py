@@ -49,7 +49,7 @@ def test_a_connection_is_edited_and_deleted_from_the_panel(
     route.fill("POST /orders")
     wait_saved(page)
     assert connection(head(project), "c2")["props"]["route"] == "POST /orders"
-    page.locator(".react-flow__edge", has_text="POST /orders").wait_for()
+    page.locator("[data-edge-label]", has_text="POST /orders").wait_for()
 
     page.fill("input[name='props.ratio']", "20000")
     page.wait_for_selector("[data-error-for='props.ratio']:has-text('at most 10000')")
