@@ -171,7 +171,7 @@ def test_a_new_user_composes_a_design_and_downloads_its_outputs(
     page.keyboard.press("?")
     close = page.locator("[data-dialog=help] .dialog-actions button")
     box = close.bounding_box()
-    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 480, box
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 480, box
     screenshot(page, "editor-help-short-window")
     close.click()
     page.locator("[data-dialog=help]").wait_for(state="detached")
