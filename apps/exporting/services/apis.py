@@ -23,6 +23,13 @@ from apps.exporting.services.integrations import (
     service_routes,
     starts_and_waits,
 )
+from apps.exporting.services.private_links import (
+    cdk_http_private_integration,
+    cdk_vpc_links,
+    is_private_route,
+    sam_http_private_integration,
+    sam_vpc_links,
+)
 
 if TYPE_CHECKING:
     from apps.exporting.cdk import CdkStack
@@ -300,6 +307,7 @@ def sam_api_gateway_http(sam: SamTemplate, api: Component) -> None:
         }
     integrations = service_routes(plan, api)
     if integrations:
+        sam_vpc_links(sam, api)
         properties["DefinitionBody"] = sam_http_definition(sam, api, integrations)
     sam.add(logical, "AWS::Serverless::HttpApi", properties, api)
     sam.output(
@@ -311,12 +319,20 @@ def sam_api_gateway_http(sam: SamTemplate, api: Component) -> None:
 
 
 def sam_http_definition(sam: SamTemplate, api: Component, integrations: list[tuple[Link, str, str]]) -> dict[str, Any]:
-    role = sam_integration_role(sam, api, integrations)
+    # Routes to a load balancer go through a VPC link and need no role.
+    aws_routes = [route for route in integrations if not is_private_route(route[0])]
+    role = sam_integration_role(sam, api, aws_routes) if aws_routes else ""
     paths: dict[str, Any] = {}
     for link, method, path in integrations:
+        verb = "x-amazon-apigateway-any-method" if method == "ANY" else method.lower()
+        if is_private_route(link):
+            paths.setdefault(path, {})[verb] = {
+                "x-amazon-apigateway-integration": sam_http_private_integration(sam, link),
+                "responses": {"default": {"description": "Response of the load balancer"}},
+            }
+            continue
         target = sam.id(link.target)
         spec = http_integration(sam.plan, link)
-        verb = "x-amazon-apigateway-any-method" if method == "ANY" else method.lower()
         paths.setdefault(path, {})[verb] = {
             "x-amazon-apigateway-integration": {
                 "type": "aws_proxy",
@@ -495,6 +511,7 @@ def cdk_api_gateway_http(cdk: CdkStack, api: Component) -> None:
             f"{v}_stage.add_property_override('AccessLogSettings', {{'DestinationArn': {v}_access_logs.log_group_arn, 'Format': {py(log_format)}}})"
         )
     integrations = service_routes(plan, api)
+    cdk_vpc_links(cdk, api)
     # aws-cdk-lib's integration constructs make their own roles; the routes without one share this one.
     l1_routes = [route for route in integrations if not has_cdk_http_l2(plan, route[0])]
     role = cdk_integration_role(cdk, api, l1_routes) if l1_routes else ""
@@ -515,6 +532,8 @@ def cdk_api_gateway_http(cdk: CdkStack, api: Component) -> None:
 def has_cdk_http_l2(plan: Plan, link: Link) -> bool:
     """Whether aws-cdk-lib has its own HTTP API integration construct for the route (it makes its role)."""
     kind = link.target.type
+    if is_private_route(link):
+        return True  # HttpAlbIntegration, through the API's VPC link (no role)
     return kind in ("sqs_queue", "eventbridge_bus") or (kind == "step_functions" and not starts_and_waits(plan, link))
 
 
@@ -522,6 +541,8 @@ def cdk_http_l2_integration(plan: Plan, link: Link, integration_id: str) -> str 
     """aws-cdk-lib's own integration construct for a service route, where it has one."""
     if not has_cdk_http_l2(plan, link):
         return None
+    if is_private_route(link):
+        return cdk_http_private_integration(plan, link, integration_id)
     t = var(link.target)
     if link.target.type == "sqs_queue":
         return f"apigwv2_integrations.HttpSqsIntegration({integration_id}, queue={t})"

@@ -1,0 +1,144 @@
+"""Private integrations: an API reaching a load balancer in a VPC through a VPC link.
+
+An 'integrate' connection from an HTTP API to a load balancer becomes an HTTP proxy integration whose
+connection is a VPC link (API Gateway's VPC link V2: elastic network interfaces in the private subnets
+of the load balancer's VPC, with a security group of their own) and whose URI is the balancer's
+listener. One VPC link per API and VPC serves every load balancer of that VPC the API reaches. The
+VPC link's security group may only reach the VPC's addresses on the listener's ports, which the
+balancer's own security group admits (internal: the VPC's CIDR; internet-facing: anyone).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from apps.designs.document import Component, Group, Link
+from apps.exporting.cfn import getatt, py, ref, sub, var
+from apps.exporting.plan import ExportError, Plan
+from apps.exporting.services.load_balancing import https, listener_id
+
+if TYPE_CHECKING:
+    from apps.exporting.cdk import CdkStack
+    from apps.exporting.sam import SamTemplate
+
+
+def is_private_route(link: Link) -> bool:
+    """Whether an API route reaches a load balancer through a VPC link (a private integration)."""
+    return link.kind == "integrate" and link.target.type == "load_balancer"
+
+
+def private_routes(plan: Plan, api: Component) -> list[tuple[Link, str, str]]:
+    return [route for route in plan.routes(api) if is_private_route(route[0])]
+
+
+def link_vpcs(plan: Plan, api: Component) -> list[Group]:
+    """The VPCs the API's VPC links reach into (one link each), in route order."""
+    vpcs: list[Group] = []
+    for link, _, _ in private_routes(plan, api):
+        check_private_route(plan, link)
+        vpc = plan.vpc_of(link.target)
+        assert vpc is not None  # vpc_only: the plan refuses a load balancer outside a VPC
+        if vpc not in vpcs:
+            vpcs.append(vpc)
+    return vpcs
+
+
+def check_private_route(plan: Plan, link: Link) -> None:
+    if plan.account_of(link.source) is not plan.account_of(link.target):
+        raise ExportError(
+            f"connection {link.source.id!r} → {link.target.id!r} cannot be exported: API Gateway reaches a load "
+            "balancer through a VPC link in its own AWS account only; put both in the same account group"
+        )
+
+
+def ports(plan: Plan, vpc: Group, api: Component) -> list[int]:
+    """The listener ports the VPC link must reach: 443 for balancers with a certificate, else 80."""
+    found = {443 if https(plan, link.target) else 80 for link, _, _ in private_routes(plan, api)
+             if plan.vpc_of(link.target) is vpc}
+    return sorted(found)
+
+
+def vpc_link_id(plan: Plan, api: Component, vpc: Group) -> str:
+    return f"{plan.ids[api.id]}VpcLink{plan.group_ids[vpc.id]}"
+
+
+def cdk_vpc_link_var(api: Component, vpc: Group) -> str:
+    return f"{var(api)}_vpc_link_{vpc.id}"
+
+
+# -- SAM -------------------------------------------------------------------------------------------
+
+
+def sam_vpc_links(sam: SamTemplate, api: Component) -> None:
+    plan = sam.plan
+    for vpc in link_vpcs(plan, api):
+        vpc_logical, logical = plan.group_ids[vpc.id], vpc_link_id(plan, api, vpc)
+        sam.add(
+            f"{logical}SecurityGroup",
+            "AWS::EC2::SecurityGroup",
+            {
+                "GroupDescription": f"VPC link of {api.id}",
+                "VpcId": ref(vpc_logical),
+                "SecurityGroupEgress": [
+                    {"IpProtocol": "tcp", "FromPort": p, "ToPort": p, "CidrIp": getatt(vpc_logical, "CidrBlock")}
+                    for p in ports(plan, vpc, api)
+                ],
+            },
+            api,
+        )
+        sam.add(
+            logical,
+            "AWS::ApiGatewayV2::VpcLink",
+            {
+                "Name": sub(f"${{AWS::StackName}}-{api.id}-{vpc.id}"),
+                "SubnetIds": [
+                    ref(f"{vpc_logical}PrivateSubnet{i + 1}") for i in range(plan.vpc_prop(vpc, "az_count"))
+                ],
+                "SecurityGroupIds": [getatt(f"{logical}SecurityGroup", "GroupId")],
+            },
+            api,
+        )
+
+
+def sam_http_private_integration(sam: SamTemplate, link: Link) -> dict[str, Any]:
+    """The OpenAPI integration of an HTTP API route that proxies to a load balancer's listener."""
+    plan, balancer = sam.plan, link.target
+    vpc = plan.vpc_of(balancer)
+    assert vpc is not None
+    return {
+        "type": "http_proxy",
+        "httpMethod": "ANY",
+        "uri": ref(listener_id(plan, balancer)),
+        "connectionType": "VPC_LINK",
+        "connectionId": ref(vpc_link_id(plan, link.source, vpc)),
+        "payloadFormatVersion": "1.0",
+    }
+
+
+# -- CDK -------------------------------------------------------------------------------------------
+
+
+def cdk_vpc_links(cdk: CdkStack, api: Component) -> None:
+    plan = cdk.plan
+    for vpc in link_vpcs(plan, api):
+        g, name, logical = f"g_{vpc.id}", cdk_vpc_link_var(api, vpc), vpc_link_id(plan, api, vpc)
+        cdk.emit(
+            f"{name}_sg = ec2.SecurityGroup(self, {py(logical + 'SecurityGroup')}, vpc={g}, "
+            f"description={py('VPC link of ' + api.id)}, allow_all_outbound=False)"
+        )
+        for port in ports(plan, vpc, api):
+            cdk.emit(f"{name}_sg.add_egress_rule(ec2.Peer.ipv4({g}.vpc_cidr_block), ec2.Port.tcp({port}))")
+        cdk.emit(
+            f"{name} = apigwv2.VpcLink(self, {py(logical)}, vpc={g}, subnets={g}_private, security_groups=[{name}_sg], "
+            f"vpc_link_name=cdk.Fn.join('-', [cdk.Aws.STACK_NAME, {py(api.id)}, {py(vpc.id)}]))"
+        )
+
+
+def cdk_http_private_integration(plan: Plan, link: Link, integration_id: str) -> str:
+    balancer = link.target
+    vpc = plan.vpc_of(balancer)
+    assert vpc is not None
+    return (
+        f"apigwv2_integrations.HttpAlbIntegration({integration_id}, {var(balancer)}_listener, "
+        f"vpc_link={cdk_vpc_link_var(link.source, vpc)}, method=apigwv2.HttpMethod.ANY)"
+    )
