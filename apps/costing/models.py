@@ -557,6 +557,10 @@ def load_balancer(ctx: ComponentCost) -> None:
     if lcus > 0:
         ctx.note(f"{lcus:.4g} LCU an hour, from {dominant} (the dimension that dominates is billed)")
     ctx.note("traffic spread evenly over the month; processed bytes counted at 1 GB per LCU (IP targets)")
+    if ctx.inflow("integrate") > 0:
+        # API Gateway's pricing page (https://aws.amazon.com/api-gateway/pricing/, read 2026-12-07) bills
+        # HTTP and REST APIs for calls and data transfer out only; a VPC link has no charge of its own.
+        ctx.note("requests from an API through a VPC link: the link has no charge of its own; the API bills its calls")
 
 
 FARGATE_MINIMUM_S = 60  # Fargate bills per second with a one-minute minimum

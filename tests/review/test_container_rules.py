@@ -137,3 +137,24 @@ def test_cloudfront_cannot_reach_an_internal_load_balancer() -> None:
 
 def test_cloudfront_reaches_an_internet_facing_load_balancer() -> None:
     assert findings(fronted("internet-facing"), "cloudfront-origin-internal-load-balancer") == []
+
+
+def api_to_balancer(scheme: str) -> Design:
+    return design(
+        [comp("api", "api_gateway_http", "Orders API"),
+         comp("alb", "load_balancer", "Back end", group="vpc", scheme=scheme),
+         comp("app", "ecs_service", group="vpc")],
+        [link("api", "alb", "integrate"), link("alb", "app", "forward")],
+        groups=[vpc(nat_gateways=1)],
+    )  # fmt: skip
+
+
+def test_an_api_reaching_an_internet_facing_balancer_privately_is_warned_about() -> None:
+    finding = only(api_to_balancer("internet-facing"), "api-private-integration-public-load-balancer")
+    assert finding["severity"] == "warning"
+    assert finding["components"] == ["api", "alb"]
+    assert "internal" in finding["fix"]
+
+
+def test_an_api_reaching_an_internal_balancer_privately_is_fine() -> None:
+    assert findings(api_to_balancer("internal"), "api-private-integration-public-load-balancer") == []

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from apps.designs.document import Component, Group, Link
 from apps.exporting.cfn import getatt, py, ref, sub, var
-from apps.exporting.plan import ExportError, Plan
+from apps.exporting.plan import Plan
 from apps.exporting.services.load_balancing import https, listener_id
 
 if TYPE_CHECKING:
@@ -35,7 +35,6 @@ def link_vpcs(plan: Plan, api: Component) -> list[Group]:
     """The VPCs the API's VPC links reach into (one link each), in route order."""
     vpcs: list[Group] = []
     for link, _, _ in private_routes(plan, api):
-        check_private_route(plan, link)
         vpc = plan.vpc_of(link.target)
         assert vpc is not None  # vpc_only: the plan refuses a load balancer outside a VPC
         if vpc not in vpcs:
@@ -43,18 +42,13 @@ def link_vpcs(plan: Plan, api: Component) -> list[Group]:
     return vpcs
 
 
-def check_private_route(plan: Plan, link: Link) -> None:
-    if plan.account_of(link.source) is not plan.account_of(link.target):
-        raise ExportError(
-            f"connection {link.source.id!r} → {link.target.id!r} cannot be exported: API Gateway reaches a load "
-            "balancer through a VPC link in its own AWS account only; put both in the same account group"
-        )
-
-
 def ports(plan: Plan, vpc: Group, api: Component) -> list[int]:
     """The listener ports the VPC link must reach: 443 for balancers with a certificate, else 80."""
-    found = {443 if https(plan, link.target) else 80 for link, _, _ in private_routes(plan, api)
-             if plan.vpc_of(link.target) is vpc}
+    found = {
+        443 if https(plan, link.target) else 80
+        for link, _, _ in private_routes(plan, api)
+        if plan.vpc_of(link.target) is vpc
+    }
     return sorted(found)
 
 
@@ -91,9 +85,7 @@ def sam_vpc_links(sam: SamTemplate, api: Component) -> None:
             "AWS::ApiGatewayV2::VpcLink",
             {
                 "Name": sub(f"${{AWS::StackName}}-{api.id}-{vpc.id}"),
-                "SubnetIds": [
-                    ref(f"{vpc_logical}PrivateSubnet{i + 1}") for i in range(plan.vpc_prop(vpc, "az_count"))
-                ],
+                "SubnetIds": [ref(f"{vpc_logical}PrivateSubnet{i + 1}") for i in range(plan.vpc_prop(vpc, "az_count"))],
                 "SecurityGroupIds": [getatt(f"{logical}SecurityGroup", "GroupId")],
             },
             api,

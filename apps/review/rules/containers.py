@@ -20,6 +20,9 @@ ALB_HTTPS = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application
 ALB_HEALTH_CHECKS = (
     "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html"
 )
+HTTP_API_PRIVATE_INTEGRATIONS = (
+    "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-private.html"
+)
 MULTI_AZ = (
     "AWS Well-Architected Framework, Reliability Pillar, REL10-BP01 “Deploy the workload to multiple locations” "
     "(https://docs.aws.amazon.com/wellarchitected/latest/reliability-pillar/rel_fault_isolation_multiaz_region_system.html)"
@@ -146,6 +149,21 @@ def _target_with_default_health_check(ctx: ReviewContext) -> Iterator[Hit]:
             )
 
 
+def _private_integration_to_public_load_balancer(ctx: ReviewContext) -> Iterator[Hit]:
+    for balancer in ctx.of_type("load_balancer"):
+        if ctx.prop(balancer, "scheme") != "internet-facing":
+            continue
+        for link in ctx.into(balancer, "integrate"):
+            yield Hit(
+                (link.source.id, balancer.id),
+                f"{ctx.name(link.source)} reaches {ctx.name(balancer)} privately through a VPC link, but the load "
+                "balancer is internet-facing: anyone can call it directly and skip the API's authorization, "
+                "throttling and logging.",
+                "Make the load balancer internal (scheme): the VPC link reaches it inside the VPC, so the API "
+                "becomes its only way in.",
+            )
+
+
 RULES = (
     Rule(
         "ecs-service-single-task",
@@ -202,5 +220,12 @@ RULES = (
         "A load balancer checks an ECS service's health on the default path",
         ALB_HEALTH_CHECKS,
         _target_with_default_health_check,
+    ),
+    Rule(
+        "api-private-integration-public-load-balancer",
+        "warning",
+        "An API reaches an internet-facing load balancer through a VPC link",
+        HTTP_API_PRIVATE_INTEGRATIONS,
+        _private_integration_to_public_load_balancer,
     ),
 )
