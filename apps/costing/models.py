@@ -374,7 +374,7 @@ def kinesis_stream(ctx: ComponentCost) -> None:
             ctx.note(f"average load needs {needed} shards but {shards} are provisioned: writes would be throttled")
     else:
         ingested = records * _chunks(record_kb, 1) / KB_PER_GB  # records rounded up to 1 KB
-        consumers = len(ctx.outgoing("poll"))
+        consumers = len([edge for edge in ctx.outgoing("poll") if not edge.enhanced_fan_out])
         ctx.charge("kinesis.on_demand.stream_hours", ctx.hours)
         ctx.charge("kinesis.on_demand.data_in", ingested)
         if consumers:
@@ -383,6 +383,26 @@ def kinesis_stream(ctx: ComponentCost) -> None:
             ctx.charge("kinesis.on_demand.extended_retention", ingested * (min(retention, 168) - 24) / ctx.hours)
     if retention > 168:
         ctx.charge("kinesis.long_term_retention", data_gb * (retention - 168) / ctx.hours)
+    _kinesis_enhanced_fan_out(ctx, data_gb)
+
+
+def _kinesis_enhanced_fan_out(ctx: ComponentCost, data_gb: float) -> None:
+    """Each enhanced fan-out consumer reads every record once more, through a pipe of its own per shard:
+    per GB retrieved, and in provisioned mode per consumer-shard hour as well."""
+    consumers = len([edge for edge in ctx.outgoing("poll") if edge.enhanced_fan_out])
+    if not consumers:
+        return
+    ctx.quantity("enhanced_fan_out_consumers", consumers)
+    if ctx.prop("mode", note=False) == "provisioned":
+        shards = ctx.prop("shards", note=False)
+        ctx.charge("kinesis.efo.consumer_shard_hours", consumers * shards * ctx.hours)
+        ctx.charge("kinesis.efo.data_retrievals", data_gb * consumers)
+    else:
+        ctx.charge("kinesis.on_demand.efo.data_retrievals", data_gb * consumers)
+    ctx.note(
+        f"{consumers} enhanced fan-out consumer{'s' if consumers != 1 else ''}: each retrieves every record "
+        "(its reads are not also billed as shared-throughput retrievals)"
+    )
 
 
 def sns_topic(ctx: ComponentCost) -> None:

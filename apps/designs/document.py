@@ -396,6 +396,17 @@ def _semantic_problems(design: Design, catalog: Catalog) -> list[Problem]:
                 )
             elif connection.kind == "poll":
                 problems += poll_source_problems(source_type, connection.props, ("connections", index, "props"))
+                if connection.props.get("enhanced_fan_out") and (source_type, target_type) != (
+                    "kinesis_stream",
+                    "lambda_function",
+                ):
+                    problems.append(
+                        Problem(
+                            json_pointer(("connections", index, "props", "enhanced_fan_out")),
+                            "enhanced fan-out is a Kinesis stream consumer that Tierplan maps to a Lambda function "
+                            "only; poll a Kinesis stream with a function, or leave it off",
+                        )
+                    )
     return problems + _layer_problems(design, components) + _web_acl_problems(design, components, groups)
 
 

@@ -258,6 +258,8 @@ def every_type_design() -> dict[str, Any]:
             e("ev13", "telemetry", "orders", "deliver"),
             e("ev14", "telemetry", "clickstream", "deliver"),
             e("ev15", "telemetry", "jobs_dlq", "dead_letter"),
+            e("vl1", "http", "alb", "integrate", route="ANY /shop/{proxy+}"),
+            e("efo1", "clicks", "consumer_fn", "poll", enhanced_fan_out=True, batch_size=100),
         ],
     }
 
