@@ -17,6 +17,7 @@ from apps.core.pointers import Invalid, Problem, json_pointer
 from apps.designs.catalog import ComponentType
 from apps.designs.document import AURORA_ENGINES, Component, Workload, aurora_capacity_problems
 from apps.designs.firewall import web_acl_rules
+from apps.designs.instances import EC2_CAPACITIES, instance_size
 
 from .pricing import PricingSnapshot
 from .traffic import Edge, Graph, inflow
@@ -593,6 +594,9 @@ def batch_job_queue(ctx: ComponentCost) -> None:
     """
     jobs = ctx.flow("requests")
     seconds = max(ctx.usage("avg_duration_s"), FARGATE_MINIMUM_S)
+    if ctx.prop("capacity") in EC2_CAPACITIES:
+        batch_on_instances(ctx, jobs, seconds)
+        return
     spot = ctx.prop("capacity") == "fargate_spot"
     ctx.quantity("jobs_per_month", jobs)
     fargate_task_hours(
@@ -605,6 +609,30 @@ def batch_job_queue(ctx: ComponentCost) -> None:
     ctx.note("AWS Batch adds no charge; jobs billed per second on Fargate (one minute at least), retries not counted")
     if spot:
         ctx.note("Fargate Spot prices vary with spare capacity; interrupted jobs that run again bill again")
+
+
+def batch_on_instances(ctx: ComponentCost, jobs: float, seconds: float) -> None:
+    """AWS Batch on EC2 or Spot: the instances bill per second (one minute at least) while they run jobs.
+
+    The compute environment keeps no instance when no job waits (MinvCpus 0), so the instance hours are
+    the jobs' hours times the share of an instance each job takes (its vCPUs or its memory, whichever is
+    the larger share): jobs are taken as packed onto instances with no idle time. Spot is charged at the
+    On-Demand rate, an upper bound: Spot prices move with spare capacity.
+    """
+    instance_type = ctx.prop("instance_type")
+    cpus, mib = instance_size(instance_type)
+    share = max(float(ctx.prop("vcpus")) / cpus, ctx.prop("memory_mb") / mib)
+    instance_hours = jobs * seconds / SECONDS_PER_HOUR * share
+    ctx.quantity("jobs_per_month", jobs)
+    ctx.quantity("instance_hours", instance_hours)
+    ctx.charge(f"ec2.linux.{instance_type}", instance_hours, pointer=ctx.pointer("props", "instance_type"))
+    ctx.note(
+        f"each job takes {share:.0%} of a {instance_type} ({cpus} vCPU, {mib // 1024} GiB); jobs packed onto "
+        "instances with no idle time, which Batch launches for waiting jobs and stops when none wait"
+    )
+    ctx.note("AWS Batch adds no charge; the instances' EBS root volumes and retries are not counted")
+    if ctx.prop("capacity") == "spot":
+        ctx.note("Spot instances charged at the On-Demand rate, an upper bound: Spot prices vary with spare capacity")
 
 
 def cognito_user_pool(ctx: ComponentCost) -> None:

@@ -24,6 +24,7 @@ from apps.core.pointers import Invalid, Problem, json_pointer, nul_problems
 from apps.designs.catalog import Catalog, get_catalog, json_type
 from apps.designs.cfn_schemas import resource_problems
 from apps.designs.fargate import FARGATE_SIZES, fargate_size_problems
+from apps.designs.instances import EC2_CAPACITIES, batch_instance_problems
 
 SCHEMA_ID = "tierplan.design/v1"
 MAX_BYTES = 2 * 1024 * 1024
@@ -333,7 +334,14 @@ def _semantic_problems(design: Design, catalog: Catalog) -> list[Problem]:
                 )
             if component.type == "nested_application" and not prop_problems:
                 problems += nested_application_problems(component.props, ("components", index, "props"))
-            if component.type in FARGATE_SIZES:
+            on_instances = component.type == "batch_job_queue" and (
+                {**ctype.props.defaults(), **component.props}.get("capacity") in EC2_CAPACITIES
+            )
+            if on_instances:
+                problems += batch_instance_problems(
+                    component.props, ctype.props.defaults(), ("components", index, "props")
+                )
+            elif component.type in FARGATE_SIZES:
                 cpu, memory = FARGATE_SIZES[component.type]
                 problems += fargate_size_problems(
                     component.props, ctype.props.defaults(), ("components", index, "props"), cpu=cpu, memory=memory

@@ -142,3 +142,52 @@ def test_a_function_submitting_jobs_passes_its_invocations_on() -> None:
     fn = {"id": "submit", "type": "lambda_function", "props": {}, "usage": {"requests_per_month": 500}}
     result = estimate(design([fn, queue()], [link("submit", "crunch", "invoke")]))
     assert component(result, "crunch")["quantities"]["jobs_per_month"] == 500
+
+
+# -- AWS Batch on EC2 and Spot instances ----------------------------------------------------------------
+
+
+def test_jobs_on_ec2_bill_the_share_of_an_instance_they_take() -> None:
+    # 10,000 jobs × 600 s = 1,666.67 job-hours; a 2 vCPU / 4 GiB job takes half of an m6i.xlarge (4 vCPU,
+    # 16 GiB): 833.33 instance-hours × $0.192 = $160.00.
+    result = estimate(
+        design(
+            [
+                queue(
+                    capacity="ec2",
+                    instance_type="m6i.xlarge",
+                    vcpus=2,
+                    memory_mb=4096,
+                    usage={"requests_per_month": 10_000, "avg_duration_s": 600},
+                )
+            ]
+        )
+    )
+    assert line(result, "crunch", "ec2.linux.m6i.xlarge")["quantity"] == pytest.approx(833.333, rel=1e-6)
+    assert usd(result, "crunch", "ec2.linux.m6i.xlarge") == 160.00
+    assert not any(entry["meter"].startswith("fargate") for entry in component(result, "crunch")["lines"])
+
+
+def test_memory_can_be_the_larger_share_of_the_instance() -> None:
+    # 1 vCPU of 2 is half a c6i.large, but 3,072 of its 4,096 MiB is three quarters: 3,600 one-minute jobs
+    # = 60 job-hours × 0.75 = 45 instance-hours × $0.085 = $3.83.
+    result = estimate(
+        design(
+            [
+                queue(
+                    capacity="ec2",
+                    instance_type="c6i.large",
+                    memory_mb=3072,
+                    usage={"requests_per_month": 3600, "avg_duration_s": 60},
+                )
+            ]
+        )
+    )
+    assert line(result, "crunch", "ec2.linux.c6i.large")["quantity"] == pytest.approx(45)
+    assert usd(result, "crunch", "ec2.linux.c6i.large") == 3.83
+
+
+def test_spot_instances_are_charged_at_the_on_demand_rate_and_say_so() -> None:
+    result = estimate(design([queue(capacity="spot", usage={"requests_per_month": 3600, "avg_duration_s": 60})]))
+    assert usd(result, "crunch", "ec2.linux.m6i.large") == round(60 * 0.5 * 0.096, 2)
+    assert any("upper bound" in note for note in result["assumptions"])

@@ -152,6 +152,18 @@ def every_type_design() -> dict[str, Any]:
                 props={"function_url": "public", "function_url_cors_origins": "https://a.example.com"},
             ),
             c("gql", "appsync_api", props={"auth": "cognito"}),
+            c(
+                "crunch_ec2",
+                "batch_job_queue",
+                group="net",
+                props={
+                    "capacity": "spot",
+                    "instance_type": "c6i.xlarge",
+                    "vcpus": 2,
+                    "memory_mb": 4096,
+                    "retry_attempts": 2,
+                },
+            ),
         ],
         "connections": [
             e("w1", "web", "cdn", "request"),
@@ -260,6 +272,7 @@ def every_type_design() -> dict[str, Any]:
             e("ev15", "telemetry", "jobs_dlq", "dead_letter"),
             e("vl1", "http", "alb", "integrate", route="ANY /shop/{proxy+}"),
             e("efo1", "clicks", "consumer_fn", "poll", enhanced_fan_out=True, batch_size=100),
+            e("b1", "crunch_ec2", "media", "write"),
         ],
     }
 

@@ -108,6 +108,13 @@ def test_spot_jobs_with_retries_are_fine() -> None:
 
 def test_on_demand_jobs_need_no_retries_for_interruptions() -> None:
     assert findings(jobs(capacity="fargate"), "batch-spot-without-retries") == []
+    assert findings(jobs(capacity="ec2"), "batch-spot-without-retries") == []
+
+
+def test_jobs_on_ec2_spot_with_one_attempt_are_warned_about_too() -> None:
+    finding = only(jobs(capacity="spot"), "batch-spot-without-retries")
+    assert "EC2 Spot" in finding["message"] and "capacity ec2" in finding["fix"]
+    assert findings(jobs(capacity="spot", retry_attempts=2), "batch-spot-without-retries") == []
 
 
 def test_jobs_in_a_vpc_without_nat_cannot_pull_their_image() -> None:
@@ -158,3 +165,8 @@ def test_an_api_reaching_an_internet_facing_balancer_privately_is_warned_about()
 
 def test_an_api_reaching_an_internal_balancer_privately_is_fine() -> None:
     assert findings(api_to_balancer("internal"), "api-private-integration-public-load-balancer") == []
+
+
+def test_jobs_on_ec2_without_nat_are_told_their_instances_cannot_pull_the_image() -> None:
+    finding = only(jobs(nat=0, capacity="ec2"), "batch-job-no-route-to-image")
+    assert "EC2 instance" in finding["message"]
