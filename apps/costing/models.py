@@ -559,6 +559,9 @@ def load_balancer(ctx: ComponentCost) -> None:
     new_connections = rate / ctx.usage("requests_per_connection")
     active = new_connections * ctx.usage("avg_connection_s")
     gb_per_hour = requests * ctx.usage("avg_request_kb") / KB_PER_GB / ctx.hours if ctx.hours else 0.0
+    if ctx.prop("balancer_type", note=False) == "network":
+        network_load_balancer(ctx, requests, new_connections, active, gb_per_hour)
+        return
     # One rule per 'forward' connection but the default action; the traffic graph does not carry path
     # patterns, so one of them is taken as the default (it only matters past the ten free rules).
     rules = max(0, len(ctx.outgoing("forward")) - 1)
@@ -585,6 +588,36 @@ def load_balancer(ctx: ComponentCost) -> None:
 
 
 FARGATE_MINIMUM_S = 60  # Fargate bills per second with a one-minute minimum
+
+
+# What one Network Load Balancer Capacity Unit covers for an hour: (new connections/s, active connections)
+# for TCP and for TLS listeners; processed bytes are 1 GB an hour for both.
+NLCU_CONNECTIONS = {"TCP": (800, 100_000), "TLS": (50, 3000)}
+NLCU_PROCESSED_GB_PER_HOUR = 1.0
+
+
+def network_load_balancer(
+    ctx: ComponentCost, requests: float, new_connections: float, active: float, gb_per_hour: float
+) -> None:
+    """A Network Load Balancer: every hour it exists, plus NLCU-hours for the dimension that dominates."""
+    listener = "TLS" if ctx.prop("certificate_arn", note=False) else "TCP"
+    per_new, per_active = NLCU_CONNECTIONS[listener]
+    dimensions = {
+        "new connections": new_connections / per_new,
+        "active connections": active / per_active,
+        "processed bytes": gb_per_hour / NLCU_PROCESSED_GB_PER_HOUR,
+    }
+    dominant = max(dimensions, key=lambda name: dimensions[name])
+    nlcus = dimensions[dominant]
+    ctx.quantity("requests_per_month", requests)
+    ctx.quantity("nlcu", nlcus)
+    ctx.charge("elb.nlb.hours", ctx.hours)
+    ctx.charge("elb.nlb.nlcu", nlcus * ctx.hours)
+    if nlcus > 0:
+        ctx.note(f"{nlcus:.4g} NLCU an hour ({listener}), from {dominant} (the dimension that dominates is billed)")
+    ctx.note("traffic spread evenly over the month")
+    if ctx.inflow("integrate") > 0:
+        ctx.note("requests from an API through a VPC link: the link has no charge of its own; the API bills its calls")
 
 
 def batch_job_queue(ctx: ComponentCost) -> None:

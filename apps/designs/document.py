@@ -402,6 +402,17 @@ def _semantic_problems(design: Design, catalog: Catalog) -> list[Problem]:
                         f"a {connection.kind!r} connection cannot go from {source_type} to {target_type} ({hint})",
                     )
                 )
+            elif (connection.kind, source_type, target_type) == ("integrate", "api_gateway_rest", "load_balancer"):
+                balancer = {**catalog.types[target_type].props.defaults(), **components[connection.target].props}
+                if balancer.get("balancer_type") != "network":
+                    problems.append(
+                        Problem(
+                            json_pointer(("connections", index, "target")),
+                            "a REST API reaches a load balancer through a VPC link to a Network Load Balancer "
+                            "(Tierplan does not write the VPC link V2 a REST API needs for an Application Load "
+                            "Balancer yet): make it balancer_type network, or use an HTTP API",
+                        )
+                    )
             elif connection.kind == "poll":
                 problems += poll_source_problems(source_type, connection.props, ("connections", index, "props"))
                 if connection.props.get("enhanced_fan_out") and (source_type, target_type) != (

@@ -191,3 +191,30 @@ def test_spot_instances_are_charged_at_the_on_demand_rate_and_say_so() -> None:
     result = estimate(design([queue(capacity="spot", usage={"requests_per_month": 3600, "avg_duration_s": 60})]))
     assert usd(result, "crunch", "ec2.linux.m6i.large") == round(60 * 0.5 * 0.096, 2)
     assert any("upper bound" in note for note in result["assumptions"])
+
+
+# -- Network Load Balancer ------------------------------------------------------------------------------
+
+
+def nlb(**usage: object) -> dict[str, object]:
+    return {"id": "nlb", "type": "load_balancer", "props": {"balancer_type": "network"}, "usage": usage}
+
+
+def test_a_network_load_balancer_bills_nlb_hours_and_nlcus_not_alb_ones() -> None:
+    # 730 NLB-hours × $0.0225 = $16.43. 7.3M requests of 1 MB = 7,128.9 GB over 730 h = 9.77 GB an hour,
+    # 9.77 NLCU (1 GB each) × 730 h = 7,128.9 NLCU-hours × $0.006 = $42.77; connections stay far below.
+    result = estimate(design([nlb(requests_per_month=7_300_000, avg_request_kb=1024)]))
+    assert usd(result, "nlb", "elb.nlb.hours") == 16.43
+    assert line(result, "nlb", "elb.nlb.nlcu")["quantity"] == pytest.approx(7_300_000 / 1024, rel=1e-9)
+    assert usd(result, "nlb", "elb.nlb.nlcu") == 42.77
+    assert not any(entry["meter"].startswith("elb.alb") for entry in component(result, "nlb")["lines"])
+
+
+def test_tls_connections_count_against_the_smaller_tls_allowance() -> None:
+    # 50 new TLS connections a second fill one NLCU (TCP would take 800): 131.4M one-request connections
+    # in 730 h = 50 a second → 1 NLCU × 730 h × $0.006 = $4.38.
+    tls = nlb(requests_per_month=131_400_000, avg_request_kb=0, avg_connection_s=0)
+    tls["props"] = {"balancer_type": "network", "certificate_arn": "arn:aws:acm:us-east-1:123456789012:certificate/abc"}
+    result = estimate(design([tls]))
+    assert line(result, "nlb", "elb.nlb.nlcu")["quantity"] == pytest.approx(730)
+    assert usd(result, "nlb", "elb.nlb.nlcu") == 4.38

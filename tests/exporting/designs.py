@@ -377,6 +377,17 @@ def every_connection_design(part: int = 1, parts: int = 1) -> dict[str, Any]:
                     target = component("fn_transform", "lambda_function")  # fn_a writes to the stream: no cycle
                 if kind.name == "enrich" and target_type == "step_functions":
                     target = component("flow_express", "step_functions", workflow_type="express")
+                if (kind.name, source_type, target_type) == ("integrate", "api_gateway_rest", "load_balancer"):
+                    target = component("nlb", "load_balancer", balancer_type="network")  # what a REST API reaches
+                    connections.append(
+                        {
+                            "id": "nlb_forward",
+                            "source": "nlb",
+                            "target": default("ecs_service"),
+                            "kind": "forward",
+                            "props": {},
+                        }
+                    )
                 connections.append(
                     {
                         "id": f"c{len(connections) + 1}",

@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 import yaml
 
-from apps.designs.catalog import get_catalog
 from apps.designs.document import DesignInvalid, validate_design
 from apps.exporting.bundle import cdk_files, sam_files
 from apps.exporting.plan import ExportError
@@ -91,14 +90,80 @@ def test_cdk_uses_the_alb_integration_through_the_same_link() -> None:
     assert "c_alb1_listener, vpc_link=c_api_vpc_link_net" in code
 
 
-def test_a_rest_api_cannot_reach_a_load_balancer_yet() -> None:
-    kind = get_catalog().connection_kinds["integrate"]
-    assert kind.allows("api_gateway_http", "load_balancer")
-    assert not kind.allows("api_gateway_rest", "load_balancer")
-    document = doc()
+def rest_doc(**balancer_props: Any) -> dict[str, Any]:
+    document = doc(route="GET /orders/{id}", balancer_type="network", **balancer_props)
     document["components"][0]["type"] = "api_gateway_rest"
-    with pytest.raises(DesignInvalid, match="VPC link"):
+    document["groups"][0]["props"]["nat_gateways"] = 1
+    document["components"].append({"id": "app", "type": "ecs_service", "group": "net", "props": {"port": 8080}})
+    document["connections"].append({"id": "f1", "source": "alb1", "target": "app", "kind": "forward", "props": {}})
+    return document
+
+
+def test_a_rest_api_reaches_a_network_load_balancer_through_a_vpc_link_to_it() -> None:
+    resources = template(rest_doc())["Resources"]
+    assert resources["ApiVpcLinkAlb1"] == {
+        "Type": "AWS::ApiGateway::VpcLink",
+        "Properties": {"Name": {"Fn::Sub": "${AWS::StackName}-api-alb1"}, "TargetArns": [{"Ref": "Alb1"}]},
+    }
+    operation = resources["Api"]["Properties"]["DefinitionBody"]["paths"]["/orders/{id}"]["get"]
+    assert operation["x-amazon-apigateway-integration"] == {
+        "type": "http_proxy",
+        "httpMethod": "GET",
+        "uri": {"Fn::Sub": "http://${Alb1.DNSName}/orders/{id}"},
+        "connectionType": "VPC_LINK",
+        "connectionId": {"Ref": "ApiVpcLinkAlb1"},
+        "passthroughBehavior": "when_no_match",
+        "requestParameters": {"integration.request.path.id": "method.request.path.id"},
+    }
+    assert operation["parameters"] == [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]
+    assert "ApiIntegrationRole" not in resources
+
+
+def test_the_network_load_balancer_passes_tcp_to_its_service() -> None:
+    resources = template(rest_doc())["Resources"]
+    assert resources["Alb1"]["Properties"]["Type"] == "network"
+    assert resources["Alb1Listener"]["Properties"]["Protocol"] == "TCP"
+    group = resources["Alb1ToApp"]["Properties"]
+    assert (group["Protocol"], group["Port"], group["TargetType"]) == ("TCP", 8080, "ip")
+    ingress = resources["AppFromAlb1"]["Properties"]
+    assert ingress["SourceSecurityGroupId"] == {"Fn::GetAtt": ["Alb1SecurityGroup", "GroupId"]}
+
+
+def test_cdk_writes_the_same_link_and_method() -> None:
+    code = stack(rest_doc())
+    assert "apigw.VpcLink(self, 'ApiVpcLinkAlb1', targets=[c_alb1]" in code
+    assert "connection_type=apigw.ConnectionType.VPC_LINK, vpc_link=c_api_vpc_link_alb1" in code
+    assert "elbv2.NetworkLoadBalancer(self, 'Alb1'" in code
+    assert "c_app_sg.add_ingress_rule(c_alb1_sg, ec2.Port.tcp(8080)" in code
+
+
+def test_a_rest_api_cannot_reach_an_application_load_balancer_yet() -> None:
+    document = rest_doc()
+    document["components"][1]["props"]["balancer_type"] = "application"
+    with pytest.raises(DesignInvalid, match="balancer_type network"):
         validate_design(document)
+
+
+def test_a_rest_api_cannot_reach_a_tls_listener_by_the_balancer_dns_name() -> None:
+    with pytest.raises(ExportError, match="certificate"):
+        sam_files(validate_design(rest_doc(certificate_arn=CERTIFICATE)))
+
+
+def test_a_network_load_balancer_forwards_to_one_ecs_service() -> None:
+    document = rest_doc()
+    document["components"].append({"id": "fn", "type": "lambda_function"})
+    document["connections"].append(
+        {"id": "f2", "source": "alb1", "target": "fn", "kind": "forward", "props": {"path_pattern": "/fn/*"}}
+    )
+    with pytest.raises(ExportError, match="exactly one 'forward'"):
+        sam_files(validate_design(document))
+
+
+def test_an_http_api_reaches_a_network_load_balancer_through_the_vpc_link_v2() -> None:
+    document = rest_doc()
+    document["components"][0]["type"] = "api_gateway_http"
+    assert "apigwv2_integrations.HttpNlbIntegration(" in stack(document)
+    assert template(document)["Resources"]["ApiVpcLinkNet"]["Type"] == "AWS::ApiGatewayV2::VpcLink"
 
 
 def test_an_api_in_another_account_is_refused() -> None:

@@ -170,3 +170,8 @@ def test_an_api_reaching_an_internal_balancer_privately_is_fine() -> None:
 def test_jobs_on_ec2_without_nat_are_told_their_instances_cannot_pull_the_image() -> None:
     finding = only(jobs(nat=0, capacity="ec2"), "batch-job-no-route-to-image")
     assert "EC2 instance" in finding["message"]
+
+
+def test_an_internet_facing_network_load_balancer_without_tls_is_told_about_tls_not_http() -> None:
+    finding = only(balancer(scheme="internet-facing", balancer_type="network"), "load-balancer-without-https")
+    assert "TCP listener" in finding["message"] and "TLS on port 443" in finding["fix"]

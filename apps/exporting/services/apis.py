@@ -25,9 +25,11 @@ from apps.exporting.services.integrations import (
 )
 from apps.exporting.services.private_links import (
     cdk_http_private_integration,
+    cdk_rest_private_method,
     cdk_vpc_links,
     is_private_route,
     sam_http_private_integration,
+    sam_rest_private_operation,
     sam_vpc_links,
 )
 
@@ -105,6 +107,7 @@ def sam_api_gateway_rest(sam: SamTemplate, api: Component) -> None:
         }
     integrations = service_routes(plan, api)
     if integrations:
+        sam_vpc_links(sam, api)
         properties["DefinitionBody"] = sam_rest_definition(sam, api, integrations)
     sam.add(logical, "AWS::Serverless::Api", properties, api)
     sam.output(
@@ -208,9 +211,15 @@ def expanded(plan: Plan, api: Component, routes: list[tuple[Link, str, str]]) ->
 
 
 def sam_rest_definition(sam: SamTemplate, api: Component, integrations: list[tuple[Link, str, str]]) -> dict[str, Any]:
-    role = sam_integration_role(sam, api, integrations)
+    # Routes to a load balancer go through a VPC link and need no role.
+    aws_routes = [route for route in integrations if not is_private_route(route[0])]
+    role = sam_integration_role(sam, api, aws_routes) if aws_routes else ""
     paths: dict[str, Any] = {}
     for link, method, path in expanded(sam.plan, api, integrations):
+        if is_private_route(link):
+            verb = "x-amazon-apigateway-any-method" if method == "ANY" else method.lower()
+            paths.setdefault(path, {})[verb] = sam_rest_private_operation(sam, link, method, path)
+            continue
         target = sam.id(link.target)
         spec = rest_integration(sam.plan, link, method, path)
         kind = f"action/{spec.action}" if spec.action else f"path/{sam_text(spec.path, target)}"
@@ -401,11 +410,15 @@ def cdk_api_gateway_rest(cdk: CdkStack, api: Component) -> None:
         args.append(f"default_method_options=apigw.MethodOptions({method_options})")
     cdk.emit(f"# {logical}: REST API")
     cdk.emit(f"{v} = apigw.RestApi(self, {py(logical)}, {', '.join(args)})")
-    integrations = service_routes(plan, api)
+    integrations = [route for route in service_routes(plan, api) if not is_private_route(route[0])]
     role = cdk_integration_role(cdk, api, integrations) if integrations else ""
+    cdk_vpc_links(cdk, api)
     for link, method, path in expanded(plan, api, plan.routes(api)):
         resource = f"{v}.root" if path == "/" else f"{v}.root.resource_for_path({py(path)})"
-        if is_service_route(link):
+        if is_private_route(link):
+            integration, extra = cdk_rest_private_method(cdk, link, method, path)
+            cdk.emit(f"{resource}.add_method({py(method)}, {integration}{extra})")
+        elif is_service_route(link):
             integration, extra = cdk_rest_service_integration(cdk, link, method, path, role)
             cdk.emit(f"{resource}.add_method({py(method)}, {integration}{extra})")
         else:

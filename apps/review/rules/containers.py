@@ -120,6 +120,15 @@ def _load_balancer_without_https(ctx: ReviewContext) -> Iterator[Hit]:
     for balancer in ctx.of_type("load_balancer"):
         if ctx.prop(balancer, "scheme") != "internet-facing" or ctx.prop(balancer, "certificate_arn"):
             continue
+        if ctx.prop(balancer, "balancer_type") == "network":
+            yield Hit(
+                (balancer.id,),
+                f"{ctx.name(balancer)} is internet-facing with a TCP listener only: what clients send crosses the "
+                "internet unencrypted unless the service behind it terminates TLS itself.",
+                "Set certificate_arn to an ACM certificate for the service's domain: the export then listens with "
+                "TLS on port 443.",
+            )
+            continue
         yield Hit(
             (balancer.id,),
             f"{ctx.name(balancer)} is internet-facing with an HTTP listener only: requests, cookies and tokens "
