@@ -17,6 +17,7 @@ from apps.core.pointers import Invalid, Problem, json_pointer
 from apps.designs.catalog import ComponentType
 from apps.designs.document import AURORA_ENGINES, Component, Workload, aurora_capacity_problems
 from apps.designs.firewall import web_acl_rules
+from apps.designs.instances import EC2_CAPACITIES, instance_size
 
 from .pricing import PricingSnapshot
 from .traffic import Edge, Graph, inflow
@@ -374,7 +375,7 @@ def kinesis_stream(ctx: ComponentCost) -> None:
             ctx.note(f"average load needs {needed} shards but {shards} are provisioned: writes would be throttled")
     else:
         ingested = records * _chunks(record_kb, 1) / KB_PER_GB  # records rounded up to 1 KB
-        consumers = len(ctx.outgoing("poll"))
+        consumers = len([edge for edge in ctx.outgoing("poll") if not edge.enhanced_fan_out])
         ctx.charge("kinesis.on_demand.stream_hours", ctx.hours)
         ctx.charge("kinesis.on_demand.data_in", ingested)
         if consumers:
@@ -383,6 +384,26 @@ def kinesis_stream(ctx: ComponentCost) -> None:
             ctx.charge("kinesis.on_demand.extended_retention", ingested * (min(retention, 168) - 24) / ctx.hours)
     if retention > 168:
         ctx.charge("kinesis.long_term_retention", data_gb * (retention - 168) / ctx.hours)
+    _kinesis_enhanced_fan_out(ctx, data_gb)
+
+
+def _kinesis_enhanced_fan_out(ctx: ComponentCost, data_gb: float) -> None:
+    """Each enhanced fan-out consumer reads every record once more, through a pipe of its own per shard:
+    per GB retrieved, and in provisioned mode per consumer-shard hour as well."""
+    consumers = len([edge for edge in ctx.outgoing("poll") if edge.enhanced_fan_out])
+    if not consumers:
+        return
+    ctx.quantity("enhanced_fan_out_consumers", consumers)
+    if ctx.prop("mode", note=False) == "provisioned":
+        shards = ctx.prop("shards", note=False)
+        ctx.charge("kinesis.efo.consumer_shard_hours", consumers * shards * ctx.hours)
+        ctx.charge("kinesis.efo.data_retrievals", data_gb * consumers)
+    else:
+        ctx.charge("kinesis.on_demand.efo.data_retrievals", data_gb * consumers)
+    ctx.note(
+        f"{consumers} enhanced fan-out consumer{'s' if consumers != 1 else ''}: each retrieves every record "
+        "(its reads are not also billed as shared-throughput retrievals)"
+    )
 
 
 def sns_topic(ctx: ComponentCost) -> None:
@@ -538,6 +559,9 @@ def load_balancer(ctx: ComponentCost) -> None:
     new_connections = rate / ctx.usage("requests_per_connection")
     active = new_connections * ctx.usage("avg_connection_s")
     gb_per_hour = requests * ctx.usage("avg_request_kb") / KB_PER_GB / ctx.hours if ctx.hours else 0.0
+    if ctx.prop("balancer_type", note=False) == "network":
+        network_load_balancer(ctx, requests, new_connections, active, gb_per_hour)
+        return
     # One rule per 'forward' connection but the default action; the traffic graph does not carry path
     # patterns, so one of them is taken as the default (it only matters past the ten free rules).
     rules = max(0, len(ctx.outgoing("forward")) - 1)
@@ -557,9 +581,43 @@ def load_balancer(ctx: ComponentCost) -> None:
     if lcus > 0:
         ctx.note(f"{lcus:.4g} LCU an hour, from {dominant} (the dimension that dominates is billed)")
     ctx.note("traffic spread evenly over the month; processed bytes counted at 1 GB per LCU (IP targets)")
+    if ctx.inflow("integrate") > 0:
+        # API Gateway's pricing page (https://aws.amazon.com/api-gateway/pricing/, read 2026-12-07) bills
+        # HTTP and REST APIs for calls and data transfer out only; a VPC link has no charge of its own.
+        ctx.note("requests from an API through a VPC link: the link has no charge of its own; the API bills its calls")
 
 
 FARGATE_MINIMUM_S = 60  # Fargate bills per second with a one-minute minimum
+
+
+# What one Network Load Balancer Capacity Unit covers for an hour: (new connections/s, active connections)
+# for TCP and for TLS listeners; processed bytes are 1 GB an hour for both.
+NLCU_CONNECTIONS = {"TCP": (800, 100_000), "TLS": (50, 3000)}
+NLCU_PROCESSED_GB_PER_HOUR = 1.0
+
+
+def network_load_balancer(
+    ctx: ComponentCost, requests: float, new_connections: float, active: float, gb_per_hour: float
+) -> None:
+    """A Network Load Balancer: every hour it exists, plus NLCU-hours for the dimension that dominates."""
+    listener = "TLS" if ctx.prop("certificate_arn", note=False) else "TCP"
+    per_new, per_active = NLCU_CONNECTIONS[listener]
+    dimensions = {
+        "new connections": new_connections / per_new,
+        "active connections": active / per_active,
+        "processed bytes": gb_per_hour / NLCU_PROCESSED_GB_PER_HOUR,
+    }
+    dominant = max(dimensions, key=lambda name: dimensions[name])
+    nlcus = dimensions[dominant]
+    ctx.quantity("requests_per_month", requests)
+    ctx.quantity("nlcu", nlcus)
+    ctx.charge("elb.nlb.hours", ctx.hours)
+    ctx.charge("elb.nlb.nlcu", nlcus * ctx.hours)
+    if nlcus > 0:
+        ctx.note(f"{nlcus:.4g} NLCU an hour ({listener}), from {dominant} (the dimension that dominates is billed)")
+    ctx.note("traffic spread evenly over the month")
+    if ctx.inflow("integrate") > 0:
+        ctx.note("requests from an API through a VPC link: the link has no charge of its own; the API bills its calls")
 
 
 def batch_job_queue(ctx: ComponentCost) -> None:
@@ -569,6 +627,9 @@ def batch_job_queue(ctx: ComponentCost) -> None:
     """
     jobs = ctx.flow("requests")
     seconds = max(ctx.usage("avg_duration_s"), FARGATE_MINIMUM_S)
+    if ctx.prop("capacity") in EC2_CAPACITIES:
+        batch_on_instances(ctx, jobs, seconds)
+        return
     spot = ctx.prop("capacity") == "fargate_spot"
     ctx.quantity("jobs_per_month", jobs)
     fargate_task_hours(
@@ -581,6 +642,30 @@ def batch_job_queue(ctx: ComponentCost) -> None:
     ctx.note("AWS Batch adds no charge; jobs billed per second on Fargate (one minute at least), retries not counted")
     if spot:
         ctx.note("Fargate Spot prices vary with spare capacity; interrupted jobs that run again bill again")
+
+
+def batch_on_instances(ctx: ComponentCost, jobs: float, seconds: float) -> None:
+    """AWS Batch on EC2 or Spot: the instances bill per second (one minute at least) while they run jobs.
+
+    The compute environment keeps no instance when no job waits (MinvCpus 0), so the instance hours are
+    the jobs' hours times the share of an instance each job takes (its vCPUs or its memory, whichever is
+    the larger share): jobs are taken as packed onto instances with no idle time. Spot is charged at the
+    On-Demand rate, an upper bound: Spot prices move with spare capacity.
+    """
+    instance_type = ctx.prop("instance_type")
+    cpus, mib = instance_size(instance_type)
+    share = max(float(ctx.prop("vcpus")) / cpus, ctx.prop("memory_mb") / mib)
+    instance_hours = jobs * seconds / SECONDS_PER_HOUR * share
+    ctx.quantity("jobs_per_month", jobs)
+    ctx.quantity("instance_hours", instance_hours)
+    ctx.charge(f"ec2.linux.{instance_type}", instance_hours, pointer=ctx.pointer("props", "instance_type"))
+    ctx.note(
+        f"each job takes {share:.0%} of a {instance_type} ({cpus} vCPU, {mib // 1024} GiB); jobs packed onto "
+        "instances with no idle time, which Batch launches for waiting jobs and stops when none wait"
+    )
+    ctx.note("AWS Batch adds no charge; the instances' EBS root volumes and retries are not counted")
+    if ctx.prop("capacity") == "spot":
+        ctx.note("Spot instances charged at the On-Demand rate, an upper bound: Spot prices vary with spare capacity")
 
 
 def cognito_user_pool(ctx: ComponentCost) -> None:

@@ -24,6 +24,7 @@ from apps.core.pointers import Invalid, Problem, json_pointer, nul_problems
 from apps.designs.catalog import Catalog, get_catalog, json_type
 from apps.designs.cfn_schemas import resource_problems
 from apps.designs.fargate import FARGATE_SIZES, fargate_size_problems
+from apps.designs.instances import EC2_CAPACITIES, batch_instance_problems
 
 SCHEMA_ID = "tierplan.design/v1"
 MAX_BYTES = 2 * 1024 * 1024
@@ -333,7 +334,14 @@ def _semantic_problems(design: Design, catalog: Catalog) -> list[Problem]:
                 )
             if component.type == "nested_application" and not prop_problems:
                 problems += nested_application_problems(component.props, ("components", index, "props"))
-            if component.type in FARGATE_SIZES:
+            on_instances = component.type == "batch_job_queue" and (
+                {**ctype.props.defaults(), **component.props}.get("capacity") in EC2_CAPACITIES
+            )
+            if on_instances:
+                problems += batch_instance_problems(
+                    component.props, ctype.props.defaults(), ("components", index, "props")
+                )
+            elif component.type in FARGATE_SIZES:
                 cpu, memory = FARGATE_SIZES[component.type]
                 problems += fargate_size_problems(
                     component.props, ctype.props.defaults(), ("components", index, "props"), cpu=cpu, memory=memory
@@ -394,8 +402,30 @@ def _semantic_problems(design: Design, catalog: Catalog) -> list[Problem]:
                         f"a {connection.kind!r} connection cannot go from {source_type} to {target_type} ({hint})",
                     )
                 )
+            elif (connection.kind, source_type, target_type) == ("integrate", "api_gateway_rest", "load_balancer"):
+                balancer = {**catalog.types[target_type].props.defaults(), **components[connection.target].props}
+                if balancer.get("balancer_type") != "network":
+                    problems.append(
+                        Problem(
+                            json_pointer(("connections", index, "target")),
+                            "a REST API reaches a load balancer through a VPC link to a Network Load Balancer "
+                            "(Tierplan does not write the VPC link V2 a REST API needs for an Application Load "
+                            "Balancer yet): make it balancer_type network, or use an HTTP API",
+                        )
+                    )
             elif connection.kind == "poll":
                 problems += poll_source_problems(source_type, connection.props, ("connections", index, "props"))
+                if connection.props.get("enhanced_fan_out") and (source_type, target_type) != (
+                    "kinesis_stream",
+                    "lambda_function",
+                ):
+                    problems.append(
+                        Problem(
+                            json_pointer(("connections", index, "props", "enhanced_fan_out")),
+                            "enhanced fan-out is a Kinesis stream consumer that Tierplan maps to a Lambda function "
+                            "only; poll a Kinesis stream with a function, or leave it off",
+                        )
+                    )
     return problems + _layer_problems(design, components) + _web_acl_problems(design, components, groups)
 
 

@@ -70,8 +70,8 @@ class DesignGraph:
         """(link, METHOD, /path) for each function or service the API calls, the way every engine reads them.
 
         A connection's own ``route`` wins. An invoke without one is the catch-all proxy ``ANY /{proxy+}``
-        when it is the API's only unrouted connection, otherwise ``ANY /<target id>``; a service
-        integration without one is ``POST /<target id>``.
+        when it is the API's only unrouted connection, otherwise ``ANY /<target id>`` (the same for a
+        load balancer behind a VPC link); a service integration without one is ``POST /<target id>``.
         """
         links = self.out(api, "invoke", "integrate")
         unrouted = [link for link in links if not link.connection.props.get("route")]
@@ -80,10 +80,11 @@ class DesignGraph:
             route = link.connection.props.get("route")
             if route:
                 method, path = route.split(" ", 1)
-            elif len(unrouted) == 1 and link.kind == "invoke":
+            elif len(unrouted) == 1 and (link.kind == "invoke" or link.target.type == "load_balancer"):
                 method, path = "ANY", "/{proxy+}"
             else:
-                method, path = ("ANY" if link.kind == "invoke" else "POST"), f"/{link.target.id}"
+                proxies = link.kind == "invoke" or link.target.type == "load_balancer"
+                method, path = ("ANY" if proxies else "POST"), f"/{link.target.id}"
             routes.append((link, method, path))
         return routes
 

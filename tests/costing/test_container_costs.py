@@ -142,3 +142,79 @@ def test_a_function_submitting_jobs_passes_its_invocations_on() -> None:
     fn = {"id": "submit", "type": "lambda_function", "props": {}, "usage": {"requests_per_month": 500}}
     result = estimate(design([fn, queue()], [link("submit", "crunch", "invoke")]))
     assert component(result, "crunch")["quantities"]["jobs_per_month"] == 500
+
+
+# -- AWS Batch on EC2 and Spot instances ----------------------------------------------------------------
+
+
+def test_jobs_on_ec2_bill_the_share_of_an_instance_they_take() -> None:
+    # 10,000 jobs × 600 s = 1,666.67 job-hours; a 2 vCPU / 4 GiB job takes half of an m6i.xlarge (4 vCPU,
+    # 16 GiB): 833.33 instance-hours × $0.192 = $160.00.
+    result = estimate(
+        design(
+            [
+                queue(
+                    capacity="ec2",
+                    instance_type="m6i.xlarge",
+                    vcpus=2,
+                    memory_mb=4096,
+                    usage={"requests_per_month": 10_000, "avg_duration_s": 600},
+                )
+            ]
+        )
+    )
+    assert line(result, "crunch", "ec2.linux.m6i.xlarge")["quantity"] == pytest.approx(833.333, rel=1e-6)
+    assert usd(result, "crunch", "ec2.linux.m6i.xlarge") == 160.00
+    assert not any(entry["meter"].startswith("fargate") for entry in component(result, "crunch")["lines"])
+
+
+def test_memory_can_be_the_larger_share_of_the_instance() -> None:
+    # 1 vCPU of 2 is half a c6i.large, but 3,072 of its 4,096 MiB is three quarters: 3,600 one-minute jobs
+    # = 60 job-hours × 0.75 = 45 instance-hours × $0.085 = $3.83.
+    result = estimate(
+        design(
+            [
+                queue(
+                    capacity="ec2",
+                    instance_type="c6i.large",
+                    memory_mb=3072,
+                    usage={"requests_per_month": 3600, "avg_duration_s": 60},
+                )
+            ]
+        )
+    )
+    assert line(result, "crunch", "ec2.linux.c6i.large")["quantity"] == pytest.approx(45)
+    assert usd(result, "crunch", "ec2.linux.c6i.large") == 3.83
+
+
+def test_spot_instances_are_charged_at_the_on_demand_rate_and_say_so() -> None:
+    result = estimate(design([queue(capacity="spot", usage={"requests_per_month": 3600, "avg_duration_s": 60})]))
+    assert usd(result, "crunch", "ec2.linux.m6i.large") == round(60 * 0.5 * 0.096, 2)
+    assert any("upper bound" in note for note in result["assumptions"])
+
+
+# -- Network Load Balancer ------------------------------------------------------------------------------
+
+
+def nlb(**usage: object) -> dict[str, object]:
+    return {"id": "nlb", "type": "load_balancer", "props": {"balancer_type": "network"}, "usage": usage}
+
+
+def test_a_network_load_balancer_bills_nlb_hours_and_nlcus_not_alb_ones() -> None:
+    # 730 NLB-hours × $0.0225 = $16.43. 7.3M requests of 1 MB = 7,128.9 GB over 730 h = 9.77 GB an hour,
+    # 9.77 NLCU (1 GB each) × 730 h = 7,128.9 NLCU-hours × $0.006 = $42.77; connections stay far below.
+    result = estimate(design([nlb(requests_per_month=7_300_000, avg_request_kb=1024)]))
+    assert usd(result, "nlb", "elb.nlb.hours") == 16.43
+    assert line(result, "nlb", "elb.nlb.nlcu")["quantity"] == pytest.approx(7_300_000 / 1024, rel=1e-9)
+    assert usd(result, "nlb", "elb.nlb.nlcu") == 42.77
+    assert not any(entry["meter"].startswith("elb.alb") for entry in component(result, "nlb")["lines"])
+
+
+def test_tls_connections_count_against_the_smaller_tls_allowance() -> None:
+    # 50 new TLS connections a second fill one NLCU (TCP would take 800): 131.4M one-request connections
+    # in 730 h = 50 a second → 1 NLCU × 730 h × $0.006 = $4.38.
+    tls = nlb(requests_per_month=131_400_000, avg_request_kb=0, avg_connection_s=0)
+    tls["props"] = {"balancer_type": "network", "certificate_arn": "arn:aws:acm:us-east-1:123456789012:certificate/abc"}
+    result = estimate(design([tls]))
+    assert line(result, "nlb", "elb.nlb.nlcu")["quantity"] == pytest.approx(730)
+    assert usd(result, "nlb", "elb.nlb.nlcu") == 4.38

@@ -152,6 +152,18 @@ def every_type_design() -> dict[str, Any]:
                 props={"function_url": "public", "function_url_cors_origins": "https://a.example.com"},
             ),
             c("gql", "appsync_api", props={"auth": "cognito"}),
+            c(
+                "crunch_ec2",
+                "batch_job_queue",
+                group="net",
+                props={
+                    "capacity": "spot",
+                    "instance_type": "c6i.xlarge",
+                    "vcpus": 2,
+                    "memory_mb": 4096,
+                    "retry_attempts": 2,
+                },
+            ),
         ],
         "connections": [
             e("w1", "web", "cdn", "request"),
@@ -258,6 +270,9 @@ def every_type_design() -> dict[str, Any]:
             e("ev13", "telemetry", "orders", "deliver"),
             e("ev14", "telemetry", "clickstream", "deliver"),
             e("ev15", "telemetry", "jobs_dlq", "dead_letter"),
+            e("vl1", "http", "alb", "integrate", route="ANY /shop/{proxy+}"),
+            e("efo1", "clicks", "consumer_fn", "poll", enhanced_fan_out=True, batch_size=100),
+            e("b1", "crunch_ec2", "media", "write"),
         ],
     }
 
@@ -362,6 +377,17 @@ def every_connection_design(part: int = 1, parts: int = 1) -> dict[str, Any]:
                     target = component("fn_transform", "lambda_function")  # fn_a writes to the stream: no cycle
                 if kind.name == "enrich" and target_type == "step_functions":
                     target = component("flow_express", "step_functions", workflow_type="express")
+                if (kind.name, source_type, target_type) == ("integrate", "api_gateway_rest", "load_balancer"):
+                    target = component("nlb", "load_balancer", balancer_type="network")  # what a REST API reaches
+                    connections.append(
+                        {
+                            "id": "nlb_forward",
+                            "source": "nlb",
+                            "target": default("ecs_service"),
+                            "kind": "forward",
+                            "props": {},
+                        }
+                    )
                 connections.append(
                     {
                         "id": f"c{len(connections) + 1}",

@@ -138,6 +138,13 @@ def pair_design(kind: str, source_type: str, target_type: str, *, connected: boo
             )
     if kind == "enrich" and target_type == "step_functions":
         target["props"]["workflow_type"] = "express"  # pipes wait for the enrichment's result
+    if (kind, source_type, target_type) == ("integrate", "api_gateway_rest", "load_balancer"):
+        # A REST API reaches a Network Load Balancer, which passes its connections to one ECS service.
+        target["props"]["balancer_type"] = "network"
+        add(
+            {"id": "nlb_app", "type": "ecs_service", "group": "net"},
+            {"id": "nlb_forward", "source": "target_c", "target": "nlb_app", "kind": "forward"},
+        )
     if CATALOG.types[source_type].vpc_only or CATALOG.types[target_type].vpc_only:
         groups.append({"id": "net", "kind": "vpc"})
         source["group"] = target["group"] = "net"

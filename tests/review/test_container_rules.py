@@ -108,6 +108,13 @@ def test_spot_jobs_with_retries_are_fine() -> None:
 
 def test_on_demand_jobs_need_no_retries_for_interruptions() -> None:
     assert findings(jobs(capacity="fargate"), "batch-spot-without-retries") == []
+    assert findings(jobs(capacity="ec2"), "batch-spot-without-retries") == []
+
+
+def test_jobs_on_ec2_spot_with_one_attempt_are_warned_about_too() -> None:
+    finding = only(jobs(capacity="spot"), "batch-spot-without-retries")
+    assert "EC2 Spot" in finding["message"] and "capacity ec2" in finding["fix"]
+    assert findings(jobs(capacity="spot", retry_attempts=2), "batch-spot-without-retries") == []
 
 
 def test_jobs_in_a_vpc_without_nat_cannot_pull_their_image() -> None:
@@ -137,3 +144,34 @@ def test_cloudfront_cannot_reach_an_internal_load_balancer() -> None:
 
 def test_cloudfront_reaches_an_internet_facing_load_balancer() -> None:
     assert findings(fronted("internet-facing"), "cloudfront-origin-internal-load-balancer") == []
+
+
+def api_to_balancer(scheme: str) -> Design:
+    return design(
+        [comp("api", "api_gateway_http", "Orders API"),
+         comp("alb", "load_balancer", "Back end", group="vpc", scheme=scheme),
+         comp("app", "ecs_service", group="vpc")],
+        [link("api", "alb", "integrate"), link("alb", "app", "forward")],
+        groups=[vpc(nat_gateways=1)],
+    )  # fmt: skip
+
+
+def test_an_api_reaching_an_internet_facing_balancer_privately_is_warned_about() -> None:
+    finding = only(api_to_balancer("internet-facing"), "api-private-integration-public-load-balancer")
+    assert finding["severity"] == "warning"
+    assert finding["components"] == ["api", "alb"]
+    assert "internal" in finding["fix"]
+
+
+def test_an_api_reaching_an_internal_balancer_privately_is_fine() -> None:
+    assert findings(api_to_balancer("internal"), "api-private-integration-public-load-balancer") == []
+
+
+def test_jobs_on_ec2_without_nat_are_told_their_instances_cannot_pull_the_image() -> None:
+    finding = only(jobs(nat=0, capacity="ec2"), "batch-job-no-route-to-image")
+    assert "EC2 instance" in finding["message"]
+
+
+def test_an_internet_facing_network_load_balancer_without_tls_is_told_about_tls_not_http() -> None:
+    finding = only(balancer(scheme="internet-facing", balancer_type="network"), "load-balancer-without-https")
+    assert "TCP listener" in finding["message"] and "TLS on port 443" in finding["fix"]

@@ -23,6 +23,15 @@ from apps.exporting.services.integrations import (
     service_routes,
     starts_and_waits,
 )
+from apps.exporting.services.private_links import (
+    cdk_http_private_integration,
+    cdk_rest_private_method,
+    cdk_vpc_links,
+    is_private_route,
+    sam_http_private_integration,
+    sam_rest_private_operation,
+    sam_vpc_links,
+)
 
 if TYPE_CHECKING:
     from apps.exporting.cdk import CdkStack
@@ -98,6 +107,7 @@ def sam_api_gateway_rest(sam: SamTemplate, api: Component) -> None:
         }
     integrations = service_routes(plan, api)
     if integrations:
+        sam_vpc_links(sam, api)
         properties["DefinitionBody"] = sam_rest_definition(sam, api, integrations)
     sam.add(logical, "AWS::Serverless::Api", properties, api)
     sam.output(
@@ -201,9 +211,15 @@ def expanded(plan: Plan, api: Component, routes: list[tuple[Link, str, str]]) ->
 
 
 def sam_rest_definition(sam: SamTemplate, api: Component, integrations: list[tuple[Link, str, str]]) -> dict[str, Any]:
-    role = sam_integration_role(sam, api, integrations)
+    # Routes to a load balancer go through a VPC link and need no role.
+    aws_routes = [route for route in integrations if not is_private_route(route[0])]
+    role = sam_integration_role(sam, api, aws_routes) if aws_routes else ""
     paths: dict[str, Any] = {}
     for link, method, path in expanded(sam.plan, api, integrations):
+        if is_private_route(link):
+            verb = "x-amazon-apigateway-any-method" if method == "ANY" else method.lower()
+            paths.setdefault(path, {})[verb] = sam_rest_private_operation(sam, link, method, path)
+            continue
         target = sam.id(link.target)
         spec = rest_integration(sam.plan, link, method, path)
         kind = f"action/{spec.action}" if spec.action else f"path/{sam_text(spec.path, target)}"
@@ -300,6 +316,7 @@ def sam_api_gateway_http(sam: SamTemplate, api: Component) -> None:
         }
     integrations = service_routes(plan, api)
     if integrations:
+        sam_vpc_links(sam, api)
         properties["DefinitionBody"] = sam_http_definition(sam, api, integrations)
     sam.add(logical, "AWS::Serverless::HttpApi", properties, api)
     sam.output(
@@ -311,12 +328,20 @@ def sam_api_gateway_http(sam: SamTemplate, api: Component) -> None:
 
 
 def sam_http_definition(sam: SamTemplate, api: Component, integrations: list[tuple[Link, str, str]]) -> dict[str, Any]:
-    role = sam_integration_role(sam, api, integrations)
+    # Routes to a load balancer go through a VPC link and need no role.
+    aws_routes = [route for route in integrations if not is_private_route(route[0])]
+    role = sam_integration_role(sam, api, aws_routes) if aws_routes else ""
     paths: dict[str, Any] = {}
     for link, method, path in integrations:
+        verb = "x-amazon-apigateway-any-method" if method == "ANY" else method.lower()
+        if is_private_route(link):
+            paths.setdefault(path, {})[verb] = {
+                "x-amazon-apigateway-integration": sam_http_private_integration(sam, link),
+                "responses": {"default": {"description": "Response of the load balancer"}},
+            }
+            continue
         target = sam.id(link.target)
         spec = http_integration(sam.plan, link)
-        verb = "x-amazon-apigateway-any-method" if method == "ANY" else method.lower()
         paths.setdefault(path, {})[verb] = {
             "x-amazon-apigateway-integration": {
                 "type": "aws_proxy",
@@ -385,11 +410,15 @@ def cdk_api_gateway_rest(cdk: CdkStack, api: Component) -> None:
         args.append(f"default_method_options=apigw.MethodOptions({method_options})")
     cdk.emit(f"# {logical}: REST API")
     cdk.emit(f"{v} = apigw.RestApi(self, {py(logical)}, {', '.join(args)})")
-    integrations = service_routes(plan, api)
+    integrations = [route for route in service_routes(plan, api) if not is_private_route(route[0])]
     role = cdk_integration_role(cdk, api, integrations) if integrations else ""
+    cdk_vpc_links(cdk, api)
     for link, method, path in expanded(plan, api, plan.routes(api)):
         resource = f"{v}.root" if path == "/" else f"{v}.root.resource_for_path({py(path)})"
-        if is_service_route(link):
+        if is_private_route(link):
+            integration, extra = cdk_rest_private_method(cdk, link, method, path)
+            cdk.emit(f"{resource}.add_method({py(method)}, {integration}{extra})")
+        elif is_service_route(link):
             integration, extra = cdk_rest_service_integration(cdk, link, method, path, role)
             cdk.emit(f"{resource}.add_method({py(method)}, {integration}{extra})")
         else:
@@ -495,6 +524,7 @@ def cdk_api_gateway_http(cdk: CdkStack, api: Component) -> None:
             f"{v}_stage.add_property_override('AccessLogSettings', {{'DestinationArn': {v}_access_logs.log_group_arn, 'Format': {py(log_format)}}})"
         )
     integrations = service_routes(plan, api)
+    cdk_vpc_links(cdk, api)
     # aws-cdk-lib's integration constructs make their own roles; the routes without one share this one.
     l1_routes = [route for route in integrations if not has_cdk_http_l2(plan, route[0])]
     role = cdk_integration_role(cdk, api, l1_routes) if l1_routes else ""
@@ -515,6 +545,8 @@ def cdk_api_gateway_http(cdk: CdkStack, api: Component) -> None:
 def has_cdk_http_l2(plan: Plan, link: Link) -> bool:
     """Whether aws-cdk-lib has its own HTTP API integration construct for the route (it makes its role)."""
     kind = link.target.type
+    if is_private_route(link):
+        return True  # HttpAlbIntegration, through the API's VPC link (no role)
     return kind in ("sqs_queue", "eventbridge_bus") or (kind == "step_functions" and not starts_and_waits(plan, link))
 
 
@@ -522,6 +554,8 @@ def cdk_http_l2_integration(plan: Plan, link: Link, integration_id: str) -> str 
     """aws-cdk-lib's own integration construct for a service route, where it has one."""
     if not has_cdk_http_l2(plan, link):
         return None
+    if is_private_route(link):
+        return cdk_http_private_integration(plan, link, integration_id)
     t = var(link.target)
     if link.target.type == "sqs_queue":
         return f"apigwv2_integrations.HttpSqsIntegration({integration_id}, queue={t})"

@@ -1,6 +1,8 @@
-"""Batch: AWS Batch job queues on Fargate or Fargate Spot, with their compute environment and job definition.
+"""Batch: AWS Batch job queues on Fargate or Fargate Spot, or on EC2 On-Demand or Spot instances, with their
+compute environment and job definition.
 
-The compute environment runs in the private subnets of the queue's VPC group. Functions submit jobs
+The compute environment runs in the private subnets of the queue's VPC group; on EC2 it launches the
+instance type asked for (none while no job waits) with an instance role and profile. Functions submit jobs
 through an 'invoke' connection (their environment names the queue and the job definition, their role may
 ``batch:SubmitJob`` on both); a state machine submits them as a task, and a standard workflow waits for
 the job with the ``.sync`` integration (which needs to describe and stop jobs, and AWS's managed rule); an
@@ -13,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from apps.designs.document import Component, Link
+from apps.designs.instances import EC2_CAPACITIES
 from apps.exporting.cfn import getatt, py, ref, sub, tags, trust_policy, var
 from apps.exporting.plan import Plan
 from apps.exporting.services.base import Service, cdk_attribute
@@ -27,6 +30,7 @@ LOG_RETENTION_DAYS = 30
 SYNC_JOB_ACTIONS = ["batch:DescribeJobs", "batch:TerminateJob"]
 SYNC_RULE_ACTIONS = ["events:PutTargets", "events:PutRule", "events:DescribeRule"]
 SYNC_RULE = "rule/StepFunctionsGetEventsForBatchJobsRule"
+INSTANCE_ROLE_POLICY = "AmazonEC2ContainerServiceforEC2Role"
 
 
 def job_definition_id(plan: Plan, queue: Component) -> str:
@@ -48,6 +52,44 @@ def waits_for_job(plan: Plan, link: Link) -> bool:
     )
 
 
+def on_instances(plan: Plan, queue: Component) -> bool:
+    """Whether the queue's compute environment launches EC2 instances (On-Demand or Spot), not Fargate."""
+    return plan.prop(queue, "capacity") in EC2_CAPACITIES
+
+
+def allocation_strategy(plan: Plan, queue: Component) -> str:
+    """How Batch picks instances: the cheapest that fit (On-Demand), or Spot pools that are both cheap and
+    least likely to be interrupted (what AWS recommends for Spot)."""
+    return "SPOT_PRICE_CAPACITY_OPTIMIZED" if plan.prop(queue, "capacity") == "spot" else "BEST_FIT_PROGRESSIVE"
+
+
+def sam_instance_resources(sam: SamTemplate, queue: Component) -> dict[str, Any]:
+    """The instance role and profile of an EC2 or Spot compute environment, and its ComputeResources.
+
+    The instances run the ECS agent, which registers them with the environment's ECS cluster: AWS's
+    managed policy for that (AmazonEC2ContainerServiceforEC2Role) is all the instance role holds; what
+    a job may do is its job role's.
+    """
+    plan, logical = sam.plan, sam.id(queue)
+    sam.add(
+        f"{logical}InstanceRole",
+        "AWS::IAM::Role",
+        {
+            "AssumeRolePolicyDocument": trust_policy("ec2.amazonaws.com"),
+            "ManagedPolicyArns": [sub(f"arn:${{AWS::Partition}}:iam::aws:policy/service-role/{INSTANCE_ROLE_POLICY}")],
+        },
+        queue,
+    )
+    sam.add(f"{logical}InstanceProfile", "AWS::IAM::InstanceProfile", {"Roles": [ref(f"{logical}InstanceRole")]}, queue)
+    return {
+        "Type": "SPOT" if plan.prop(queue, "capacity") == "spot" else "EC2",
+        "MinvCpus": 0,
+        "InstanceTypes": [plan.prop(queue, "instance_type")],
+        "AllocationStrategy": allocation_strategy(plan, queue),
+        "InstanceRole": getatt(f"{logical}InstanceProfile", "Arn"),
+    }
+
+
 def sam_batch_job_queue(sam: SamTemplate, queue: Component) -> None:
     plan, logical = sam.plan, sam.id(queue)
     vpc = plan.vpc_of(queue)
@@ -63,20 +105,18 @@ def sam_batch_job_queue(sam: SamTemplate, queue: Component) -> None:
         },
         queue,
     )
+    resources: dict[str, Any] = {
+        "Type": "FARGATE_SPOT" if plan.prop(queue, "capacity") == "fargate_spot" else "FARGATE",
+        "MaxvCpus": plan.prop(queue, "max_vcpus"),
+        "Subnets": [ref(f"{vpc_logical}PrivateSubnet{i + 1}") for i in range(plan.vpc_prop(vpc, "az_count"))],
+        "SecurityGroupIds": [getatt(f"{logical}SecurityGroup", "GroupId")],
+    }
+    if on_instances(plan, queue):
+        resources.update(sam_instance_resources(sam, queue))
     sam.add(
         f"{logical}ComputeEnvironment",
         "AWS::Batch::ComputeEnvironment",
-        {
-            "Type": "MANAGED",
-            "State": "ENABLED",
-            "ComputeResources": {
-                "Type": "FARGATE_SPOT" if plan.prop(queue, "capacity") == "fargate_spot" else "FARGATE",
-                "MaxvCpus": plan.prop(queue, "max_vcpus"),
-                "Subnets": [ref(f"{vpc_logical}PrivateSubnet{i + 1}") for i in range(plan.vpc_prop(vpc, "az_count"))],
-                "SecurityGroupIds": [getatt(f"{logical}SecurityGroup", "GroupId")],
-            },
-            "Tags": tags(queue),
-        },
+        {"Type": "MANAGED", "State": "ENABLED", "ComputeResources": resources, "Tags": tags(queue)},
         queue,
     )
     sam.add(
@@ -134,12 +174,14 @@ def sam_batch_job_queue(sam: SamTemplate, queue: Component) -> None:
         if variables
         else {}
     )
+    # Fargate tasks get a network interface of their own (no public address); EC2 jobs use the instance's.
+    network = {} if on_instances(plan, queue) else {"NetworkConfiguration": {"AssignPublicIp": "DISABLED"}}
     sam.add(
         job_definition_id(plan, queue),
         "AWS::Batch::JobDefinition",
         {
             "Type": "container",
-            "PlatformCapabilities": ["FARGATE"],
+            "PlatformCapabilities": ["EC2" if on_instances(plan, queue) else "FARGATE"],
             "ContainerProperties": {
                 "Image": plan.prop(queue, "image"),
                 "ResourceRequirements": [
@@ -149,7 +191,7 @@ def sam_batch_job_queue(sam: SamTemplate, queue: Component) -> None:
                 "ExecutionRoleArn": getatt(f"{logical}ExecutionRole", "Arn"),
                 "JobRoleArn": getatt(f"{logical}JobRole", "Arn"),
                 **environment,
-                "NetworkConfiguration": {"AssignPublicIp": "DISABLED"},
+                **network,
                 "LogConfiguration": {
                     "LogDriver": "awslogs",
                     "Options": {
@@ -173,15 +215,27 @@ def cdk_batch_job_queue(cdk: CdkStack, queue: Component) -> None:
     vpc = plan.vpc_of(queue)
     assert vpc is not None
     g = f"g_{vpc.id}"
-    spot = plan.prop(queue, "capacity") == "fargate_spot"
-    cdk.emit(f"# {logical}: AWS Batch job queue on Fargate{' Spot' if spot else ''}")
+    capacity = plan.prop(queue, "capacity")
+    spot = capacity in ("fargate_spot", "spot")
+    instances = on_instances(plan, queue)
+    kind = ("EC2 Spot instances" if spot else "EC2 instances") if instances else f"Fargate{' Spot' if spot else ''}"
+    cdk.emit(f"# {logical}: AWS Batch job queue on {kind}")
     cdk.emit(
         f"{v}_sg = ec2.SecurityGroup(self, {py(logical + 'SecurityGroup')}, vpc={g}, description={py('batch_job_queue ' + queue.id)}, allow_all_outbound=True)"
     )
-    cdk.emit(
-        f"{v}_compute = batch.FargateComputeEnvironment(self, {py(logical + 'ComputeEnvironment')}, vpc={g}, "
-        f"vpc_subnets={g}_private, security_groups=[{v}_sg], spot={spot}, maxv_cpus={plan.prop(queue, 'max_vcpus')})"
-    )
+    if instances:
+        # aws-cdk-lib makes the instance role (AmazonEC2ContainerServiceforEC2Role) and its instance profile.
+        cdk.emit(
+            f"{v}_compute = batch.ManagedEc2EcsComputeEnvironment(self, {py(logical + 'ComputeEnvironment')}, vpc={g}, "
+            f"vpc_subnets={g}_private, security_groups=[{v}_sg], spot={spot}, minv_cpus=0, maxv_cpus={plan.prop(queue, 'max_vcpus')}, "
+            f"instance_types=[ec2.InstanceType({py(plan.prop(queue, 'instance_type'))})], use_optimal_instance_classes=False, "
+            f"allocation_strategy=batch.AllocationStrategy.{allocation_strategy(plan, queue)})"
+        )
+    else:
+        cdk.emit(
+            f"{v}_compute = batch.FargateComputeEnvironment(self, {py(logical + 'ComputeEnvironment')}, vpc={g}, "
+            f"vpc_subnets={g}_private, security_groups=[{v}_sg], spot={spot}, maxv_cpus={plan.prop(queue, 'max_vcpus')})"
+        )
     cdk.emit(
         f"{v} = batch.JobQueue(self, {py(logical)}, priority=1, "
         f"compute_environments=[batch.OrderedComputeEnvironment(compute_environment={v}_compute, order=1)])"
@@ -203,11 +257,13 @@ def cdk_batch_job_queue(cdk: CdkStack, queue: Component) -> None:
         if link.target.type == "rds_instance":
             variables.append(f"{py(link.target.id.upper() + '_DB_SECRET_ARN')}: {var(link.target)}.secret.secret_arn")
     environment = f"environment={{{', '.join(variables)}}}, " if variables else ""
+    container = "EcsEc2ContainerDefinition" if instances else "EcsFargateContainerDefinition"
+    network = "" if instances else "assign_public_ip=False, "
     cdk.emit(
         f"{v}_job = batch.EcsJobDefinition(self, {py(job_definition_id(plan, queue))}, "
-        f"container=batch.EcsFargateContainerDefinition(self, {py(logical + 'Container')}, "
+        f"container=batch.{container}(self, {py(logical + 'Container')}, "
         f"image=ecs.ContainerImage.from_registry({py(plan.prop(queue, 'image'))}), cpu={plan.prop(queue, 'vcpus')!r}, "
-        f"memory=Size.mebibytes({plan.prop(queue, 'memory_mb')}), assign_public_ip=False, job_role={v}_role, {environment}"
+        f"memory=Size.mebibytes({plan.prop(queue, 'memory_mb')}), {network}job_role={v}_role, {environment}"
         f"logging=ecs.LogDrivers.aws_logs(stream_prefix={py(queue.id)}, log_group={v}_logs)), "
         f"retry_attempts={plan.prop(queue, 'retry_attempts')}, timeout=Duration.seconds({plan.prop(queue, 'timeout_s')}))"
     )

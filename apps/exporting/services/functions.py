@@ -212,6 +212,15 @@ def sam_poll_event(sam: SamTemplate, link: Link) -> dict[str, Any]:
             properties["MaximumBatchingWindowInSeconds"] = link.prop("max_batching_window_s")
         return {"Type": "SQS", "Properties": properties}
     stream = getatt(logical, "Arn") if source.type == "kinesis_stream" else getatt(logical, "StreamArn")
+    if source.type == "kinesis_stream" and link.prop("enhanced_fan_out"):
+        consumer = stream_consumer_id(sam.plan, link)
+        sam.add(
+            consumer,
+            "AWS::Kinesis::StreamConsumer",
+            {"StreamARN": stream, "ConsumerName": sam.id(link.target)},
+            source,
+        )
+        stream = getatt(consumer, "ConsumerARN")
     properties = {
         "Stream": stream,
         "StartingPosition": link.prop("starting_position"),
@@ -225,6 +234,11 @@ def sam_poll_event(sam: SamTemplate, link: Link) -> dict[str, Any]:
             "OnFailure": {"Type": "SQS", "Destination": getatt(sam.id(dead_letter), "Arn")}
         }
     return {"Type": "Kinesis" if source.type == "kinesis_stream" else "DynamoDB", "Properties": properties}
+
+
+def stream_consumer_id(plan: Plan, link: Link) -> str:
+    """The enhanced fan-out consumer a function reads a Kinesis stream through (named after the function)."""
+    return f"{plan.ids[link.source.id]}Consumer{plan.ids[link.target.id]}"
 
 
 def sam_trigger_event(sam: SamTemplate, link: Link) -> dict[str, Any] | None:
@@ -373,6 +387,13 @@ def cdk_poll_source(cdk: CdkStack, link: Link) -> str:
         extra = f", max_batching_window=Duration.seconds({window})" if window else ""
         return f"event_sources.SqsEventSource({s}, batch_size={link.prop('batch_size')}{extra})"
     kind = "KinesisEventSource" if source.type == "kinesis_stream" else "DynamoEventSource"
+    if source.type == "kinesis_stream" and link.prop("enhanced_fan_out"):
+        consumer = f"{s}_consumer_{link.target.id}"
+        cdk.emit(
+            f"{consumer} = kinesis.StreamConsumer(self, {py(stream_consumer_id(cdk.plan, link))}, stream={s}, "
+            f"stream_consumer_name={py(cdk.id(link.target))})"
+        )
+        kind, s = "KinesisConsumerEventSource", consumer
     args = [
         f"starting_position=lambda_.StartingPosition.{link.prop('starting_position')}",
         f"batch_size={link.prop('batch_size')}",

@@ -67,6 +67,15 @@ def https(plan: Plan, balancer: Component) -> bool:
     return bool(plan.prop(balancer, "certificate_arn"))
 
 
+def network(plan: Plan, balancer: Component) -> bool:
+    """Whether it is a Network Load Balancer (TCP, or TLS with a certificate) rather than an Application one."""
+    return plan.prop(balancer, "balancer_type") == "network"
+
+
+def listener_port(plan: Plan, balancer: Component) -> int:
+    return 443 if https(plan, balancer) else 80
+
+
 def check_load_balancer(plan: Plan, balancer: Component) -> None:
     """What CloudFormation or Elastic Load Balancing would refuse, refused here with the reason."""
     vpc = plan.vpc_of(balancer)
@@ -75,8 +84,19 @@ def check_load_balancer(plan: Plan, balancer: Component) -> None:
     def fail(why: str) -> None:
         raise ExportError(f"component {balancer.id!r} (load_balancer) cannot be exported: {why}")
 
-    if plan.vpc_prop(vpc, "az_count") < 2:
+    if plan.vpc_prop(vpc, "az_count") < 2 and not network(plan, balancer):
         fail("an Application Load Balancer needs subnets in at least two availability zones (az_count 2 or more)")
+    if network(plan, balancer):
+        links = forwards(plan, balancer)
+        if len(links) != 1 or links[0].prop("path_pattern") != "*":
+            fail(
+                "a Network Load Balancer routes by port, not by path: give it exactly one 'forward' connection, "
+                "with path pattern *"
+            )
+        if links[0].target.type != "ecs_service":
+            fail(
+                "a Network Load Balancer forwards to ECS services here (Lambda targets need an Application Load Balancer)"
+            )
     if plan.prop(balancer, "scheme") == "internet-facing" and not plan.vpc_prop(vpc, "nat_gateways"):
         fail(
             "an internet-facing load balancer sits in public subnets, and its VPC has none; give the VPC group "
@@ -97,6 +117,9 @@ def check_load_balancer(plan: Plan, balancer: Component) -> None:
 def sam_load_balancer(sam: SamTemplate, balancer: Component) -> None:
     plan, logical = sam.plan, sam.id(balancer)
     check_load_balancer(plan, balancer)
+    if network(plan, balancer):
+        sam_network_load_balancer(sam, balancer)
+        return
     vpc = plan.vpc_of(balancer)
     assert vpc is not None
     vpc_logical, az_count = plan.group_ids[vpc.id], plan.vpc_prop(vpc, "az_count")
@@ -236,6 +259,9 @@ def sam_target_group(sam: SamTemplate, link: Link) -> None:
 def cdk_load_balancer(cdk: CdkStack, balancer: Component) -> None:
     plan, v, logical = cdk.plan, var(balancer), cdk.id(balancer)
     check_load_balancer(plan, balancer)
+    if network(plan, balancer):
+        cdk_network_load_balancer(cdk, balancer)
+        return
     vpc = plan.vpc_of(balancer)
     assert vpc is not None
     g = f"g_{vpc.id}"
@@ -295,6 +321,117 @@ def cdk_load_balancer(cdk: CdkStack, balancer: Component) -> None:
             f"action=elbv2.ListenerAction.forward([{groups[link.target.id]}]))"
         )
     cdk.emit(f"cdk.CfnOutput(self, {py(logical + 'Url')}, value={v}.load_balancer_dns_name)")
+    cdk.emit()
+
+
+# -- Network Load Balancers ------------------------------------------------------------------------
+
+
+def sam_network_load_balancer(sam: SamTemplate, balancer: Component) -> None:
+    """A Network Load Balancer with a security group of its own, one TCP listener on port 80 (TLS on 443
+    with a certificate) and the target group of its one 'forward' connection (ECS tasks by IP)."""
+    plan, logical = sam.plan, sam.id(balancer)
+    vpc = plan.vpc_of(balancer)
+    assert vpc is not None
+    vpc_logical, az_count = plan.group_ids[vpc.id], plan.vpc_prop(vpc, "az_count")
+    public = plan.prop(balancer, "scheme") == "internet-facing"
+    source = {"CidrIp": "0.0.0.0/0"} if public else {"CidrIp": getatt(vpc_logical, "CidrBlock")}
+    port = listener_port(plan, balancer)
+    sam.add(
+        f"{logical}SecurityGroup",
+        "AWS::EC2::SecurityGroup",
+        {
+            "GroupDescription": f"load_balancer {balancer.id}",
+            "VpcId": ref(vpc_logical),
+            "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": port, "ToPort": port, **source}],
+            "SecurityGroupEgress": [{"IpProtocol": "-1", "CidrIp": "0.0.0.0/0"}],
+        },
+        balancer,
+    )
+    kind = "Public" if public else "Private"
+    sam.add(
+        logical,
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        {
+            "Type": "network",
+            "Scheme": plan.prop(balancer, "scheme"),
+            "Subnets": [ref(f"{vpc_logical}{kind}Subnet{i + 1}") for i in range(az_count)],
+            "SecurityGroups": [getatt(f"{logical}SecurityGroup", "GroupId")],
+            "Tags": tag_list(balancer),
+        },
+        balancer,
+    )
+    (link,) = forwards(plan, balancer)
+    target = link.target
+    sam.add(
+        target_group_id(plan, link),
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+        {
+            "TargetType": "ip",
+            "Protocol": "TCP",
+            "Port": plan.prop(target, "port"),
+            "VpcId": ref(vpc_logical),
+            "HealthCheckProtocol": "HTTP",
+            "HealthCheckPath": plan.prop(target, "health_check_path") or "/",
+            "Tags": tag_list(target),
+        },
+        balancer,
+    )
+    listener: dict[str, Any] = {
+        "LoadBalancerArn": ref(logical),
+        "Port": port,
+        "Protocol": "TLS" if https(plan, balancer) else "TCP",
+        "DefaultActions": [{"Type": "forward", "TargetGroupArn": ref(target_group_id(plan, link))}],
+    }
+    if https(plan, balancer):
+        listener["Certificates"] = [{"CertificateArn": plan.prop(balancer, "certificate_arn")}]
+        listener["SslPolicy"] = SSL_POLICY
+    sam.add(listener_id(plan, balancer), "AWS::ElasticLoadBalancingV2::Listener", listener, balancer)
+    sam.output(f"{logical}Address", getatt(logical, "DNSName"), f"DNS name of {plan.label(balancer)}", balancer)
+
+
+def cdk_network_load_balancer(cdk: CdkStack, balancer: Component) -> None:
+    plan, v, logical = cdk.plan, var(balancer), cdk.id(balancer)
+    vpc = plan.vpc_of(balancer)
+    assert vpc is not None
+    g = f"g_{vpc.id}"
+    public = plan.prop(balancer, "scheme") == "internet-facing"
+    peer = "ec2.Peer.any_ipv4()" if public else f"ec2.Peer.ipv4({g}.vpc_cidr_block)"
+    port = listener_port(plan, balancer)
+    cdk.emit(f"# {logical}: Network Load Balancer")
+    cdk.emit(
+        f"{v}_sg = ec2.SecurityGroup(self, {py(logical + 'SecurityGroup')}, vpc={g}, description={py('load_balancer ' + balancer.id)}, allow_all_outbound=True)"
+    )
+    cdk.emit(f"{v}_sg.add_ingress_rule({peer}, ec2.Port.tcp({port}))")
+    subnets = "ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC)" if public else f"{g}_private"
+    cdk.emit(
+        f"{v} = elbv2.NetworkLoadBalancer(self, {py(logical)}, vpc={g}, internet_facing={public}, vpc_subnets={subnets}, "
+        f"security_groups=[{v}_sg])"
+    )
+    (link,) = forwards(plan, balancer)
+    target, group = link.target, f"{v}_to_{link.target.id}"
+    path = plan.prop(target, "health_check_path") or "/"
+    cdk.emit(
+        f"{group} = elbv2.NetworkTargetGroup(self, {py(target_group_id(plan, link))}, vpc={g}, port={plan.prop(target, 'port')}, "
+        f"protocol=elbv2.Protocol.TCP, target_type=elbv2.TargetType.IP, "
+        f"health_check=elbv2.HealthCheck(protocol=elbv2.Protocol.HTTP, path={py(path)}))"
+    )
+    # Unlike an Application Load Balancer's, a network target group opens no security group rule itself.
+    cdk.emit(f"{var(target)}_service.attach_to_network_target_group({group})")
+    cdk.emit(
+        f"{var(target)}_sg.add_ingress_rule({v}_sg, ec2.Port.tcp({plan.prop(target, 'port')}), {py('load_balancer ' + balancer.id)})"
+    )
+    if https(plan, balancer):
+        cdk.emit(
+            f"{v}_listener = {v}.add_listener('Listener', port=443, protocol=elbv2.Protocol.TLS, "
+            f"certificates=[elbv2.ListenerCertificate.from_arn({py(plan.prop(balancer, 'certificate_arn'))})], "
+            f"ssl_policy=elbv2.SslPolicy.RECOMMENDED_TLS, default_target_groups=[{group}])"
+        )
+    else:
+        cdk.emit(
+            f"{v}_listener = {v}.add_listener('Listener', port=80, protocol=elbv2.Protocol.TCP, default_target_groups=[{group}])"
+        )
+    cdk.emit(f"cdk.CfnOutput(self, {py(logical + 'Address')}, value={v}.load_balancer_dns_name)")
     cdk.emit()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from apps.designs.document import Component
 from apps.review.base import Hit, Rule
 from apps.review.context import ReviewContext
 
@@ -13,12 +14,16 @@ from apps.review.context import ReviewContext
 FARGATE_NETWORKING = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html"
 BATCH_RETRIES = "https://docs.aws.amazon.com/batch/latest/userguide/job_retries.html"
 FARGATE_SPOT_NOTICE = "https://aws.amazon.com/premiumsupport/knowledge-center/fargate-spot-termination-notice/"
+EC2_SPOT_NOTICE = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-instance-termination-notices.html"
 CLOUDFRONT_VPC_ORIGINS = (
     "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html"
 )
 ALB_HTTPS = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/create-https-listener.html"
 ALB_HEALTH_CHECKS = (
     "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html"
+)
+HTTP_API_PRIVATE_INTEGRATIONS = (
+    "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-private.html"
 )
 MULTI_AZ = (
     "AWS Well-Architected Framework, Reliability Pillar, REL10-BP01 “Deploy the workload to multiple locations” "
@@ -73,6 +78,12 @@ def _service_without_route_to_its_image(ctx: ReviewContext) -> Iterator[Hit]:
         )
 
 
+def _job_host(ctx: ReviewContext, queue: Component) -> str:
+    """What pulls a job's image: its Fargate task, or the EC2 instance it runs on (which also registers
+    with ECS over the same route)."""
+    return "an EC2 instance running a job" if ctx.prop(queue, "capacity") in ("ec2", "spot") else "a job on Fargate"
+
+
 def _jobs_without_route_to_their_image(ctx: ReviewContext) -> Iterator[Hit]:
     for queue in ctx.of_type("batch_job_queue"):
         vpc = ctx.vpc_of(queue)
@@ -81,8 +92,8 @@ def _jobs_without_route_to_their_image(ctx: ReviewContext) -> Iterator[Hit]:
         yield Hit(
             (queue.id,),
             f"{ctx.name(queue)} runs its jobs in the private subnets of {ctx.group_name(vpc)}, which has no NAT "
-            f"gateway: a job on Fargate needs a route to the registry to pull its image ({ctx.prop(queue, 'image')}), "
-            "so its jobs cannot start.",
+            f"gateway: {_job_host(ctx, queue)} needs a route to the registry to pull its image "
+            f"({ctx.prop(queue, 'image')}), so its jobs cannot start.",
             "Give the VPC group at least one NAT gateway (nat_gateways), or host the image in Amazon ECR and add "
             "the ECR, S3 and CloudWatch Logs interface endpoints to the VPC yourself.",
         )
@@ -90,20 +101,33 @@ def _jobs_without_route_to_their_image(ctx: ReviewContext) -> Iterator[Hit]:
 
 def _spot_jobs_without_retries(ctx: ReviewContext) -> Iterator[Hit]:
     for queue in ctx.of_type("batch_job_queue"):
-        if ctx.prop(queue, "capacity") != "fargate_spot" or ctx.prop(queue, "retry_attempts") > 1:
+        capacity = ctx.prop(queue, "capacity")
+        if capacity not in ("fargate_spot", "spot") or ctx.prop(queue, "retry_attempts") > 1:
             continue
+        what, stops, steady = (
+            ("Fargate Spot", "a task", "fargate") if capacity == "fargate_spot" else ("EC2 Spot", "an instance", "ec2")
+        )
         yield Hit(
             (queue.id,),
-            f"{ctx.name(queue)} runs on Fargate Spot with one attempt per job: Fargate Spot stops a task with two "
+            f"{ctx.name(queue)} runs on {what} with one attempt per job: {what} stops {stops} with two "
             "minutes' warning when AWS needs the capacity back, and an interrupted job then fails for good.",
             "Set retry_attempts to 2 or more (AWS Batch retries a job whose attempt was stopped), make the jobs "
-            "safe to run again, or use capacity fargate for jobs that must not be interrupted.",
+            f"safe to run again, or use capacity {steady} for jobs that must not be interrupted.",
         )
 
 
 def _load_balancer_without_https(ctx: ReviewContext) -> Iterator[Hit]:
     for balancer in ctx.of_type("load_balancer"):
         if ctx.prop(balancer, "scheme") != "internet-facing" or ctx.prop(balancer, "certificate_arn"):
+            continue
+        if ctx.prop(balancer, "balancer_type") == "network":
+            yield Hit(
+                (balancer.id,),
+                f"{ctx.name(balancer)} is internet-facing with a TCP listener only: what clients send crosses the "
+                "internet unencrypted unless the service behind it terminates TLS itself.",
+                "Set certificate_arn to an ACM certificate for the service's domain: the export then listens with "
+                "TLS on port 443.",
+            )
             continue
         yield Hit(
             (balancer.id,),
@@ -146,6 +170,21 @@ def _target_with_default_health_check(ctx: ReviewContext) -> Iterator[Hit]:
             )
 
 
+def _private_integration_to_public_load_balancer(ctx: ReviewContext) -> Iterator[Hit]:
+    for balancer in ctx.of_type("load_balancer"):
+        if ctx.prop(balancer, "scheme") != "internet-facing":
+            continue
+        for link in ctx.into(balancer, "integrate"):
+            yield Hit(
+                (link.source.id, balancer.id),
+                f"{ctx.name(link.source)} reaches {ctx.name(balancer)} privately through a VPC link, but the load "
+                "balancer is internet-facing: anyone can call it directly and skip the API's authorization, "
+                "throttling and logging.",
+                "Make the load balancer internal (scheme): the VPC link reaches it inside the VPC, so the API "
+                "becomes its only way in.",
+            )
+
+
 RULES = (
     Rule(
         "ecs-service-single-task",
@@ -178,8 +217,8 @@ RULES = (
     Rule(
         "batch-spot-without-retries",
         "warning",
-        "Jobs on Fargate Spot get one attempt",
-        f"{FARGATE_SPOT_NOTICE}; {BATCH_RETRIES}",
+        "Jobs on Fargate Spot or EC2 Spot get one attempt",
+        f"{FARGATE_SPOT_NOTICE}; {EC2_SPOT_NOTICE}; {BATCH_RETRIES}",
         _spot_jobs_without_retries,
     ),
     Rule(
@@ -202,5 +241,12 @@ RULES = (
         "A load balancer checks an ECS service's health on the default path",
         ALB_HEALTH_CHECKS,
         _target_with_default_health_check,
+    ),
+    Rule(
+        "api-private-integration-public-load-balancer",
+        "warning",
+        "An API reaches an internet-facing load balancer through a VPC link",
+        HTTP_API_PRIVATE_INTEGRATIONS,
+        _private_integration_to_public_load_balancer,
     ),
 )
