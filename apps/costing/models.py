@@ -454,6 +454,13 @@ def ses_identity(ctx: ComponentCost) -> None:
     if attachments:
         ctx.charge("ses.attachments", attachments)
     ctx.note("each recipient of a message is billed as one e-mail; dedicated IPs and add-ons are not modelled")
+    received = ctx.flow("received")
+    if received:
+        chunks = _chunks(ctx.usage("avg_received_kb"), 256)
+        ctx.quantity("emails_received_per_month", received)
+        ctx.charge("ses.received", received)
+        ctx.charge("ses.received_chunks", received * chunks)
+        ctx.note(f"each received e-mail billed as {chunks} incoming chunk(s) of 256 KB")
 
 
 def iot_rule(ctx: ComponentCost) -> None:

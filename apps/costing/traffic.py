@@ -190,7 +190,8 @@ def build_graph(design: Design, catalog: Catalog) -> Graph:
             target=target,
             kind=connection.kind,
             factor=factor,
-            source_channel=_source_channel(catalog, design.components[source].type),
+            # SES passes on the mail it receives, not the mail functions send through it.
+            source_channel="received" if connection.kind == "receive" else _source_channel(catalog, design.components[source].type),
             target_channels=_target_channels(catalog, connection.kind, target_type, connection.props),
             batch_size=int(connection.props.get("batch_size", 10)) if connection.kind == "poll" else 1,
         )

@@ -258,6 +258,8 @@ def every_type_design() -> dict[str, Any]:
             e("ev13", "telemetry", "orders", "deliver"),
             e("ev14", "telemetry", "clickstream", "deliver"),
             e("ev15", "telemetry", "jobs_dlq", "dead_letter"),
+            e("rx1", "mailer", "media", "receive", object_key_prefix="inbox/"),
+            e("rx2", "mailer", "hook", "receive"),
         ],
     }
 
