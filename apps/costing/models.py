@@ -897,6 +897,25 @@ def opensearch_serverless_collection(ctx: ComponentCost) -> None:
     ctx.charge("aoss.storage", ctx.usage("storage_gb"))
 
 
+KENDRA_EDITIONS = {
+    "DEVELOPER_EDITION": "kendra.developer.hours",
+    "ENTERPRISE_EDITION": "kendra.enterprise.hours",
+    "GEN_AI_ENTERPRISE_EDITION": "kendra.genai_enterprise.hours",
+}
+
+
+def kendra_index(ctx: ComponentCost) -> None:
+    """A Kendra index bills every hour by edition (queries within its base capacity are included), and its
+    data sources the hours they sync and the documents they scan."""
+    queries = ctx.flow("requests")
+    ctx.quantity("queries_per_month", queries)
+    ctx.charge(KENDRA_EDITIONS[ctx.prop("edition")], ctx.hours)
+    if ctx.outgoing("crawl"):
+        ctx.charge("kendra.connector.hours", ctx.usage("sync_hours_per_month"))
+        ctx.charge("kendra.connector.documents", ctx.usage("documents_scanned_per_month"))
+    ctx.note("base capacity only: extra storage or query capacity units are not modelled")
+
+
 def client(ctx: ComponentCost) -> None:
     ctx.quantity("requests_per_month", ctx.flow("requests"))
 
@@ -946,4 +965,5 @@ MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "api_gateway_websocket": api_gateway_websocket,
     "appsync_api": appsync_api,
     "iot_rule": iot_rule,
+    "kendra_index": kendra_index,
 }

@@ -114,7 +114,9 @@ def _target_channels(
         # A service integration into a table is storage-first: PutItem.
         return {"read": ("reads",), "read_write": ("reads", "writes")}.get(kind, ("writes",))
     if target_type == "s3_bucket":
-        return {"read": ("gets",), "origin": ("gets",), "read_write": ("gets", "puts")}.get(kind, ("puts",))
+        return {"read": ("gets",), "origin": ("gets",), "read_write": ("gets", "puts"), "crawl": ("gets",)}.get(
+            kind, ("puts",)
+        )
     if target_type == "api_gateway_websocket" and kind == "write":
         return ("posts",)  # what functions post back to clients never reaches a route again
     return channels_of(catalog, target_type)[:1]

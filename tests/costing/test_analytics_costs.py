@@ -34,3 +34,32 @@ def test_mail_sent_through_an_identity_does_not_count_as_mail_received() -> None
     meters = {entry["meter"] for entry in component(result, "mail")["lines"]}
     assert "ses.received" not in meters
     assert component(result, "parser")["quantities"]["invocations_per_month"] == 0
+
+
+def test_a_kendra_index_bills_its_edition_by_the_hour_and_its_data_sources_their_syncs() -> None:
+    # Kendra (https://aws.amazon.com/kendra/pricing/, not verified): Enterprise $1.40/h × 730 h = $1,022.00;
+    # 10 sync hours × $0.35 = $3.50; 2M documents scanned × $1.00/M = $2.00.
+    doc = design(
+        [
+            {"id": "docs", "type": "kendra_index", "usage": {"sync_hours_per_month": 10, "documents_scanned_per_month": 2_000_000}},
+            {"id": "files", "type": "s3_bucket"},
+            lambda_fn("ask"),
+        ],
+        [link("ask", "docs", "read"), link("docs", "files", "crawl")],
+    )
+    result = estimate(doc)
+    assert usd(result, "docs", "kendra.enterprise.hours") == 1022.00
+    assert usd(result, "docs", "kendra.connector.hours") == 3.50
+    assert usd(result, "docs", "kendra.connector.documents") == 2.00
+
+
+def test_a_developer_edition_index_costs_its_own_hourly_price_and_queries_do_not_read_the_bucket() -> None:
+    # Developer $1.125/h × 730 h = $821.25; the crawl's default ratio 0 sends no GETs per query.
+    doc = design(
+        [{"id": "docs", "type": "kendra_index", "props": {"edition": "DEVELOPER_EDITION"}}, {"id": "files", "type": "s3_bucket"}],
+        [link("docs", "files", "crawl")],
+        requests_per_month=100_000,
+    )
+    result = estimate(doc)
+    assert usd(result, "docs", "kendra.developer.hours") == 821.25
+    assert component(result, "files")["quantities"].get("get_requests_per_month", 0) == 0

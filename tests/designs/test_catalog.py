@@ -34,6 +34,7 @@ COVERAGE_TYPES = {
     "comprehend",
     "translate",
     "textract",
+    "kendra_index",
 }
 
 # Cost-relevant field names are part of the contract (ARCHITECTURE §3).

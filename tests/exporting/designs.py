@@ -152,6 +152,7 @@ def every_type_design() -> dict[str, Any]:
                 props={"function_url": "public", "function_url_cors_origins": "https://a.example.com"},
             ),
             c("gql", "appsync_api", props={"auth": "cognito"}),
+            c("knowledge", "kendra_index", props={"edition": "ENTERPRISE_EDITION"}),
         ],
         "connections": [
             e("w1", "web", "cdn", "request"),
@@ -260,6 +261,8 @@ def every_type_design() -> dict[str, Any]:
             e("ev15", "telemetry", "jobs_dlq", "dead_letter"),
             e("rx1", "mailer", "media", "receive", object_key_prefix="inbox/"),
             e("rx2", "mailer", "hook", "receive"),
+            e("kx1", "knowledge", "media", "crawl", prefix="manuals/", schedule="cron(0 3 ? * SUN *)"),
+            e("kx2", "ai_fn", "knowledge", "read"),
         ],
     }
 

@@ -95,3 +95,58 @@ def test_an_identity_that_receives_nothing_has_no_rule_set() -> None:
     sam, cdk = export([c("mail", "ses_identity", identity="example.com")], [])
     assert "MailReceiptRuleSet" not in sam["Resources"]
     assert "CfnReceiptRuleSet" not in cdk
+
+
+SEARCH = (
+    [c("docs_index", "kendra_index", edition="DEVELOPER_EDITION"), c("docs", "s3_bucket"), c("ask", "lambda_function")],
+    [
+        ("docs_index", "docs", "crawl", {"prefix": "documents/", "schedule": "cron(0 2 * * ? *)"}),
+        ("ask", "docs_index", "read", {}),
+    ],
+)
+
+
+def test_a_kendra_index_crawls_its_bucket_through_a_data_source_with_a_role_of_its_own() -> None:
+    sam, _ = export(*SEARCH)
+    resources = sam["Resources"]
+    index = resources["DocsIndex"]["Properties"]
+    assert resources["DocsIndex"]["Type"] == "AWS::Kendra::Index"
+    assert index["Edition"] == "DEVELOPER_EDITION"
+    assert index["Name"] == {"Fn::Sub": "${AWS::StackName}-DocsIndex"}
+    assert index["RoleArn"] == {"Fn::GetAtt": ["DocsIndexRole", "Arn"]}
+    source = resources["DocsIndexDocsDataSource"]["Properties"]
+    assert source["IndexId"] == {"Fn::GetAtt": ["DocsIndex", "Id"]}
+    assert source["Type"] == "S3"
+    assert source["DataSourceConfiguration"] == {
+        "S3Configuration": {"BucketName": {"Ref": "Docs"}, "InclusionPrefixes": ["documents/"]}
+    }
+    assert source["Schedule"] == "cron(0 2 * * ? *)"
+    role = resources["DocsIndexDocsDataSourceRole"]["Properties"]
+    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": "kendra.amazonaws.com"}
+    statements = role["Policies"][0]["PolicyDocument"]["Statement"]
+    assert statements == [
+        {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": [{"Fn::Sub": "${Docs.Arn}/documents/*"}]},
+        {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": [{"Fn::GetAtt": ["Docs", "Arn"]}]},
+        {
+            "Effect": "Allow",
+            "Action": ["kendra:BatchPutDocument", "kendra:BatchDeleteDocument"],
+            "Resource": [{"Fn::GetAtt": ["DocsIndex", "Arn"]}],
+        },
+    ]
+
+
+def test_a_function_reading_an_index_may_query_and_retrieve_from_it_only() -> None:
+    sam, cdk = export(*SEARCH)
+    function = sam["Resources"]["Ask"]["Properties"]
+    assert function["Environment"]["Variables"]["DOCS_INDEX_KENDRA_INDEX_ID"] == {"Fn::GetAtt": ["DocsIndex", "Id"]}
+    assert {"Statement": [{"Effect": "Allow", "Action": ["kendra:Query", "kendra:Retrieve"],
+                           "Resource": [{"Fn::GetAtt": ["DocsIndex", "Arn"]}]}]} in function["Policies"]  # fmt: skip
+    assert "c_ask.add_environment('DOCS_INDEX_KENDRA_INDEX_ID', c_docs_index.attr_id)" in cdk
+    assert "actions=['kendra:Query', 'kendra:Retrieve'], resource_arns=[c_docs_index.attr_arn]" in cdk
+    assert "cdk.aws_kendra.CfnDataSource(self, 'DocsIndexDocsDataSource'" in cdk
+    assert "resources=[c_docs.arn_for_objects('documents/*')]" in cdk
+
+
+def test_an_index_that_crawls_nothing_has_no_data_source() -> None:
+    sam, _ = export([c("docs_index", "kendra_index")], [])
+    assert [r["Type"] for r in sam["Resources"].values()] == ["AWS::IAM::Role", "AWS::Kendra::Index"]

@@ -24,3 +24,38 @@ def test_a_region_not_known_to_receive_mail_is_a_question_to_check() -> None:
 def test_an_identity_that_only_sends_has_no_rule_set_to_activate() -> None:
     doc = design([comp("mail", "ses_identity"), fn("sender")], [link("sender", "mail", "write")])
     assert findings(doc, "ses-receipt-rule-set-inactive") == []
+
+
+def test_a_developer_edition_index_is_not_for_production() -> None:
+    doc = design([comp("docs", "kendra_index", edition="DEVELOPER_EDITION")])
+    finding = only(doc, "kendra-developer-edition")
+    assert finding["severity"] == "warning"
+    assert "not production" in finding["message"] and "ENTERPRISE_EDITION" in finding["fix"]
+    assert findings(design([comp("docs", "kendra_index")]), "kendra-developer-edition") == []
+
+
+def test_a_genai_index_outside_its_regions_fails_and_cannot_crawl_with_the_v1_connector() -> None:
+    doc = design(
+        [comp("docs", "kendra_index", edition="GEN_AI_ENTERPRISE_EDITION"), comp("files", "s3_bucket")],
+        [link("docs", "files", "crawl", schedule="cron(0 2 * * ? *)")],
+    )
+    doc = doc.model_copy(update={"region": "eu-west-1"})
+    found = findings(doc, "kendra-genai-index-limits")
+    assert [f["severity"] for f in found] == ["error", "error"]
+    assert "in eu-west-1" in found[0]["message"] and "us-east-1 and us-west-2 only" in found[0]["message"]
+    assert found[1]["components"] == ["docs", "files"] and "v2.0 connectors" in found[1]["message"]
+
+
+def test_a_genai_index_in_its_region_without_data_sources_is_fine() -> None:
+    doc = design([comp("docs", "kendra_index", edition="GEN_AI_ENTERPRISE_EDITION")])
+    assert findings(doc, "kendra-genai-index-limits") == []
+
+
+def test_a_crawl_without_a_schedule_syncs_only_when_started() -> None:
+    unscheduled = design([comp("docs", "kendra_index"), comp("files", "s3_bucket")], [link("docs", "files", "crawl")])
+    assert only(unscheduled, "kendra-crawl-without-schedule")["severity"] == "info"
+    scheduled = design(
+        [comp("docs", "kendra_index"), comp("files", "s3_bucket")],
+        [link("docs", "files", "crawl", schedule="cron(0 2 * * ? *)")],
+    )
+    assert findings(scheduled, "kendra-crawl-without-schedule") == []

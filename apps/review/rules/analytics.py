@@ -10,7 +10,9 @@ from apps.review.context import ReviewContext
 
 SES_RECEIPT_RULE_SETS = "https://docs.aws.amazon.com/ses/latest/dg/receiving-email-receipt-rule-set.html"
 SES_RECEIVING_REGIONS = "https://docs.aws.amazon.com/general/latest/gr/ses.html"
-KENDRA_EDITIONS = "https://docs.aws.amazon.com/kendra/latest/dg/hiw-index.html"
+KENDRA_EDITIONS = "https://docs.aws.amazon.com/kendra/latest/APIReference/API_CreateIndex.html"
+KENDRA_GENAI = "https://docs.aws.amazon.com/kendra/latest/dg/hiw-index-types.html"
+KENDRA_DATA_SOURCES = "https://docs.aws.amazon.com/kendra/latest/dg/data-source.html"
 # Regions the SES endpoints page has always listed with an inbound-smtp endpoint; AWS has added others since,
 # so a Region outside this list is a question to check, not an error.
 SES_RECEIVING_KNOWN = ("us-east-1", "us-west-2", "eu-west-1")
@@ -39,6 +41,59 @@ def _ses_receipt_rule_set_inactive(ctx: ReviewContext) -> Iterator[Hit]:
         )
 
 
+KENDRA_GENAI_REGIONS = ("us-east-1", "us-west-2")  # AWS: "Index types in Amazon Kendra", GenAI limitations
+
+
+def _kendra_developer_edition(ctx: ReviewContext) -> Iterator[Hit]:
+    for index in ctx.of_type("kendra_index"):
+        if ctx.prop(index, "edition") == "DEVELOPER_EDITION":
+            yield Hit(
+                (index.id,),
+                f"{ctx.name(index)} is a Developer Edition index, which AWS intends for development, testing and "
+                "proofs of concept, not production (it has lower document and query quotas); the edition cannot "
+                "be changed once the index exists.",
+                "Use ENTERPRISE_EDITION (or GEN_AI_ENTERPRISE_EDITION for retrieval) for production; a new "
+                "index must be created and synced to change editions.",
+            )
+
+
+def _kendra_genai_index(ctx: ReviewContext) -> Iterator[Hit]:
+    for index in ctx.of_type("kendra_index"):
+        if ctx.prop(index, "edition") != "GEN_AI_ENTERPRISE_EDITION":
+            continue
+        region = ctx.account_region(ctx.account_of(index))
+        if region not in KENDRA_GENAI_REGIONS:
+            yield Hit(
+                (index.id,),
+                f"{ctx.name(index)} is a GenAI Enterprise Edition index in {region}: AWS offers that edition in "
+                f"{' and '.join(KENDRA_GENAI_REGIONS)} only, so the deployment fails.",
+                "Deploy the index in us-east-1 or us-west-2, or choose ENTERPRISE_EDITION.",
+            )
+        buckets = [link.target for link in ctx.out(index, "crawl")]
+        if buckets:
+            yield Hit(
+                (index.id, *(b.id for b in buckets)),
+                f"{ctx.name(index)} is a GenAI Enterprise Edition index, which syncs through v2.0 connectors only, "
+                f"and its data source for {ctx.names(buckets)} is the S3 connector's v1 configuration "
+                "(S3Configuration, deprecated), the one the export writes.",
+                "Choose ENTERPRISE_EDITION for an index that crawls buckets through the export, or replace the "
+                "data source with a v2.0 S3 connector (TemplateConfiguration) after exporting.",
+            )
+
+
+def _kendra_crawl_without_schedule(ctx: ReviewContext) -> Iterator[Hit]:
+    for index in ctx.of_type("kendra_index"):
+        for link in ctx.out(index, "crawl"):
+            if not ctx.link_prop(link, "schedule"):
+                yield Hit(
+                    (index.id, link.target.id),
+                    f"{ctx.name(index)} crawls {ctx.name(link.target)} only when a sync job is started: nothing is "
+                    "indexed after deploying, and later changes to the bucket are not picked up on their own.",
+                    "Give the crawl connection a schedule (e.g. cron(0 2 * * ? *)), or start sync jobs "
+                    "(kendra:StartDataSourceSyncJob) when documents change.",
+                )
+
+
 RULES = (
     Rule(
         id="ses-receipt-rule-set-inactive",
@@ -46,5 +101,26 @@ RULES = (
         title="An SES receipt rule set CloudFormation cannot activate",
         reference=f"{SES_RECEIPT_RULE_SETS}; {SES_RECEIVING_REGIONS}",
         check=_ses_receipt_rule_set_inactive,
+    ),
+    Rule(
+        id="kendra-developer-edition",
+        severity="warning",
+        title="A Kendra Developer Edition index (not for production)",
+        reference=KENDRA_EDITIONS,
+        check=_kendra_developer_edition,
+    ),
+    Rule(
+        id="kendra-genai-index-limits",
+        severity="error",
+        title="A Kendra GenAI Enterprise index outside its Regions or with a v1 connector",
+        reference=KENDRA_GENAI,
+        check=_kendra_genai_index,
+    ),
+    Rule(
+        id="kendra-crawl-without-schedule",
+        severity="info",
+        title="A Kendra data source that syncs only when started",
+        reference=KENDRA_DATA_SOURCES,
+        check=_kendra_crawl_without_schedule,
     ),
 )
