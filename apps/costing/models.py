@@ -916,6 +916,27 @@ def kendra_index(ctx: ComponentCost) -> None:
     ctx.note("base capacity only: extra storage or query capacity units are not modelled")
 
 
+def glue_database(ctx: ComponentCost) -> None:
+    """The Data Catalog bills objects stored and requests beyond a free million each; crawlers DPU-hours."""
+    requests = ctx.flow("requests")
+    ctx.quantity("requests_per_month", requests)
+    ctx.charge("glue.catalog.requests", requests)
+    ctx.charge("glue.catalog.objects", ctx.usage("catalog_objects"))
+    if ctx.outgoing("crawl"):
+        ctx.charge("glue.dpu_hours", ctx.usage("crawler_dpu_hours_per_month"))
+
+
+def dsql_cluster(ctx: ComponentCost) -> None:
+    """Aurora DSQL bills the DPUs its transactions use and the data stored; nothing while idle."""
+    ctx.quantity("transactions_per_month", ctx.flow("requests"))
+    dpus = ctx.usage("dpus_per_month")
+    if dpus:
+        ctx.charge("dsql.dpus", dpus)
+    else:
+        ctx.note("DPUs not estimated: set usage.dpus_per_month (CloudWatch's TotalDPU of a similar workload)")
+    ctx.charge("dsql.storage", ctx.usage("storage_gb"))
+
+
 def client(ctx: ComponentCost) -> None:
     ctx.quantity("requests_per_month", ctx.flow("requests"))
 
@@ -966,4 +987,6 @@ MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "appsync_api": appsync_api,
     "iot_rule": iot_rule,
     "kendra_index": kendra_index,
+    "glue_database": glue_database,
+    "dsql_cluster": dsql_cluster,
 }

@@ -63,3 +63,29 @@ def test_a_developer_edition_index_costs_its_own_hourly_price_and_queries_do_not
     result = estimate(doc)
     assert usd(result, "docs", "kendra.developer.hours") == 821.25
     assert component(result, "files")["quantities"].get("get_requests_per_month", 0) == 0
+
+
+def test_a_glue_database_bills_objects_and_requests_beyond_the_free_million_and_crawler_dpu_hours() -> None:
+    # Glue (https://aws.amazon.com/glue/pricing/, not verified): 1.5M objects, the first million free:
+    # 5 × $1.00 per 100,000 = $5.00; 3M requests, the first million free: 2 × $1.00 = $2.00;
+    # 20 DPU-hours × $0.44 = $8.80.
+    doc = design(
+        [
+            {"id": "lake", "type": "glue_database", "usage": {"catalog_objects": 1_500_000, "crawler_dpu_hours_per_month": 20}},
+            {"id": "raw", "type": "s3_bucket"},
+        ],
+        [link("lake", "raw", "crawl")],
+        requests_per_month=3_000_000,
+    )
+    result = estimate(doc)
+    assert usd(result, "lake", "glue.catalog.objects") == 5.00
+    assert usd(result, "lake", "glue.catalog.requests") == 2.00
+    assert usd(result, "lake", "glue.dpu_hours") == 8.80
+
+
+def test_a_dsql_cluster_bills_dpus_and_storage() -> None:
+    # Aurora DSQL (not verified): 5M DPUs × $8.00/M = $40.00; 20 GB × $0.33 = $6.60.
+    doc = design([{"id": "users", "type": "dsql_cluster", "usage": {"dpus_per_month": 5_000_000, "storage_gb": 20}}])
+    result = estimate(doc)
+    assert usd(result, "users", "dsql.dpus") == 40.00
+    assert usd(result, "users", "dsql.storage") == 6.60

@@ -35,6 +35,8 @@ COVERAGE_TYPES = {
     "translate",
     "textract",
     "kendra_index",
+    "glue_database",
+    "dsql_cluster",
 }
 
 # Cost-relevant field names are part of the contract (ARCHITECTURE §3).

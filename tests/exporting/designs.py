@@ -153,6 +153,8 @@ def every_type_design() -> dict[str, Any]:
             ),
             c("gql", "appsync_api", props={"auth": "cognito"}),
             c("knowledge", "kendra_index", props={"edition": "ENTERPRISE_EDITION"}),
+            c("lake", "glue_database"),
+            c("ledger_sql", "dsql_cluster", props={"deletion_protection": False}),
         ],
         "connections": [
             e("w1", "web", "cdn", "request"),
@@ -263,6 +265,9 @@ def every_type_design() -> dict[str, Any]:
             e("rx2", "mailer", "hook", "receive"),
             e("kx1", "knowledge", "media", "crawl", prefix="manuals/", schedule="cron(0 3 ? * SUN *)"),
             e("kx2", "ai_fn", "knowledge", "read"),
+            e("gx1", "lake", "media", "crawl", prefix="events/"),
+            e("gx2", "ai_fn", "lake", "read_write"),
+            e("qx1", "ai_fn", "ledger_sql", "read_write"),
         ],
     }
 

@@ -150,3 +150,58 @@ def test_a_function_reading_an_index_may_query_and_retrieve_from_it_only() -> No
 def test_an_index_that_crawls_nothing_has_no_data_source() -> None:
     sam, _ = export([c("docs_index", "kendra_index")], [])
     assert [r["Type"] for r in sam["Resources"].values()] == ["AWS::IAM::Role", "AWS::Kendra::Index"]
+
+
+LAKE = (
+    [c("lake_db", "glue_database"), c("raw", "s3_bucket"), c("users_db", "dsql_cluster"), c("etl", "lambda_function")],
+    [
+        ("lake_db", "raw", "crawl", {"prefix": "events/", "schedule": "cron(0 1 * * ? *)"}),
+        ("etl", "lake_db", "read", {}),
+        ("etl", "users_db", "read_write", {}),
+    ],
+)
+
+
+def test_a_glue_crawler_writes_the_tables_of_its_bucket_prefix_into_the_database() -> None:
+    sam, cdk = export(*LAKE)
+    resources = sam["Resources"]
+    assert resources["LakeDb"]["Properties"]["DatabaseInput"]["Name"] == "lake_db"
+    crawler = resources["LakeDbRawCrawler"]["Properties"]
+    assert crawler["DatabaseName"] == {"Ref": "LakeDb"}
+    assert crawler["Targets"] == {"S3Targets": [{"Path": {"Fn::Sub": "s3://${Raw}/events/"}}]}
+    assert crawler["Schedule"] == {"ScheduleExpression": "cron(0 1 * * ? *)"}
+    role = resources["LakeDbRawCrawlerRole"]["Properties"]
+    assert role["ManagedPolicyArns"] == [
+        {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSGlueServiceRole"}
+    ]
+    assert role["Policies"][0]["PolicyDocument"]["Statement"][0]["Resource"] == [{"Fn::Sub": "${Raw.Arn}/events/*"}]
+    assert "cdk.aws_glue.CfnCrawler(self, 'LakeDbRawCrawler'" in cdk
+    assert "'s3://' + c_raw.bucket_name + '/events/'" in cdk
+
+
+def test_a_function_reading_a_glue_database_may_read_its_table_definitions_only() -> None:
+    sam, cdk = export(*LAKE)
+    function = sam["Resources"]["Etl"]["Properties"]
+    assert function["Environment"]["Variables"]["LAKE_DB_GLUE_DATABASE"] == {"Ref": "LakeDb"}
+    [statement] = next(p for p in function["Policies"] if "glue:GetTable" in str(p))["Statement"]
+    assert "glue:CreateTable" not in statement["Action"]
+    arn = "arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}"
+    assert statement["Resource"] == [
+        {"Fn::Sub": f"{arn}:catalog"},
+        {"Fn::Sub": f"{arn}:database/lake_db"},
+        {"Fn::Sub": f"{arn}:table/lake_db/*"},
+    ]
+    assert "resource='table', resource_name='lake_db/*'" in cdk
+
+
+def test_a_function_connected_to_a_dsql_cluster_gets_its_endpoint_and_may_connect() -> None:
+    sam, cdk = export(*LAKE)
+    cluster = sam["Resources"]["UsersDb"]
+    assert cluster["Properties"]["DeletionProtectionEnabled"] is True
+    assert cluster["DeletionPolicy"] == "Retain"
+    function = sam["Resources"]["Etl"]["Properties"]
+    assert function["Environment"]["Variables"]["USERS_DB_DSQL_ENDPOINT"] == {"Fn::GetAtt": ["UsersDb", "Endpoint"]}
+    assert {"Statement": [{"Effect": "Allow", "Action": ["dsql:DbConnectAdmin"],
+                           "Resource": [{"Fn::GetAtt": ["UsersDb", "ResourceArn"]}]}]} in function["Policies"]  # fmt: skip
+    assert "c_etl.add_environment('USERS_DB_DSQL_ENDPOINT', c_users_db.attr_endpoint)" in cdk
+    assert "c_users_db.apply_removal_policy(cdk.RemovalPolicy.RETAIN)" in cdk

@@ -53,9 +53,26 @@ def test_a_genai_index_in_its_region_without_data_sources_is_fine() -> None:
 
 def test_a_crawl_without_a_schedule_syncs_only_when_started() -> None:
     unscheduled = design([comp("docs", "kendra_index"), comp("files", "s3_bucket")], [link("docs", "files", "crawl")])
-    assert only(unscheduled, "kendra-crawl-without-schedule")["severity"] == "info"
+    assert only(unscheduled, "crawl-without-schedule")["severity"] == "info"
     scheduled = design(
         [comp("docs", "kendra_index"), comp("files", "s3_bucket")],
         [link("docs", "files", "crawl", schedule="cron(0 2 * * ? *)")],
     )
-    assert findings(scheduled, "kendra-crawl-without-schedule") == []
+    assert findings(scheduled, "crawl-without-schedule") == []
+
+
+def test_a_glue_crawler_without_a_schedule_catalogues_nothing_on_its_own() -> None:
+    doc = design([comp("lake", "glue_database"), comp("raw", "s3_bucket")], [link("lake", "raw", "crawl")])
+    finding = only(doc, "crawl-without-schedule")
+    assert finding["components"] == ["lake", "raw"] and "nothing is catalogued" in finding["message"]
+
+
+def test_functions_connecting_to_a_dsql_cluster_are_told_they_connect_as_admin() -> None:
+    doc = design(
+        [comp("users", "dsql_cluster"), fn("reader"), fn("writer")],
+        [link("reader", "users", "read"), link("writer", "users", "read_write")],
+    )
+    finding = only(doc, "dsql-admin-connections")
+    assert finding["components"] == ["users", "reader", "writer"]
+    assert "dsql:DbConnect instead" in finding["fix"]
+    assert findings(design([comp("users", "dsql_cluster")]), "dsql-admin-connections") == []

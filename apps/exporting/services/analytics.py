@@ -1,10 +1,15 @@
-"""Data, search and analytics: Amazon Kendra indexes and the buckets they crawl.
+"""Data, search and analytics: Amazon Kendra indexes and AWS Glue Data Catalog databases with the buckets
+they crawl, and Amazon Aurora DSQL clusters.
 
 A Kendra index writes its logs and metrics with a role of its own; each 'crawl' connection to a bucket is
 an S3 data source of the index, with a role that may read that bucket (under the connection's prefix)
 and put documents into that index, and nothing else. A function (or an ECS task, a Batch job) that
 'read's an index may query it and retrieve passages from it; it finds the index id in its environment.
-Both exports are built from one description of each resource, as for pipes and IoT rules.
+A Glue database's 'crawl' connections are crawlers that write the tables they find into it, each with a
+role holding AWS's AWSGlueServiceRole policy and read access to its bucket; a function that reads from
+or writes to the database may read, or also change, its tables' definitions. A function connected to an
+Aurora DSQL cluster may connect to it (with an IAM authentication token) and finds its endpoint in its
+environment. Both exports are built from one description of each resource, as for pipes and IoT rules.
 """
 
 from __future__ import annotations
@@ -49,12 +54,18 @@ def index_statements() -> list[dict[str, Any]]:
     ]
 
 
-def data_source_statements(bucket_arn: Any, objects_arn: Any, index_arn: Any) -> list[dict[str, Any]]:
-    """What a data source's role allows: list the bucket, read its objects (under the connection's prefix)
-    and put documents into the index."""
+def bucket_read_statements(bucket_arn: Any, objects_arn: Any) -> list[dict[str, Any]]:
+    """List a bucket and read its objects (under a crawl connection's prefix): what a crawler needs of it."""
     return [
         {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": [objects_arn]},
         {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": [bucket_arn]},
+    ]
+
+
+def data_source_statements(bucket_arn: Any, objects_arn: Any, index_arn: Any) -> list[dict[str, Any]]:
+    """What a Kendra data source's role allows: read the bucket, put its documents into the index."""
+    return [
+        *bucket_read_statements(bucket_arn, objects_arn),
         {"Effect": "Allow", "Action": INGEST_ACTIONS, "Resource": [index_arn]},
     ]
 
@@ -195,6 +206,182 @@ def cdk_query_grant(cdk: CdkStack, link: Link) -> str:
     return cdk_allow(var(link.source), QUERY_ACTIONS, [f"{var(link.target)}.attr_arn"])
 
 
+# -- AWS Glue Data Catalog -----------------------------------------------------------------------------------
+
+GLUE = "glue.amazonaws.com"
+GLUE_SERVICE_ROLE = "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSGlueServiceRole"
+CATALOG_READ = [
+    "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions",
+    "glue:BatchGetPartition",
+]  # fmt: skip
+CATALOG_WRITE = [
+    "glue:CreateTable", "glue:UpdateTable", "glue:DeleteTable", "glue:BatchDeleteTable", "glue:CreatePartition",
+    "glue:BatchCreatePartition", "glue:UpdatePartition", "glue:DeletePartition", "glue:BatchDeletePartition",
+]  # fmt: skip
+GLUE_ARN = "arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}"
+
+
+def crawler_properties(link: Link, database: Any, path: Any, role: Any) -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "Role": role,
+        "DatabaseName": database,
+        "Targets": {"S3Targets": [{"Path": path}]},
+        "SchemaChangePolicy": {"UpdateBehavior": "UPDATE_IN_DATABASE", "DeleteBehavior": "LOG"},
+    }
+    if link.prop("schedule"):
+        properties["Schedule"] = {"ScheduleExpression": link.prop("schedule")}
+    return properties
+
+
+def sam_glue_database(sam: SamTemplate, database: Component) -> None:
+    plan, logical = sam.plan, sam.id(database)
+    sam.add(
+        logical,
+        "AWS::Glue::Database",
+        {
+            "CatalogId": ref("AWS::AccountId"),
+            "DatabaseInput": {"Name": database.id, "Description": plan.label(database)},
+        },
+        database,
+    )
+    for link in crawled(plan, database):
+        bucket, prefix = sam.id(link.target), link.prop("prefix") or ""
+        crawler = f"{logical}{bucket}Crawler"
+        sam.add(
+            f"{crawler}Role",
+            "AWS::IAM::Role",
+            {
+                "AssumeRolePolicyDocument": source_account_trust(GLUE),
+                "ManagedPolicyArns": [sub(GLUE_SERVICE_ROLE)],
+                "Policies": [
+                    {
+                        "PolicyName": "crawl",
+                        "PolicyDocument": {
+                            "Version": "2012-10-17",
+                            "Statement": bucket_read_statements(getatt(bucket, "Arn"), sub(f"${{{bucket}.Arn}}/{prefix}*")),
+                        },
+                    }
+                ],
+            },
+            database,
+        )
+        properties = crawler_properties(
+            link, ref(logical), sub(f"s3://${{{bucket}}}/{prefix}"), getatt(f"{crawler}Role", "Arn")
+        )
+        sam.add(crawler, "AWS::Glue::Crawler", {**properties, "Tags": dict(tag_pairs(database))}, database)
+    sam.output(f"{logical}Name", ref(logical), f"Glue database of {plan.label(database)}", database)
+
+
+def tag_pairs(component: Component) -> list[tuple[str, str]]:
+    return [(tag["Key"], tag["Value"]) for tag in tag_list(component)]
+
+
+def cdk_glue_database(cdk: CdkStack, database: Component) -> None:
+    plan, v, logical = cdk.plan, var(database), cdk.id(database)
+    cdk.emit(
+        f"{v} = cdk.aws_glue.CfnDatabase(self, {py(logical)}, catalog_id=cdk.Aws.ACCOUNT_ID, "
+        f"database_input=cdk.aws_glue.CfnDatabase.DatabaseInputProperty(name={py(database.id)}, "
+        f"description={py(plan.label(database))}))"
+    )
+    for link in crawled(plan, database):
+        b, bucket, prefix = var(link.target), cdk.id(link.target), link.prop("prefix") or ""
+        crawler, crawler_logical = f"{v}_{b}_crawler", f"{logical}{bucket}Crawler"
+        cdk.emit(
+            f"{crawler}_role = iam.Role(self, {py(crawler_logical + 'Role')}, assumed_by=iam.ServicePrincipal({py(GLUE)}, "
+            "conditions={'StringEquals': {'aws:SourceAccount': cdk.Aws.ACCOUNT_ID}}), "
+            "managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name('service-role/AWSGlueServiceRole')])"
+        )
+        for entry in bucket_read_statements(
+            Code(f"{b}.bucket_arn"), Code(f"{b}.arn_for_objects({py(prefix + '*')})")
+        ):
+            cdk.emit(
+                f"{crawler}_role.add_to_policy(iam.PolicyStatement(actions={py(entry['Action'])}, "
+                f"resources={literal(entry['Resource'])}))"
+            )
+        properties = crawler_properties(
+            link, Code(f"{v}.ref"), Code(f"'s3://' + {b}.bucket_name + {py('/' + prefix)}"), Code(f"{crawler}_role.role_arn")
+        )
+        cdk.emit(
+            f"{crawler} = cdk.aws_glue.CfnCrawler(self, {py(crawler_logical)}, role={crawler}_role.role_arn, "
+            f"targets=cdk.aws_glue.CfnCrawler.TargetsProperty(), tags={py(dict(tag_pairs(database)))})"
+        )
+        cdk.emit(f"{crawler}.node.add_dependency({crawler}_role)")
+        for name, value in properties.items():
+            if name != "Role":
+                cdk.emit(f"{crawler}.add_property_override({py(name)}, {literal(value)})")
+    cdk.emit(f"cdk.CfnOutput(self, {py(logical + 'Name')}, value={v}.ref)")
+    cdk.emit()
+
+
+def catalog_actions(link: Link) -> list[str]:
+    return CATALOG_READ if link.kind == "read" else CATALOG_READ + CATALOG_WRITE if link.kind == "read_write" else CATALOG_WRITE
+
+
+def sam_catalog_policies(sam: SamTemplate, link: Link) -> list[Any]:
+    """Read (or change) the definitions of this database's tables, and nothing else."""
+    name = link.target.id
+    resources = [
+        sub(f"{GLUE_ARN}:catalog"),
+        sub(f"{GLUE_ARN}:database/{name}"),
+        sub(f"{GLUE_ARN}:table/{name}/*"),
+    ]
+    return [{"Statement": [{"Effect": "Allow", "Action": catalog_actions(link), "Resource": resources}]}]
+
+
+def cdk_catalog_grant(cdk: CdkStack, link: Link) -> str:
+    name, stack = link.target.id, "cdk.Stack.of(self)"
+    resources = [
+        f"{stack}.format_arn(service='glue', resource='catalog')",
+        f"{stack}.format_arn(service='glue', resource='database', resource_name={py(name)})",
+        f"{stack}.format_arn(service='glue', resource='table', resource_name={py(name + '/*')})",
+    ]
+    return cdk_allow(var(link.source), catalog_actions(link), resources)
+
+
+# -- Amazon Aurora DSQL ------------------------------------------------------------------------------------
+
+
+def sam_dsql_cluster(sam: SamTemplate, cluster: Component) -> None:
+    plan, logical = sam.plan, sam.id(cluster)
+    retain = "Retain" if plan.prop(cluster, "deletion_protection") else "Delete"
+    sam.add(
+        logical,
+        "AWS::DSQL::Cluster",
+        {"DeletionProtectionEnabled": bool(plan.prop(cluster, "deletion_protection")), "Tags": tag_list(cluster)},
+        cluster,
+        DeletionPolicy=retain,
+        UpdateReplacePolicy=retain,
+    )
+    sam.output(f"{logical}Endpoint", getatt(logical, "Endpoint"), f"Aurora DSQL endpoint of {plan.label(cluster)}", cluster)
+
+
+def cdk_dsql_cluster(cdk: CdkStack, cluster: Component) -> None:
+    plan, v, logical = cdk.plan, var(cluster), cdk.id(cluster)
+    tag = {"key": "tierplan:component", "value": cluster.id}
+    protect = bool(plan.prop(cluster, "deletion_protection"))
+    cdk.emit(
+        f"{v} = cdk.aws_dsql.CfnCluster(self, {py(logical)}, deletion_protection_enabled={protect}, "
+        f"tags=[cdk.CfnTag(**{py(tag)})])"
+    )
+    cdk.emit(f"{v}.apply_removal_policy(cdk.RemovalPolicy.{'RETAIN' if protect else 'DESTROY'})")
+    cdk.emit(f"cdk.CfnOutput(self, {py(logical + 'Endpoint')}, value={v}.attr_endpoint)")
+    cdk.emit()
+
+
+def dsql_actions(link: Link) -> list[str]:
+    # Only the admin role exists until SQL creates others (mapped to IAM roles): the review says so.
+    return ["dsql:DbConnectAdmin"]
+
+
+def sam_dsql_policies(sam: SamTemplate, link: Link) -> list[Any]:
+    arn = getatt(sam.id(link.target), "ResourceArn")
+    return [{"Statement": [{"Effect": "Allow", "Action": dsql_actions(link), "Resource": [arn]}]}]
+
+
+def cdk_dsql_grant(cdk: CdkStack, link: Link) -> str:
+    return cdk_allow(var(link.source), dsql_actions(link), [f"{var(link.target)}.attr_resource_arn"])
+
+
 SERVICES = (
     Service(
         "kendra_index",
@@ -205,5 +392,24 @@ SERVICES = (
         cdk_env=cdk_attribute("attr_id"),
         sam_policies=sam_query_policies,
         cdk_grant=cdk_query_grant,
+    ),
+    Service(
+        "glue_database",
+        sam=sam_glue_database,
+        cdk=cdk_glue_database,
+        cdk_order=28,
+        cdk_env=cdk_attribute("ref"),
+        sam_policies=sam_catalog_policies,
+        cdk_grant=cdk_catalog_grant,
+    ),
+    Service(
+        "dsql_cluster",
+        sam=sam_dsql_cluster,
+        cdk=cdk_dsql_cluster,
+        cdk_order=28,
+        sam_env=lambda sam, cluster: getatt(sam.id(cluster), "Endpoint"),
+        cdk_env=cdk_attribute("attr_endpoint"),
+        sam_policies=sam_dsql_policies,
+        cdk_grant=cdk_dsql_grant,
     ),
 )

@@ -1,5 +1,6 @@
 """Data, search and analytics services: SES receiving (a rule set CloudFormation cannot activate, the
-Regions that receive mail) and Kendra indexes (the Developer edition is not for production)."""
+Regions that receive mail), Kendra indexes (the Developer edition is not for production, GenAI limits),
+crawls that never run on their own, and Aurora DSQL's admin role."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ SES_RECEIVING_REGIONS = "https://docs.aws.amazon.com/general/latest/gr/ses.html"
 KENDRA_EDITIONS = "https://docs.aws.amazon.com/kendra/latest/APIReference/API_CreateIndex.html"
 KENDRA_GENAI = "https://docs.aws.amazon.com/kendra/latest/dg/hiw-index-types.html"
 KENDRA_DATA_SOURCES = "https://docs.aws.amazon.com/kendra/latest/dg/data-source.html"
+GLUE_CRAWLER_SCHEDULES = "https://docs.aws.amazon.com/glue/latest/dg/schedule-crawler.html"
+DSQL_ROLES = "https://docs.aws.amazon.com/aurora-dsql/latest/userguide/using-database-and-iam-roles.html"
 # Regions the SES endpoints page has always listed with an inbound-smtp endpoint; AWS has added others since,
 # so a Region outside this list is a question to check, not an error.
 SES_RECEIVING_KNOWN = ("us-east-1", "us-west-2", "eu-west-1")
@@ -81,17 +84,31 @@ def _kendra_genai_index(ctx: ReviewContext) -> Iterator[Hit]:
             )
 
 
-def _kendra_crawl_without_schedule(ctx: ReviewContext) -> Iterator[Hit]:
-    for index in ctx.of_type("kendra_index"):
-        for link in ctx.out(index, "crawl"):
+def _crawl_without_schedule(ctx: ReviewContext) -> Iterator[Hit]:
+    for source in [*ctx.of_type("kendra_index"), *ctx.of_type("glue_database")]:
+        what = "indexed" if source.type == "kendra_index" else "catalogued"
+        for link in ctx.out(source, "crawl"):
             if not ctx.link_prop(link, "schedule"):
                 yield Hit(
-                    (index.id, link.target.id),
-                    f"{ctx.name(index)} crawls {ctx.name(link.target)} only when a sync job is started: nothing is "
-                    "indexed after deploying, and later changes to the bucket are not picked up on their own.",
-                    "Give the crawl connection a schedule (e.g. cron(0 2 * * ? *)), or start sync jobs "
-                    "(kendra:StartDataSourceSyncJob) when documents change.",
+                    (source.id, link.target.id),
+                    f"{ctx.name(source)} crawls {ctx.name(link.target)} only when a sync or crawl is started: nothing "
+                    f"is {what} after deploying, and later changes to the bucket are not picked up on their own.",
+                    "Give the crawl connection a schedule (e.g. cron(0 2 * * ? *)), or start syncs or crawler runs "
+                    "(kendra:StartDataSourceSyncJob, glue:StartCrawler) when objects change.",
                 )
+
+
+def _dsql_admin_connections(ctx: ReviewContext) -> Iterator[Hit]:
+    for cluster in ctx.of_type("dsql_cluster"):
+        clients = [link.source for link in ctx.into(cluster, "read", "write", "read_write")]
+        if clients:
+            yield Hit(
+                (cluster.id, *(c.id for c in clients)),
+                f"{ctx.names(clients)} connect to {ctx.name(cluster)} as its admin role (dsql:DbConnectAdmin), the "
+                "only database role a new cluster has: each may change or drop any table, whatever its connection says.",
+                "Create a database role per workload in SQL (CREATE ROLE … WITH LOGIN; AWS IAM GRANT … TO the IAM "
+                "role), grant it only its tables, and give the functions dsql:DbConnect instead.",
+            )
 
 
 RULES = (
@@ -117,10 +134,17 @@ RULES = (
         check=_kendra_genai_index,
     ),
     Rule(
-        id="kendra-crawl-without-schedule",
+        id="crawl-without-schedule",
         severity="info",
-        title="A Kendra data source that syncs only when started",
-        reference=KENDRA_DATA_SOURCES,
-        check=_kendra_crawl_without_schedule,
+        title="A Kendra data source or Glue crawler that runs only when started",
+        reference=f"{KENDRA_DATA_SOURCES}; {GLUE_CRAWLER_SCHEDULES}",
+        check=_crawl_without_schedule,
+    ),
+    Rule(
+        id="dsql-admin-connections",
+        severity="info",
+        title="Workloads that connect to an Aurora DSQL cluster as its admin",
+        reference=DSQL_ROLES,
+        check=_dsql_admin_connections,
     ),
 )
