@@ -937,6 +937,17 @@ def dsql_cluster(ctx: ComponentCost) -> None:
     ctx.charge("dsql.storage", ctx.usage("storage_gb"))
 
 
+def iot_thing(ctx: ComponentCost) -> None:
+    """IoT Core bills the minutes devices stay connected and the messages they publish (5 KB steps)."""
+    messages = ctx.flow("requests")
+    steps = _chunks(ctx.usage("avg_message_kb"), 5)
+    minutes = ctx.usage("devices") * ctx.usage("connected_minutes_per_device")
+    ctx.quantity("messages_per_month", messages)
+    ctx.charge("iot.connectivity", minutes)
+    ctx.charge("iot.messages", messages * steps)
+    ctx.note(f"each message billed as {steps} message(s) of 5 KB; the registry and device shadows are not billed here")
+
+
 def client(ctx: ComponentCost) -> None:
     ctx.quantity("requests_per_month", ctx.flow("requests"))
 
@@ -989,4 +1000,5 @@ MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "kendra_index": kendra_index,
     "glue_database": glue_database,
     "dsql_cluster": dsql_cluster,
+    "iot_thing": iot_thing,
 }

@@ -89,3 +89,14 @@ def test_a_dsql_cluster_bills_dpus_and_storage() -> None:
     result = estimate(doc)
     assert usd(result, "users", "dsql.dpus") == 40.00
     assert usd(result, "users", "dsql.storage") == 6.60
+
+
+def test_an_iot_thing_bills_connection_minutes_and_messages_in_5_kb_steps() -> None:
+    # IoT Core (not verified): 1,000 devices × 43,800 min = 43.8M minutes × $0.08/M = $3.50 (3.504);
+    # 10M messages of 7 KB = 2 steps each: 20M × $1.00/M = $20.00.
+    doc = design(
+        [{"id": "sensor", "type": "iot_thing", "usage": {"devices": 1000, "avg_message_kb": 7, "requests_per_month": 10_000_000}}]
+    )
+    result = estimate(doc)
+    assert usd(result, "sensor", "iot.connectivity") == 3.50
+    assert usd(result, "sensor", "iot.messages") == 20.00

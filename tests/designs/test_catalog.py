@@ -37,6 +37,7 @@ COVERAGE_TYPES = {
     "kendra_index",
     "glue_database",
     "dsql_cluster",
+    "iot_thing",
 }
 
 # Cost-relevant field names are part of the contract (ARCHITECTURE §3).

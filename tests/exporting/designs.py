@@ -155,6 +155,7 @@ def every_type_design() -> dict[str, Any]:
             c("knowledge", "kendra_index", props={"edition": "ENTERPRISE_EDITION"}),
             c("lake", "glue_database"),
             c("ledger_sql", "dsql_cluster", props={"deletion_protection": False}),
+            c("sensor", "iot_thing", usage={"devices": 500}),
         ],
         "connections": [
             e("w1", "web", "cdn", "request"),

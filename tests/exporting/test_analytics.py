@@ -205,3 +205,10 @@ def test_a_function_connected_to_a_dsql_cluster_gets_its_endpoint_and_may_connec
                            "Resource": [{"Fn::GetAtt": ["UsersDb", "ResourceArn"]}]}]} in function["Policies"]  # fmt: skip
     assert "c_etl.add_environment('USERS_DB_DSQL_ENDPOINT', c_users_db.attr_endpoint)" in cdk
     assert "c_users_db.apply_removal_policy(cdk.RemovalPolicy.RETAIN)" in cdk
+
+
+def test_an_iot_thing_is_a_registry_entry_whose_name_the_stack_outputs() -> None:
+    sam, cdk = export([c("sensor", "iot_thing")], [])
+    assert sam["Resources"]["Sensor"] == {"Type": "AWS::IoT::Thing", "Properties": {}}
+    assert sam["Outputs"]["SensorThingName"]["Value"] == {"Ref": "Sensor"}
+    assert "c_sensor = cdk.aws_iot.CfnThing(self, 'Sensor')" in cdk
