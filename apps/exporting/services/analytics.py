@@ -14,6 +14,7 @@ environment. Both exports are built from one description of each resource, as fo
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from apps.designs.document import Component, Link
@@ -112,7 +113,6 @@ def sam_kendra_index(sam: SamTemplate, index: Component) -> None:
             "Name": name_of(logical),
             "Edition": plan.prop(index, "edition"),
             "RoleArn": getatt(f"{logical}Role", "Arn"),
-            "Description": plan.label(index),
             "Tags": tag_list(index),
         },
         index,
@@ -152,10 +152,21 @@ def cdk_role(cdk: CdkStack, role: str, logical: str, statements: list[dict[str, 
         )
 
 
+PSEUDO = {"AWS::Partition": "PARTITION", "AWS::Region": "REGION", "AWS::AccountId": "ACCOUNT_ID", "AWS::StackName": "STACK_NAME"}
+
+
+def cdk_pseudo(template: str) -> Code:
+    """An Fn::Sub template of ours naming pseudo parameters only, as a CDK string expression (the generated
+    code holds no ``${…}``: nothing in it can be mistaken for a substitution of user text)."""
+    parts = re.split(r"\$\{([^}]+)\}", template)
+    terms = [py(part) if i % 2 == 0 else f"cdk.Aws.{PSEUDO[part]}" for i, part in enumerate(parts) if part]
+    return Code(" + ".join(terms))
+
+
 def cdk_sub(value: Any) -> Any:
-    """A CloudFormation Fn::Sub of ours as CDK code (the pseudo parameters only)."""
+    """Our Fn::Sub values (of pseudo parameters only) as CDK code."""
     if isinstance(value, dict) and "Fn::Sub" in value:
-        return Code(f"cdk.Fn.sub({py(value['Fn::Sub'])})")
+        return cdk_pseudo(value["Fn::Sub"])
     if isinstance(value, list):
         return [cdk_sub(item) for item in value]
     if isinstance(value, dict):
@@ -169,8 +180,8 @@ def cdk_kendra_index(cdk: CdkStack, index: Component) -> None:
     cdk_role(cdk, f"{v}_role", f"{logical}Role", cdk_sub(index_statements()))
     cdk.emit(
         f"{v} = cdk.aws_kendra.CfnIndex(self, {py(logical)}, edition={py(plan.prop(index, 'edition'))}, "
-        f"name=cdk.Fn.sub({py('${AWS::StackName}-' + logical)}), role_arn={v}_role.role_arn, "
-        f"description={py(plan.label(index))}, tags=[cdk.CfnTag(**{py(tag)})])"
+        f"name=cdk.Aws.STACK_NAME + {py('-' + logical)}, role_arn={v}_role.role_arn, "
+        f"tags=[cdk.CfnTag(**{py(tag)})])"
     )
     cdk.emit(f"{v}.node.add_dependency({v}_role)")  # Kendra checks its role when it creates the index
     for link in crawled(plan, index):
@@ -185,7 +196,7 @@ def cdk_kendra_index(cdk: CdkStack, index: Component) -> None:
         properties = data_source_properties(link, Code(f"{b}.bucket_name"))
         cdk.emit(
             f"{source} = cdk.aws_kendra.CfnDataSource(self, {py(source_logical)}, "
-            f"name=cdk.Fn.sub({py('${AWS::StackName}-' + logical + '-' + bucket)}), index_id={v}.attr_id, "
+            f"name=cdk.Aws.STACK_NAME + {py('-' + logical + '-' + bucket)}, index_id={v}.attr_id, "
             f"type='S3', role_arn={source}_role.role_arn, tags=[cdk.CfnTag(**{py(tag)})])"
         )
         cdk.emit(f"{source}.node.add_dependency({source}_role)")

@@ -289,8 +289,8 @@ def cdk_receive(cdk: CdkStack, identity: Component) -> None:
         return
     cdk.emit(f"{v}_rule_set = cdk.aws_ses.CfnReceiptRuleSet(self, {py(logical + 'ReceiptRuleSet')})")
     cdk.emit(
-        f"{v}_rule_set_arn = cdk.Fn.sub({py(RECEIPT_RULE_SET_ARN + '${RuleSet}:receipt-rule/*')}, "
-        f"{{'RuleSet': {v}_rule_set.ref}})"
+        f"{v}_rule_set_arn = cdk.Stack.of(self).format_arn(service='ses', resource='receipt-rule-set', "
+        f"resource_name={v}_rule_set.ref + ':receipt-rule/*', arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME)"
     )
     dependencies: list[str] = []
     for link in links:
