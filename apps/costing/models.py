@@ -948,6 +948,11 @@ def iot_thing(ctx: ComponentCost) -> None:
     ctx.note(f"each message billed as {steps} message(s) of 5 KB; the registry and device shadows are not billed here")
 
 
+def ecr_repository(ctx: ComponentCost) -> None:
+    """ECR bills the images stored; pulls by workloads in the same Region transfer no billable data."""
+    ctx.charge("ecr.storage", ctx.usage("storage_gb"))
+
+
 def client(ctx: ComponentCost) -> None:
     ctx.quantity("requests_per_month", ctx.flow("requests"))
 
@@ -1001,4 +1006,5 @@ MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "glue_database": glue_database,
     "dsql_cluster": dsql_cluster,
     "iot_thing": iot_thing,
+    "ecr_repository": ecr_repository,
 }

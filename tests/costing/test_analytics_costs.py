@@ -100,3 +100,9 @@ def test_an_iot_thing_bills_connection_minutes_and_messages_in_5_kb_steps() -> N
     result = estimate(doc)
     assert usd(result, "sensor", "iot.connectivity") == 3.50
     assert usd(result, "sensor", "iot.messages") == 20.00
+
+
+def test_an_ecr_repository_bills_the_images_it_stores() -> None:
+    # ECR (not verified): 12 GB × $0.10 = $1.20.
+    doc = design([{"id": "images", "type": "ecr_repository", "usage": {"storage_gb": 12}}])
+    assert usd(estimate(doc), "images", "ecr.storage") == 1.20

@@ -38,6 +38,7 @@ COVERAGE_TYPES = {
     "glue_database",
     "dsql_cluster",
     "iot_thing",
+    "ecr_repository",
 }
 
 # Cost-relevant field names are part of the contract (ARCHITECTURE §3).

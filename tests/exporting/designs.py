@@ -156,6 +156,7 @@ def every_type_design() -> dict[str, Any]:
             c("lake", "glue_database"),
             c("ledger_sql", "dsql_cluster", props={"deletion_protection": False}),
             c("sensor", "iot_thing", usage={"devices": 500}),
+            c("images", "ecr_repository", props={"image_tag_mutability": "IMMUTABLE", "keep_images": 10}),
         ],
         "connections": [
             e("w1", "web", "cdn", "request"),
@@ -269,6 +270,7 @@ def every_type_design() -> dict[str, Any]:
             e("gx1", "lake", "media", "crawl", prefix="events/"),
             e("gx2", "ai_fn", "lake", "read_write"),
             e("qx1", "ai_fn", "ledger_sql", "read_write"),
+            e("px1", "crunch", "images", "pull", tag="v1.2.3"),
         ],
     }
 

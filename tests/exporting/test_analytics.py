@@ -212,3 +212,42 @@ def test_an_iot_thing_is_a_registry_entry_whose_name_the_stack_outputs() -> None
     assert sam["Resources"]["Sensor"] == {"Type": "AWS::IoT::Thing", "Properties": {}}
     assert sam["Outputs"]["SensorThingName"]["Value"] == {"Ref": "Sensor"}
     assert "c_sensor = cdk.aws_iot.CfnThing(self, 'Sensor')" in cdk
+
+
+def test_a_batch_job_pulling_from_a_repository_runs_its_tag_and_may_pull_from_it_only() -> None:
+    doc = {
+        "schema": "tierplan.design/v1",
+        "name": "Images",
+        "groups": [{"id": "net", "kind": "vpc", "props": {}}],
+        "components": [
+            {"id": "images", "type": "ecr_repository", "props": {"keep_images": 10}},
+            {"id": "crunch", "type": "batch_job_queue", "group": "net", "props": {}},
+            {"id": "web", "type": "ecs_service", "group": "net", "props": {}},
+        ],
+        "connections": [
+            {"id": "c1", "source": "crunch", "target": "images", "kind": "pull", "props": {"tag": "v1.2.3"}},
+        ],
+    }
+    plan = Plan(validate_design(doc))
+    sam, cdk = sam_template(plan), stack_module(plan)
+    resources = sam["Resources"]
+    repository = resources["Images"]
+    assert repository["Type"] == "AWS::ECR::Repository" and repository["DeletionPolicy"] == "Retain"
+    assert '"countNumber": 10' in repository["Properties"]["LifecyclePolicy"]["LifecyclePolicyText"]
+    job = next(r for r in resources.values() if r["Type"] == "AWS::Batch::JobDefinition")
+    assert job["Properties"]["ContainerProperties"]["Image"] == {
+        "Fn::Join": [":", [{"Fn::GetAtt": ["Images", "RepositoryUri"]}, "v1.2.3"]]
+    }
+    statements = resources["CrunchExecutionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    assert statements[1:] == [
+        {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+        {
+            "Effect": "Allow",
+            "Action": ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+            "Resource": {"Fn::GetAtt": ["Images", "Arn"]},
+        },
+    ]
+    # The service that pulls from nothing keeps its registry image and a log-only execution role.
+    assert len(resources["WebExecutionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]) == 1
+    assert "image=ecs.ContainerImage.from_ecr_repository(c_images, 'v1.2.3')" in cdk
+    assert "ecs.ContainerImage.from_registry('public.ecr.aws/nginx/nginx:stable')" in cdk

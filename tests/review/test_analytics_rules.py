@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.review.designs import comp, design, findings, fn, link, only
+from tests.review.designs import comp, design, findings, fn, link, only, vpc
 
 
 def test_an_identity_receiving_mail_is_told_to_activate_its_rule_set() -> None:
@@ -76,3 +76,13 @@ def test_functions_connecting_to_a_dsql_cluster_are_told_they_connect_as_admin()
     assert finding["components"] == ["users", "reader", "writer"]
     assert "dsql:DbConnect instead" in finding["fix"]
     assert findings(design([comp("users", "dsql_cluster")]), "dsql-admin-connections") == []
+
+
+def test_an_ecs_service_pulling_from_a_repository_of_its_own_deployment_is_warned() -> None:
+    doc = design(
+        [comp("images", "ecr_repository"), comp("web", "ecs_service", group="net"), comp("jobs", "batch_job_queue", group="net")],
+        [link("web", "images", "pull"), link("jobs", "images", "pull")],
+        groups=[vpc("net")],
+    )
+    finding = only(doc, "ecs-service-pulls-from-new-repository")
+    assert finding["components"] == ["web", "images"] and "(tag latest)" in finding["fix"]

@@ -1,5 +1,5 @@
 """Data, search and analytics: Amazon Kendra indexes and AWS Glue Data Catalog databases with the buckets
-they crawl, and Amazon Aurora DSQL clusters.
+they crawl, Amazon Aurora DSQL clusters, and the Amazon ECR repositories container workloads pull from.
 
 A Kendra index writes its logs and metrics with a role of its own; each 'crawl' connection to a bucket is
 an S3 data source of the index, with a role that may read that bucket (under the connection's prefix)
@@ -14,12 +14,13 @@ environment. Both exports are built from one description of each resource, as fo
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING, Any
 
 from apps.designs.document import Component, Link
 from apps.exporting.cfn import getatt, py, ref, sub, tag_list, var
-from apps.exporting.plan import Plan
+from apps.exporting.plan import ExportError, Plan
 from apps.exporting.services.base import Service, cdk_allow, cdk_attribute
 from apps.exporting.services.events import Code, literal, source_account_trust
 
@@ -393,6 +394,92 @@ def cdk_dsql_grant(cdk: CdkStack, link: Link) -> str:
     return cdk_allow(var(link.source), dsql_actions(link), [f"{var(link.target)}.attr_resource_arn"])
 
 
+# -- Amazon ECR -----------------------------------------------------------------------------------------------
+# A repository the ECS services and Batch jobs connected to it with 'pull' run their image from (the image
+# prop is then ignored): their execution role may pull from that repository only. The containers' emitters
+# ask ``task_access`` for the image and the pull statements, which come from here.
+
+PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"]
+
+
+def lifecycle_policy(keep: int) -> str:
+    rule = {
+        "rulePriority": 1,
+        "description": f"Keep the newest {keep} images",
+        "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": keep},
+        "action": {"type": "expire"},
+    }
+    return json.dumps({"rules": [rule]})
+
+
+def sam_ecr_repository(sam: SamTemplate, repository: Component) -> None:
+    plan, logical = sam.plan, sam.id(repository)
+    properties: dict[str, Any] = {
+        "ImageTagMutability": plan.prop(repository, "image_tag_mutability"),
+        "ImageScanningConfiguration": {"ScanOnPush": bool(plan.prop(repository, "scan_on_push"))},
+        "EncryptionConfiguration": {"EncryptionType": "AES256"},
+        "Tags": tag_list(repository),
+    }
+    if plan.prop(repository, "keep_images"):
+        properties["LifecyclePolicy"] = {"LifecyclePolicyText": lifecycle_policy(plan.prop(repository, "keep_images"))}
+    sam.add(logical, "AWS::ECR::Repository", properties, repository, DeletionPolicy="Retain", UpdateReplacePolicy="Retain")
+    sam.output(f"{logical}Uri", getatt(logical, "RepositoryUri"), f"ECR repository of {plan.label(repository)}", repository)
+
+
+def cdk_ecr_repository(cdk: CdkStack, repository: Component) -> None:
+    plan, v, logical = cdk.plan, var(repository), cdk.id(repository)
+    mutability = plan.prop(repository, "image_tag_mutability")
+    args = [
+        f"image_tag_mutability=cdk.aws_ecr.TagMutability.{mutability}",
+        f"image_scan_on_push={bool(plan.prop(repository, 'scan_on_push'))}",
+        "encryption=cdk.aws_ecr.RepositoryEncryption.AES_256",
+        "removal_policy=cdk.RemovalPolicy.RETAIN",
+    ]
+    if plan.prop(repository, "keep_images"):
+        args.append(f"lifecycle_rules=[cdk.aws_ecr.LifecycleRule(max_image_count={plan.prop(repository, 'keep_images')})]")
+    cdk.emit(f"{v} = cdk.aws_ecr.Repository(self, {py(logical)}, {', '.join(args)})")
+    cdk.emit(f"cdk.Tags.of({v}).add('tierplan:component', {py(repository.id)})")
+    cdk.emit(f"cdk.CfnOutput(self, {py(logical + 'Uri')}, value={v}.repository_uri)")
+    cdk.emit()
+
+
+def pulled(plan: Plan, workload: Component) -> Link | None:
+    """The repository a container workload runs its image from, if any (one: a workload has one container)."""
+    links = plan.out(workload, "pull")
+    if len(links) > 1:
+        raise ExportError(
+            f"component {workload.id!r} ({workload.type}) cannot be exported: it runs one container image, and "
+            f"pulls from {len(links)} repositories"
+        )
+    return links[0] if links else None
+
+
+def sam_image(sam: SamTemplate, workload: Component) -> Any:
+    link = pulled(sam.plan, workload)
+    if link is None:
+        return sam.plan.prop(workload, "image")
+    return {"Fn::Join": [":", [getatt(sam.id(link.target), "RepositoryUri"), link.prop("tag")]]}
+
+
+def cdk_image(cdk: CdkStack, workload: Component) -> str:
+    """The container image as CDK code; from a repository, CDK lets the execution role pull it."""
+    link = pulled(cdk.plan, workload)
+    if link is None:
+        return f"ecs.ContainerImage.from_registry({py(cdk.plan.prop(workload, 'image'))})"
+    return f"ecs.ContainerImage.from_ecr_repository({var(link.target)}, {py(link.prop('tag'))})"
+
+
+def sam_pull_statements(sam: SamTemplate, workload: Component) -> list[dict[str, Any]]:
+    """What the execution role needs to pull the image: a token for the registry, the repository's layers."""
+    link = pulled(sam.plan, workload)
+    if link is None:
+        return []
+    return [
+        {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+        {"Effect": "Allow", "Action": PULL_ACTIONS, "Resource": getatt(sam.id(link.target), "Arn")},
+    ]
+
+
 SERVICES = (
     Service(
         "kendra_index",
@@ -422,5 +509,11 @@ SERVICES = (
         cdk_env=cdk_attribute("attr_endpoint"),
         sam_policies=sam_dsql_policies,
         cdk_grant=cdk_dsql_grant,
+    ),
+    Service(
+        "ecr_repository",
+        sam=sam_ecr_repository,
+        cdk=cdk_ecr_repository,
+        cdk_order=28,  # before the ECS services and Batch jobs that pull from it
     ),
 )

@@ -1,6 +1,7 @@
 """Data, search and analytics services: SES receiving (a rule set CloudFormation cannot activate, the
 Regions that receive mail), Kendra indexes (the Developer edition is not for production, GenAI limits),
-crawls that never run on their own, and Aurora DSQL's admin role."""
+crawls that never run on their own, Aurora DSQL's admin role, and ECS services pulling from an empty
+repository."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ KENDRA_EDITIONS = "https://docs.aws.amazon.com/kendra/latest/APIReference/API_Cr
 KENDRA_GENAI = "https://docs.aws.amazon.com/kendra/latest/dg/hiw-index-types.html"
 KENDRA_DATA_SOURCES = "https://docs.aws.amazon.com/kendra/latest/dg/data-source.html"
 GLUE_CRAWLER_SCHEDULES = "https://docs.aws.amazon.com/glue/latest/dg/schedule-crawler.html"
+ECR_PUSH = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/docker-push-ecr-image.html"
 DSQL_ROLES = "https://docs.aws.amazon.com/aurora-dsql/latest/userguide/using-database-and-iam-roles.html"
 # Regions the SES endpoints page has always listed with an inbound-smtp endpoint; AWS has added others since,
 # so a Region outside this list is a question to check, not an error.
@@ -111,6 +113,20 @@ def _dsql_admin_connections(ctx: ReviewContext) -> Iterator[Hit]:
             )
 
 
+def _service_pulls_from_a_new_repository(ctx: ReviewContext) -> Iterator[Hit]:
+    for service in ctx.of_type("ecs_service"):
+        for link in ctx.out(service, "pull"):
+            yield Hit(
+                (service.id, link.target.id),
+                f"{ctx.name(service)} runs its image from {ctx.name(link.target)}, which the same deployment creates "
+                "empty: the service's tasks cannot pull an image, and CloudFormation waits for the service to "
+                "stabilize until the deployment fails.",
+                "Deploy the repository first and push the image (tag "
+                f"{ctx.link_prop(link, 'tag') or 'latest'}) before the service is created, e.g. from a separate "
+                "stack or pipeline stage; Batch jobs only fail when they run, so they may share the stack.",
+            )
+
+
 RULES = (
     Rule(
         id="ses-receipt-rule-set-inactive",
@@ -146,5 +162,12 @@ RULES = (
         title="Workloads that connect to an Aurora DSQL cluster as its admin",
         reference=DSQL_ROLES,
         check=_dsql_admin_connections,
+    ),
+    Rule(
+        id="ecs-service-pulls-from-new-repository",
+        severity="warning",
+        title="An ECS service pulling from a repository its own deployment creates empty",
+        reference=ECR_PUSH,
+        check=_service_pulls_from_a_new_repository,
     ),
 )
