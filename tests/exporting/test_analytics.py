@@ -251,3 +251,22 @@ def test_a_batch_job_pulling_from_a_repository_runs_its_tag_and_may_pull_from_it
     assert len(resources["WebExecutionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]) == 1
     assert "image=ecs.ContainerImage.from_ecr_repository(c_images, 'v1.2.3')" in cdk
     assert "ecs.ContainerImage.from_registry('public.ecr.aws/nginx/nginx:stable')" in cdk
+
+
+def test_the_export_readmes_ask_to_activate_the_receipt_rule_set_and_only_when_mail_is_received() -> None:
+    from apps.exporting.bundle import cdk_files, sam_files
+
+    receiving = validate_design(
+        {
+            "schema": "tierplan.design/v1",
+            "name": "Inbox",
+            "components": INBOX[0],
+            "connections": [
+                {"id": f"c{i}", "source": s, "target": t, "kind": k, "props": p} for i, (s, t, k, p) in enumerate(INBOX[1])
+            ],
+        }
+    )
+    for files in (sam_files(receiving), cdk_files(receiving)):
+        assert "aws ses set-active-receipt-rule-set" in files["README.md"]
+    sending = validate_design({"schema": "tierplan.design/v1", "name": "Out", "components": [c("mail", "ses_identity")]})
+    assert "set-active-receipt-rule-set" not in sam_files(sending)["README.md"]
