@@ -186,14 +186,16 @@ def build_graph(design: Design, catalog: Catalog) -> Graph:
             factor, why = 0.0, FIREHOSE_OBJECTS
         if why:
             notes.append((target, f"connection {connection.id} ({connection.kind}): {why}"))
+        # SES passes on the mail it receives, not the mail functions send through it.
+        source_type = design.components[source].type
+        source_channel = "received" if connection.kind == "receive" else _source_channel(catalog, source_type)
         edge = Edge(
             connection=position,
             source=source,
             target=target,
             kind=connection.kind,
             factor=factor,
-            # SES passes on the mail it receives, not the mail functions send through it.
-            source_channel="received" if connection.kind == "receive" else _source_channel(catalog, design.components[source].type),
+            source_channel=source_channel,
             target_channels=_target_channels(catalog, connection.kind, target_type, connection.props),
             batch_size=int(connection.props.get("batch_size", 10)) if connection.kind == "poll" else 1,
         )

@@ -14,7 +14,11 @@ def test_received_mail_is_billed_per_message_and_per_256_kb_chunk_and_reaches_th
     # 200,000 e-mails of 300 KB (2 chunks each): 200 × $0.10 = $20.00; 400 × $0.09 = $36.00.
     doc = design(
         [
-            {"id": "mail", "type": "ses_identity", "usage": {"emails_received_per_month": 200_000, "avg_received_kb": 300}},
+            {
+                "id": "mail",
+                "type": "ses_identity",
+                "usage": {"emails_received_per_month": 200_000, "avg_received_kb": 300},
+            },
             lambda_fn("parser"),
         ],
         [link("mail", "parser", "receive")],
@@ -41,7 +45,11 @@ def test_a_kendra_index_bills_its_edition_by_the_hour_and_its_data_sources_their
     # 10 sync hours × $0.35 = $3.50; 2M documents scanned × $1.00/M = $2.00.
     doc = design(
         [
-            {"id": "docs", "type": "kendra_index", "usage": {"sync_hours_per_month": 10, "documents_scanned_per_month": 2_000_000}},
+            {
+                "id": "docs",
+                "type": "kendra_index",
+                "usage": {"sync_hours_per_month": 10, "documents_scanned_per_month": 2_000_000},
+            },
             {"id": "files", "type": "s3_bucket"},
             lambda_fn("ask"),
         ],
@@ -56,7 +64,10 @@ def test_a_kendra_index_bills_its_edition_by_the_hour_and_its_data_sources_their
 def test_a_developer_edition_index_costs_its_own_hourly_price_and_queries_do_not_read_the_bucket() -> None:
     # Developer $1.125/h × 730 h = $821.25; the crawl's default ratio 0 sends no GETs per query.
     doc = design(
-        [{"id": "docs", "type": "kendra_index", "props": {"edition": "DEVELOPER_EDITION"}}, {"id": "files", "type": "s3_bucket"}],
+        [
+            {"id": "docs", "type": "kendra_index", "props": {"edition": "DEVELOPER_EDITION"}},
+            {"id": "files", "type": "s3_bucket"},
+        ],
         [link("docs", "files", "crawl")],
         requests_per_month=100_000,
     )
@@ -71,7 +82,11 @@ def test_a_glue_database_bills_objects_and_requests_beyond_the_free_million_and_
     # 20 DPU-hours × $0.44 = $8.80.
     doc = design(
         [
-            {"id": "lake", "type": "glue_database", "usage": {"catalog_objects": 1_500_000, "crawler_dpu_hours_per_month": 20}},
+            {
+                "id": "lake",
+                "type": "glue_database",
+                "usage": {"catalog_objects": 1_500_000, "crawler_dpu_hours_per_month": 20},
+            },
             {"id": "raw", "type": "s3_bucket"},
         ],
         [link("lake", "raw", "crawl")],
@@ -95,7 +110,13 @@ def test_an_iot_thing_bills_connection_minutes_and_messages_in_5_kb_steps() -> N
     # IoT Core (not verified): 1,000 devices × 43,800 min = 43.8M minutes × $0.08/M = $3.50 (3.504);
     # 10M messages of 7 KB = 2 steps each: 20M × $1.00/M = $20.00.
     doc = design(
-        [{"id": "sensor", "type": "iot_thing", "usage": {"devices": 1000, "avg_message_kb": 7, "requests_per_month": 10_000_000}}]
+        [
+            {
+                "id": "sensor",
+                "type": "iot_thing",
+                "usage": {"devices": 1000, "avg_message_kb": 7, "requests_per_month": 10_000_000},
+            }
+        ]
     )
     result = estimate(doc)
     assert usd(result, "sensor", "iot.connectivity") == 3.50

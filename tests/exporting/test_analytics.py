@@ -262,11 +262,14 @@ def test_the_export_readmes_ask_to_activate_the_receipt_rule_set_and_only_when_m
             "name": "Inbox",
             "components": INBOX[0],
             "connections": [
-                {"id": f"c{i}", "source": s, "target": t, "kind": k, "props": p} for i, (s, t, k, p) in enumerate(INBOX[1])
+                {"id": f"c{i}", "source": s, "target": t, "kind": k, "props": p}
+                for i, (s, t, k, p) in enumerate(INBOX[1])
             ],
         }
     )
     for files in (sam_files(receiving), cdk_files(receiving)):
         assert "aws ses set-active-receipt-rule-set" in files["README.md"]
-    sending = validate_design({"schema": "tierplan.design/v1", "name": "Out", "components": [c("mail", "ses_identity")]})
+    sending = validate_design(
+        {"schema": "tierplan.design/v1", "name": "Out", "components": [c("mail", "ses_identity")]}
+    )
     assert "set-active-receipt-rule-set" not in sam_files(sending)["README.md"]

@@ -80,7 +80,11 @@ def test_functions_connecting_to_a_dsql_cluster_are_told_they_connect_as_admin()
 
 def test_an_ecs_service_pulling_from_a_repository_of_its_own_deployment_is_warned() -> None:
     doc = design(
-        [comp("images", "ecr_repository"), comp("web", "ecs_service", group="net"), comp("jobs", "batch_job_queue", group="net")],
+        [
+            comp("images", "ecr_repository"),
+            comp("web", "ecs_service", group="net"),
+            comp("jobs", "batch_job_queue", group="net"),
+        ],
         [link("web", "images", "pull"), link("jobs", "images", "pull")],
         groups=[vpc("net")],
     )

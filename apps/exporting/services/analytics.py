@@ -153,7 +153,12 @@ def cdk_role(cdk: CdkStack, role: str, logical: str, statements: list[dict[str, 
         )
 
 
-PSEUDO = {"AWS::Partition": "PARTITION", "AWS::Region": "REGION", "AWS::AccountId": "ACCOUNT_ID", "AWS::StackName": "STACK_NAME"}
+PSEUDO = {
+    "AWS::Partition": "PARTITION",
+    "AWS::Region": "REGION",
+    "AWS::AccountId": "ACCOUNT_ID",
+    "AWS::StackName": "STACK_NAME",
+}
 
 
 def cdk_pseudo(template: str) -> Code:
@@ -270,7 +275,9 @@ def sam_glue_database(sam: SamTemplate, database: Component) -> None:
                         "PolicyName": "crawl",
                         "PolicyDocument": {
                             "Version": "2012-10-17",
-                            "Statement": bucket_read_statements(getatt(bucket, "Arn"), sub(f"${{{bucket}.Arn}}/{prefix}*")),
+                            "Statement": bucket_read_statements(
+                                getatt(bucket, "Arn"), sub(f"${{{bucket}.Arn}}/{prefix}*")
+                            ),
                         },
                     }
                 ],
@@ -303,15 +310,16 @@ def cdk_glue_database(cdk: CdkStack, database: Component) -> None:
             "conditions={'StringEquals': {'aws:SourceAccount': cdk.Aws.ACCOUNT_ID}}), "
             "managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name('service-role/AWSGlueServiceRole')])"
         )
-        for entry in bucket_read_statements(
-            Code(f"{b}.bucket_arn"), Code(f"{b}.arn_for_objects({py(prefix + '*')})")
-        ):
+        for entry in bucket_read_statements(Code(f"{b}.bucket_arn"), Code(f"{b}.arn_for_objects({py(prefix + '*')})")):
             cdk.emit(
                 f"{crawler}_role.add_to_policy(iam.PolicyStatement(actions={py(entry['Action'])}, "
                 f"resources={literal(entry['Resource'])}))"
             )
         properties = crawler_properties(
-            link, Code(f"{v}.ref"), Code(f"'s3://' + {b}.bucket_name + {py('/' + prefix)}"), Code(f"{crawler}_role.role_arn")
+            link,
+            Code(f"{v}.ref"),
+            Code(f"'s3://' + {b}.bucket_name + {py('/' + prefix)}"),
+            Code(f"{crawler}_role.role_arn"),
         )
         cdk.emit(
             f"{crawler} = cdk.aws_glue.CfnCrawler(self, {py(crawler_logical)}, role={crawler}_role.role_arn, "
@@ -326,7 +334,13 @@ def cdk_glue_database(cdk: CdkStack, database: Component) -> None:
 
 
 def catalog_actions(link: Link) -> list[str]:
-    return CATALOG_READ if link.kind == "read" else CATALOG_READ + CATALOG_WRITE if link.kind == "read_write" else CATALOG_WRITE
+    return (
+        CATALOG_READ
+        if link.kind == "read"
+        else CATALOG_READ + CATALOG_WRITE
+        if link.kind == "read_write"
+        else CATALOG_WRITE
+    )
 
 
 def sam_catalog_policies(sam: SamTemplate, link: Link) -> list[Any]:
@@ -364,7 +378,9 @@ def sam_dsql_cluster(sam: SamTemplate, cluster: Component) -> None:
         DeletionPolicy=retain,
         UpdateReplacePolicy=retain,
     )
-    sam.output(f"{logical}Endpoint", getatt(logical, "Endpoint"), f"Aurora DSQL endpoint of {plan.label(cluster)}", cluster)
+    sam.output(
+        f"{logical}Endpoint", getatt(logical, "Endpoint"), f"Aurora DSQL endpoint of {plan.label(cluster)}", cluster
+    )
 
 
 def cdk_dsql_cluster(cdk: CdkStack, cluster: Component) -> None:
@@ -422,8 +438,12 @@ def sam_ecr_repository(sam: SamTemplate, repository: Component) -> None:
     }
     if plan.prop(repository, "keep_images"):
         properties["LifecyclePolicy"] = {"LifecyclePolicyText": lifecycle_policy(plan.prop(repository, "keep_images"))}
-    sam.add(logical, "AWS::ECR::Repository", properties, repository, DeletionPolicy="Retain", UpdateReplacePolicy="Retain")
-    sam.output(f"{logical}Uri", getatt(logical, "RepositoryUri"), f"ECR repository of {plan.label(repository)}", repository)
+    sam.add(
+        logical, "AWS::ECR::Repository", properties, repository, DeletionPolicy="Retain", UpdateReplacePolicy="Retain"
+    )
+    sam.output(
+        f"{logical}Uri", getatt(logical, "RepositoryUri"), f"ECR repository of {plan.label(repository)}", repository
+    )
 
 
 def cdk_ecr_repository(cdk: CdkStack, repository: Component) -> None:
@@ -436,7 +456,9 @@ def cdk_ecr_repository(cdk: CdkStack, repository: Component) -> None:
         "removal_policy=cdk.RemovalPolicy.RETAIN",
     ]
     if plan.prop(repository, "keep_images"):
-        args.append(f"lifecycle_rules=[cdk.aws_ecr.LifecycleRule(max_image_count={plan.prop(repository, 'keep_images')})]")
+        args.append(
+            f"lifecycle_rules=[cdk.aws_ecr.LifecycleRule(max_image_count={plan.prop(repository, 'keep_images')})]"
+        )
     cdk.emit(f"{v} = cdk.aws_ecr.Repository(self, {py(logical)}, {', '.join(args)})")
     cdk.emit(f"cdk.Tags.of({v}).add('tierplan:component', {py(repository.id)})")
     cdk.emit(f"cdk.CfnOutput(self, {py(logical + 'Uri')}, value={v}.repository_uri)")

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 from apps.designs.document import Component, Link
 from apps.exporting.cfn import getatt, py, ref, sub, tags, trust_policy, var
 from apps.exporting.plan import Plan
+from apps.exporting.services.analytics import cdk_image, sam_image
 from apps.exporting.services.base import Service, cdk_attribute
 from apps.exporting.services.policy_templates import iam_statements
-from apps.exporting.services.analytics import cdk_image, sam_image
 from apps.exporting.services.task_access import data_links, guarded_stores, sam_execution_role
 
 if TYPE_CHECKING:

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 from apps.designs.document import Component
 from apps.exporting.cfn import getatt, py, ref, tag_list, trust_policy, var
 from apps.exporting.plan import Plan
+from apps.exporting.services.analytics import cdk_image, sam_image
 from apps.exporting.services.base import Service
 from apps.exporting.services.functions import LOG_RETENTION
 from apps.exporting.services.load_balancing import listener_use_id, target_group_id
 from apps.exporting.services.policy_templates import iam_statements
-from apps.exporting.services.analytics import cdk_image, sam_image
 from apps.exporting.services.task_access import data_links, guarded_stores, sam_execution_role
 
 if TYPE_CHECKING:

@@ -268,9 +268,7 @@ def sam_receive(sam: SamTemplate, identity: Component) -> None:
             )
         else:
             depends.append(f"{target}Policy")  # the bucket's own policy holds SES's statement
-    actions = [
-        receive_action(link, getatt(sam.id(link.target), "Arn"), ref(sam.id(link.target))) for link in links
-    ]
+    actions = [receive_action(link, getatt(sam.id(link.target), "Arn"), ref(sam.id(link.target))) for link in links]
     sam.add(
         f"{logical}ReceiptRule",
         "AWS::SES::ReceiptRule",
@@ -278,7 +276,12 @@ def sam_receive(sam: SamTemplate, identity: Component) -> None:
         identity,
         DependsOn=sorted(set(depends)),
     )
-    sam.output(f"{logical}ReceiptRuleSetName", ref(rule_set), f"Receipt rule set of {plan.label(identity)} (make it active)", identity)
+    sam.output(
+        f"{logical}ReceiptRuleSetName",
+        ref(rule_set),
+        f"Receipt rule set of {plan.label(identity)} (make it active)",
+        identity,
+    )
 
 
 def cdk_receive(cdk: CdkStack, identity: Component) -> None:
