@@ -475,6 +475,13 @@ def ses_identity(ctx: ComponentCost) -> None:
     if attachments:
         ctx.charge("ses.attachments", attachments)
     ctx.note("each recipient of a message is billed as one e-mail; dedicated IPs and add-ons are not modelled")
+    received = ctx.flow("received")
+    if received:
+        chunks = _chunks(ctx.usage("avg_received_kb"), 256)
+        ctx.quantity("emails_received_per_month", received)
+        ctx.charge("ses.received", received)
+        ctx.charge("ses.received_chunks", received * chunks)
+        ctx.note(f"each received e-mail billed as {chunks} incoming chunk(s) of 256 KB")
 
 
 def iot_rule(ctx: ComponentCost) -> None:
@@ -975,6 +982,62 @@ def opensearch_serverless_collection(ctx: ComponentCost) -> None:
     ctx.charge("aoss.storage", ctx.usage("storage_gb"))
 
 
+KENDRA_EDITIONS = {
+    "DEVELOPER_EDITION": "kendra.developer.hours",
+    "ENTERPRISE_EDITION": "kendra.enterprise.hours",
+    "GEN_AI_ENTERPRISE_EDITION": "kendra.genai_enterprise.hours",
+}
+
+
+def kendra_index(ctx: ComponentCost) -> None:
+    """A Kendra index bills every hour by edition (queries within its base capacity are included), and its
+    data sources the hours they sync and the documents they scan."""
+    queries = ctx.flow("requests")
+    ctx.quantity("queries_per_month", queries)
+    ctx.charge(KENDRA_EDITIONS[ctx.prop("edition")], ctx.hours)
+    if ctx.outgoing("crawl"):
+        ctx.charge("kendra.connector.hours", ctx.usage("sync_hours_per_month"))
+        ctx.charge("kendra.connector.documents", ctx.usage("documents_scanned_per_month"))
+    ctx.note("base capacity only: extra storage or query capacity units are not modelled")
+
+
+def glue_database(ctx: ComponentCost) -> None:
+    """The Data Catalog bills objects stored and requests beyond a free million each; crawlers DPU-hours."""
+    requests = ctx.flow("requests")
+    ctx.quantity("requests_per_month", requests)
+    ctx.charge("glue.catalog.requests", requests)
+    ctx.charge("glue.catalog.objects", ctx.usage("catalog_objects"))
+    if ctx.outgoing("crawl"):
+        ctx.charge("glue.dpu_hours", ctx.usage("crawler_dpu_hours_per_month"))
+
+
+def dsql_cluster(ctx: ComponentCost) -> None:
+    """Aurora DSQL bills the DPUs its transactions use and the data stored; nothing while idle."""
+    ctx.quantity("transactions_per_month", ctx.flow("requests"))
+    dpus = ctx.usage("dpus_per_month")
+    if dpus:
+        ctx.charge("dsql.dpus", dpus)
+    else:
+        ctx.note("DPUs not estimated: set usage.dpus_per_month (CloudWatch's TotalDPU of a similar workload)")
+    ctx.charge("dsql.storage", ctx.usage("storage_gb"))
+
+
+def iot_thing(ctx: ComponentCost) -> None:
+    """IoT Core bills the minutes devices stay connected and the messages they publish (5 KB steps)."""
+    messages = ctx.flow("requests")
+    steps = _chunks(ctx.usage("avg_message_kb"), 5)
+    minutes = ctx.usage("devices") * ctx.usage("connected_minutes_per_device")
+    ctx.quantity("messages_per_month", messages)
+    ctx.charge("iot.connectivity", minutes)
+    ctx.charge("iot.messages", messages * steps)
+    ctx.note(f"each message billed as {steps} message(s) of 5 KB; the registry and device shadows are not billed here")
+
+
+def ecr_repository(ctx: ComponentCost) -> None:
+    """ECR bills the images stored; pulls by workloads in the same Region transfer no billable data."""
+    ctx.charge("ecr.storage", ctx.usage("storage_gb"))
+
+
 def client(ctx: ComponentCost) -> None:
     ctx.quantity("requests_per_month", ctx.flow("requests"))
 
@@ -1024,4 +1087,9 @@ MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "api_gateway_websocket": api_gateway_websocket,
     "appsync_api": appsync_api,
     "iot_rule": iot_rule,
+    "kendra_index": kendra_index,
+    "glue_database": glue_database,
+    "dsql_cluster": dsql_cluster,
+    "iot_thing": iot_thing,
+    "ecr_repository": ecr_repository,
 }

@@ -115,7 +115,9 @@ def _target_channels(
         # A service integration into a table is storage-first: PutItem.
         return {"read": ("reads",), "read_write": ("reads", "writes")}.get(kind, ("writes",))
     if target_type == "s3_bucket":
-        return {"read": ("gets",), "origin": ("gets",), "read_write": ("gets", "puts")}.get(kind, ("puts",))
+        return {"read": ("gets",), "origin": ("gets",), "read_write": ("gets", "puts"), "crawl": ("gets",)}.get(
+            kind, ("puts",)
+        )
     if target_type == "api_gateway_websocket" and kind == "write":
         return ("posts",)  # what functions post back to clients never reaches a route again
     return channels_of(catalog, target_type)[:1]
@@ -185,13 +187,16 @@ def build_graph(design: Design, catalog: Catalog) -> Graph:
             factor, why = 0.0, FIREHOSE_OBJECTS
         if why:
             notes.append((target, f"connection {connection.id} ({connection.kind}): {why}"))
+        # SES passes on the mail it receives, not the mail functions send through it.
+        source_type = design.components[source].type
+        source_channel = "received" if connection.kind == "receive" else _source_channel(catalog, source_type)
         edge = Edge(
             connection=position,
             source=source,
             target=target,
             kind=connection.kind,
             factor=factor,
-            source_channel=_source_channel(catalog, design.components[source].type),
+            source_channel=source_channel,
             target_channels=_target_channels(catalog, connection.kind, target_type, connection.props),
             batch_size=int(connection.props.get("batch_size", 10)) if connection.kind == "poll" else 1,
             enhanced_fan_out=connection.kind == "poll" and bool(connection.props.get("enhanced_fan_out")),

@@ -155,7 +155,26 @@ def readme_sam(design: Design, plan: Plan, name: str, parameters: Mapping[str, o
         lines += [f"- `{a.id}`: region `{plan.account_region(a)}`" for a in plan.accounts()]
     if plan.of_type("rds_instance", "aurora_cluster"):
         lines += ["", "Databases keep their master password in AWS Secrets Manager (`ManageMasterUserPassword`)."]
+    lines += after_deploying(plan)
     return "\n".join(lines) + "\n"
+
+
+def after_deploying(plan: Plan) -> list[str]:
+    """What CloudFormation cannot do and the README must ask for: activating SES receipt rule sets."""
+    receiving = [c for c in plan.of_type("ses_identity") if plan.out(c, "receive")]
+    if not receiving:
+        return []
+    return [
+        "",
+        "SES receives nothing until a receipt rule set is the Region's active one, which CloudFormation cannot",
+        "set. After deploying, make the stack's rule set active (this replaces the Region's current active set:",
+        "move its rules over first) and point each receiving domain's MX record at the Region's",
+        "`inbound-smtp.<region>.amazonaws.com` endpoint (SES receives mail in some Regions only):",
+        "",
+        "```sh",
+        "aws ses set-active-receipt-rule-set --rule-set-name <the …ReceiptRuleSetName output>",
+        "```",
+    ]
 
 
 def zip_safe_context(plan: Plan) -> dict[str, str]:
@@ -202,6 +221,7 @@ def readme_cdk(design: Design, plan: Plan, name: str, context: Mapping[str, str]
         "Each function has a starter handler in `src/<component id>/`; replace it with your code. API",
         "authorizers deny every request until you write their check.",
     ]
+    lines += after_deploying(plan)
     return "\n".join(lines) + "\n"
 
 

@@ -34,6 +34,11 @@ COVERAGE_TYPES = {
     "comprehend",
     "translate",
     "textract",
+    "kendra_index",
+    "glue_database",
+    "dsql_cluster",
+    "iot_thing",
+    "ecr_repository",
 }
 
 # Cost-relevant field names are part of the contract (ARCHITECTURE §3).

@@ -164,6 +164,11 @@ def every_type_design() -> dict[str, Any]:
                     "retry_attempts": 2,
                 },
             ),
+            c("knowledge", "kendra_index", props={"edition": "ENTERPRISE_EDITION"}),
+            c("lake", "glue_database"),
+            c("ledger_sql", "dsql_cluster", props={"deletion_protection": False}),
+            c("sensor", "iot_thing", usage={"devices": 500}),
+            c("images", "ecr_repository", props={"image_tag_mutability": "IMMUTABLE", "keep_images": 10}),
         ],
         "connections": [
             e("w1", "web", "cdn", "request"),
@@ -273,6 +278,14 @@ def every_type_design() -> dict[str, Any]:
             e("vl1", "http", "alb", "integrate", route="ANY /shop/{proxy+}"),
             e("efo1", "clicks", "consumer_fn", "poll", enhanced_fan_out=True, batch_size=100),
             e("b1", "crunch_ec2", "media", "write"),
+            e("rx1", "mailer", "media", "receive", object_key_prefix="inbox/"),
+            e("rx2", "mailer", "hook", "receive"),
+            e("kx1", "knowledge", "media", "crawl", prefix="manuals/", schedule="cron(0 3 ? * SUN *)"),
+            e("kx2", "ai_fn", "knowledge", "read"),
+            e("gx1", "lake", "media", "crawl", prefix="events/"),
+            e("gx2", "ai_fn", "lake", "read_write"),
+            e("qx1", "ai_fn", "ledger_sql", "read_write"),
+            e("px1", "crunch", "images", "pull", tag="v1.2.3"),
         ],
     }
 

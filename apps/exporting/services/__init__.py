@@ -10,6 +10,7 @@ from __future__ import annotations
 from apps.exporting.plan import ExportError
 from apps.exporting.services import (
     ai,
+    analytics,
     apis,
     applications,
     batch,
@@ -39,6 +40,7 @@ from apps.exporting.services.base import Service
 
 FAMILIES = (
     ai,
+    analytics,
     apis,
     applications,
     batch,

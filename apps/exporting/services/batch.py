@@ -18,6 +18,7 @@ from apps.designs.document import Component, Link
 from apps.designs.instances import EC2_CAPACITIES
 from apps.exporting.cfn import getatt, py, ref, sub, tags, trust_policy, var
 from apps.exporting.plan import Plan
+from apps.exporting.services.analytics import cdk_image, sam_image
 from apps.exporting.services.base import Service, cdk_attribute
 from apps.exporting.services.policy_templates import iam_statements
 from apps.exporting.services.task_access import data_links, guarded_stores, sam_execution_role
@@ -183,7 +184,7 @@ def sam_batch_job_queue(sam: SamTemplate, queue: Component) -> None:
             "Type": "container",
             "PlatformCapabilities": ["EC2" if on_instances(plan, queue) else "FARGATE"],
             "ContainerProperties": {
-                "Image": plan.prop(queue, "image"),
+                "Image": sam_image(sam, queue),
                 "ResourceRequirements": [
                     {"Type": "VCPU", "Value": f"{plan.prop(queue, 'vcpus'):g}"},
                     {"Type": "MEMORY", "Value": str(plan.prop(queue, "memory_mb"))},
@@ -262,7 +263,7 @@ def cdk_batch_job_queue(cdk: CdkStack, queue: Component) -> None:
     cdk.emit(
         f"{v}_job = batch.EcsJobDefinition(self, {py(job_definition_id(plan, queue))}, "
         f"container=batch.{container}(self, {py(logical + 'Container')}, "
-        f"image=ecs.ContainerImage.from_registry({py(plan.prop(queue, 'image'))}), cpu={plan.prop(queue, 'vcpus')!r}, "
+        f"image={cdk_image(cdk, queue)}, cpu={plan.prop(queue, 'vcpus')!r}, "
         f"memory=Size.mebibytes({plan.prop(queue, 'memory_mb')}), {network}job_role={v}_role, {environment}"
         f"logging=ecs.LogDrivers.aws_logs(stream_prefix={py(queue.id)}, log_group={v}_logs)), "
         f"retry_attempts={plan.prop(queue, 'retry_attempts')}, timeout=Duration.seconds({plan.prop(queue, 'timeout_s')}))"

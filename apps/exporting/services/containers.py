@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from apps.designs.document import Component
 from apps.exporting.cfn import getatt, py, ref, tag_list, trust_policy, var
 from apps.exporting.plan import Plan
+from apps.exporting.services.analytics import cdk_image, sam_image
 from apps.exporting.services.base import Service
 from apps.exporting.services.functions import LOG_RETENTION
 from apps.exporting.services.load_balancing import listener_use_id, target_group_id
@@ -76,7 +77,7 @@ def sam_ecs_service(sam: SamTemplate, service: Component) -> None:
     sam.add(f"{logical}TaskRole", "AWS::IAM::Role", task_role, service)
     container: dict[str, Any] = {
         "Name": CONTAINER,
-        "Image": plan.prop(service, "image"),
+        "Image": sam_image(sam, service),
         "Essential": True,
         "PortMappings": [{"ContainerPort": plan.prop(service, "port"), "Protocol": "tcp"}],
         "LogConfiguration": {
@@ -199,7 +200,7 @@ def cdk_ecs_service(cdk: CdkStack, service: Component) -> None:
     )
     cdk.emit(f"{v} = {v}_task.task_role  # what connections grant: the task role")
     cdk.emit(
-        f"{v}_container = {v}_task.add_container({py(CONTAINER)}, image=ecs.ContainerImage.from_registry({py(cdk.prop(service, 'image'))}), "
+        f"{v}_container = {v}_task.add_container({py(CONTAINER)}, image={cdk_image(cdk, service)}, "
         f"port_mappings=[ecs.PortMapping(container_port={cdk.prop(service, 'port')})], environment={py(environment(plan, service))}, "
         f"logging=ecs.LogDrivers.aws_logs(stream_prefix={py(service.id)}, log_group={v}_logs))"
     )

@@ -152,6 +152,7 @@ def sam_ses_identity(sam: SamTemplate, identity: Component) -> None:
         properties["ConfigurationSetAttributes"] = {"ConfigurationSetName": ref(f"{logical}ConfigurationSet")}
     sam.add(logical, "AWS::SES::EmailIdentity", {**properties, "Tags": tag_list(identity)}, identity)
     sam.output(f"{logical}Identity", ref(logical), f"SES identity of {plan.label(identity)}", identity)
+    sam_receive(sam, identity)
 
 
 def cdk_ses_identity(cdk: CdkStack, identity: Component) -> None:
@@ -190,6 +191,146 @@ def cdk_send_grant(cdk: CdkStack, link: Link) -> str:
     return cdk_allow(var(link.source), SEND_ACTIONS, resources)
 
 
+# -- Amazon SES receiving ----------------------------------------------------------------------------------
+# An identity with 'receive' connections gets a receipt rule set of its own holding one rule: the mail for
+# the identity (every address of a domain, or the one address), its actions in the order of the connections.
+# SES checks when the rule is created that it may invoke each function and write to each bucket, so the
+# rule comes after the functions' resource policies and the buckets' policies. A rule set receives nothing
+# until it is the active one of its Region, which CloudFormation cannot do (the review says so).
+
+RECEIPT_RULE_SET_ARN = "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:receipt-rule-set/"
+
+
+def receive_links(plan: Plan, identity: Component) -> list[Link]:
+    return plan.out(identity, "receive")
+
+
+def receipt_rule(plan: Plan, identity: Component, actions: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "Enabled": True,
+        "ScanEnabled": True,
+        "TlsPolicy": "Optional",
+        "Recipients": [plan.prop(identity, "identity")],
+        "Actions": actions,
+    }
+
+
+def receive_action(link: Link, function_arn: Any, bucket_name: Any) -> dict[str, Any]:
+    if link.target.type == "lambda_function":
+        return {"LambdaAction": {"FunctionArn": function_arn, "InvocationType": "Event"}}
+    action: dict[str, Any] = {"BucketName": bucket_name}
+    if link.prop("object_key_prefix"):
+        action["ObjectKeyPrefix"] = link.prop("object_key_prefix")
+    return {"S3Action": action}
+
+
+def sam_receive_statement(sam: SamTemplate, link: Link) -> dict[str, Any]:
+    """The bucket policy statement letting this identity's receipt rule set store mail in the bucket."""
+    bucket, rule_set = sam.id(link.target), f"{sam.id(link.source)}ReceiptRuleSet"
+    prefix = link.prop("object_key_prefix") or ""
+    return {
+        "Sid": f"SesReceive{sam.id(link.source)}",
+        "Effect": "Allow",
+        "Principal": {"Service": "ses.amazonaws.com"},
+        "Action": "s3:PutObject",
+        "Resource": sub(f"${{{bucket}.Arn}}/{prefix}*"),
+        "Condition": {
+            "StringEquals": {"AWS:SourceAccount": ref("AWS::AccountId")},
+            "ArnLike": {"AWS:SourceArn": sub(f"{RECEIPT_RULE_SET_ARN}${{{rule_set}}}:receipt-rule/*")},
+        },
+    }
+
+
+def sam_receive(sam: SamTemplate, identity: Component) -> None:
+    plan, logical = sam.plan, sam.id(identity)
+    links = receive_links(plan, identity)
+    if not links:
+        return
+    rule_set = f"{logical}ReceiptRuleSet"
+    sam.add(rule_set, "AWS::SES::ReceiptRuleSet", {}, identity)
+    depends: list[str] = []
+    for link in links:
+        target = sam.id(link.target)
+        if link.target.type == "lambda_function":
+            permission = f"{logical}ReceiveTo{target}Permission"
+            depends.append(permission)
+            sam.add(
+                permission,
+                "AWS::Lambda::Permission",
+                {
+                    "Action": "lambda:InvokeFunction",
+                    "FunctionName": getatt(target, "Arn"),
+                    "Principal": "ses.amazonaws.com",
+                    "SourceAccount": ref("AWS::AccountId"),
+                    "SourceArn": sub(f"{RECEIPT_RULE_SET_ARN}${{{rule_set}}}:receipt-rule/*"),
+                },
+                identity,
+            )
+        else:
+            depends.append(f"{target}Policy")  # the bucket's own policy holds SES's statement
+    actions = [receive_action(link, getatt(sam.id(link.target), "Arn"), ref(sam.id(link.target))) for link in links]
+    sam.add(
+        f"{logical}ReceiptRule",
+        "AWS::SES::ReceiptRule",
+        {"RuleSetName": ref(rule_set), "Rule": receipt_rule(plan, identity, actions)},
+        identity,
+        DependsOn=sorted(set(depends)),
+    )
+    sam.output(
+        f"{logical}ReceiptRuleSetName",
+        ref(rule_set),
+        f"Receipt rule set of {plan.label(identity)} (make it active)",
+        identity,
+    )
+
+
+def cdk_receive(cdk: CdkStack, identity: Component) -> None:
+    """The receipt rule set and rule, once the functions and buckets exist (wiring)."""
+    plan, v, logical = cdk.plan, var(identity), cdk.id(identity)
+    links = receive_links(plan, identity)
+    if not links:
+        return
+    cdk.emit(f"{v}_rule_set = cdk.aws_ses.CfnReceiptRuleSet(self, {py(logical + 'ReceiptRuleSet')})")
+    cdk.emit(
+        f"{v}_rule_set_arn = cdk.Stack.of(self).format_arn(service='ses', resource='receipt-rule-set', "
+        f"resource_name={v}_rule_set.ref + ':receipt-rule/*', arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME)"
+    )
+    dependencies: list[str] = []
+    for link in links:
+        t = var(link.target)
+        if link.target.type == "lambda_function":
+            permission = f"{v}_receive_{t}"
+            cdk.emit(
+                f"{permission} = lambda_.CfnPermission(self, {py(logical + 'ReceiveTo' + cdk.id(link.target) + 'Permission')}, "
+                f"action='lambda:InvokeFunction', function_name={t}.function_arn, principal='ses.amazonaws.com', "
+                f"source_account=cdk.Aws.ACCOUNT_ID, source_arn={v}_rule_set_arn)"
+            )
+            dependencies.append(permission)
+        else:
+            prefix = link.prop("object_key_prefix") or ""
+            cdk.emit(
+                f"{t}.add_to_resource_policy(iam.PolicyStatement(sid={py('SesReceive' + logical)}, "
+                "principals=[iam.ServicePrincipal('ses.amazonaws.com')], actions=['s3:PutObject'], "
+                f"resources=[{t}.arn_for_objects({py(prefix + '*')})], "
+                "conditions={'StringEquals': {'AWS:SourceAccount': cdk.Aws.ACCOUNT_ID}, "
+                f"'ArnLike': {{'AWS:SourceArn': {v}_rule_set_arn}}}}))"
+            )
+            dependencies.append(f"{t}.policy")
+    actions = [
+        receive_action(link, Code(f"{var(link.target)}.function_arn"), Code(f"{var(link.target)}.bucket_name"))
+        for link in links
+    ]
+    cdk.emit(
+        f"{v}_receipt_rule = cdk.aws_ses.CfnReceiptRule(self, {py(logical + 'ReceiptRule')}, "
+        f"rule_set_name={v}_rule_set.ref, rule=cdk.aws_ses.CfnReceiptRule.RuleProperty())"
+    )
+    cdk.emit(f"{v}_receipt_rule.add_property_override('Rule', {literal(receipt_rule(plan, identity, actions))})")
+    for dependency in dependencies:
+        cdk.emit(f"{v}_receipt_rule.node.add_dependency({dependency})")
+    cdk.emit(f"cdk.CfnOutput(self, {py(logical + 'ReceiptRuleSetName')}, value={v}_rule_set.ref)")
+    cdk.emit()
+
+
 SERVICES = (
     Service(
         "firehose_stream",
@@ -208,5 +349,6 @@ SERVICES = (
         cdk_env=cdk_attribute("email_identity_name"),
         sam_policies=sam_send_policies,
         cdk_grant=cdk_send_grant,
+        cdk_wiring=cdk_receive,
     ),
 )

@@ -1,4 +1,5 @@
-"""IoT rules: an AWS IoT Core topic rule, its actions and its error action.
+"""IoT rules: an AWS IoT Core topic rule, its actions and its error action; and IoT things, the registry
+entries of the devices that publish the messages rules select.
 
 Every action but Lambda's acts with the rule's own role (one statement per target); a function is
 invoked through a resource policy (``AWS::Lambda::Permission``) that names this rule only. Both
@@ -150,4 +151,22 @@ def cdk_iot_rule(cdk: CdkStack, rule: Component) -> None:
     cdk.emit()
 
 
-SERVICES = (Service("iot_rule", sam=sam_iot_rule, cdk=cdk_iot_rule, cdk_order=47),)
+def sam_iot_thing(sam: SamTemplate, thing: Component) -> None:
+    # The thing's name is CloudFormation's to choose (unique in the account and Region): the output gives it
+    # to the device, which connects with it as its client id.
+    logical = sam.id(thing)
+    sam.add(logical, "AWS::IoT::Thing", {}, thing)
+    sam.output(f"{logical}ThingName", ref(logical), f"IoT thing of {sam.plan.label(thing)}", thing)
+
+
+def cdk_iot_thing(cdk: CdkStack, thing: Component) -> None:
+    v, logical = var(thing), cdk.id(thing)
+    cdk.emit(f"{v} = cdk.aws_iot.CfnThing(self, {py(logical)})")
+    cdk.emit(f"cdk.CfnOutput(self, {py(logical + 'ThingName')}, value={v}.ref)")
+    cdk.emit()
+
+
+SERVICES = (
+    Service("iot_rule", sam=sam_iot_rule, cdk=cdk_iot_rule, cdk_order=47),
+    Service("iot_thing", sam=sam_iot_thing, cdk=cdk_iot_thing, cdk_order=48),
+)

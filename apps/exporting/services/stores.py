@@ -21,6 +21,7 @@ from apps.exporting.cfn import (
 )
 from apps.exporting.plan import Plan
 from apps.exporting.services.base import Service, cdk_attribute
+from apps.exporting.services.delivery import sam_receive_statement
 
 if TYPE_CHECKING:
     from apps.exporting.cdk import CdkStack
@@ -214,6 +215,8 @@ def sam_s3_bucket(sam: SamTemplate, bucket: Component) -> None:
                 },
             }
         )
+    for link in plan.into(bucket, "receive"):
+        statements.append(sam_receive_statement(sam, link))
     statements.append(
         {
             "Sid": "DenyInsecureTransport",

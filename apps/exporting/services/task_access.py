@@ -35,7 +35,10 @@ def guarded_stores(plan: Plan, workload: Component) -> list[Component]:
 
 def sam_execution_role(sam: SamTemplate, logical: str, log_group: str, component: Component) -> None:
     """``<logical>ExecutionRole``: what ECS needs to start a task or a Batch job's container, which is
-    writing to its log group ``log_group`` (a logical id) and nothing else."""
+    writing to its log group ``log_group`` (a logical id) and pulling its image from the ECR repository it
+    pulls from (if any), and nothing else."""
+    from apps.exporting.services.analytics import sam_pull_statements  # the repository's side of 'pull'
+
     statement = {
         "Effect": "Allow",
         "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
@@ -47,7 +50,13 @@ def sam_execution_role(sam: SamTemplate, logical: str, log_group: str, component
         {
             "AssumeRolePolicyDocument": trust_policy("ecs-tasks.amazonaws.com"),
             "Policies": [
-                {"PolicyName": "write-logs", "PolicyDocument": {"Version": "2012-10-17", "Statement": [statement]}}
+                {
+                    "PolicyName": "write-logs",
+                    "PolicyDocument": {
+                        "Version": "2012-10-17",
+                        "Statement": [statement, *sam_pull_statements(sam, component)],
+                    },
+                }
             ],
         },
         component,

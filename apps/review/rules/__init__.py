@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from apps.review.base import Rule
 from apps.review.rules import (
+    analytics,
     clusters,
     concurrency,
     containers,
@@ -37,6 +38,7 @@ RULES: tuple[Rule, ...] = (
     *operations.RULES,
     *clusters.RULES,
     *realtime.RULES,
+    *analytics.RULES,
 )
 
 _ids = [rule.id for rule in RULES]
