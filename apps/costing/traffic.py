@@ -69,6 +69,7 @@ class Edge:
     source_channel: str
     target_channels: tuple[str, ...]
     batch_size: int = 1
+    props: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)  # the connection's own
 
 
 @dataclass
@@ -193,6 +194,7 @@ def build_graph(design: Design, catalog: Catalog) -> Graph:
             source_channel=_source_channel(catalog, design.components[source].type),
             target_channels=_target_channels(catalog, connection.kind, target_type, connection.props),
             batch_size=int(connection.props.get("batch_size", 10)) if connection.kind == "poll" else 1,
+            props=connection.props,
         )
         edges.append(edge)
         incoming[target].append(edge)

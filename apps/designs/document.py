@@ -23,6 +23,7 @@ from apps.core.jsontext import JsonRefused, loads_strict
 from apps.core.pointers import Invalid, Problem, json_pointer, nul_problems
 from apps.designs.catalog import Catalog, get_catalog, json_type
 from apps.designs.cfn_schemas import resource_problems
+from apps.designs.domains import domain_problems
 from apps.designs.fargate import FARGATE_SIZES, fargate_size_problems
 
 SCHEMA_ID = "tierplan.design/v1"
@@ -396,6 +397,13 @@ def _semantic_problems(design: Design, catalog: Catalog) -> list[Problem]:
                 )
             elif connection.kind == "poll":
                 problems += poll_source_problems(source_type, connection.props, ("connections", index, "props"))
+    problems += domain_problems(
+        design,
+        components,
+        catalog,
+        lambda group_id, kind: enclosing_group(groups, group_id, kind),
+        lambda account: account_region(design, account),
+    )
     return problems + _layer_problems(design, components) + _web_acl_problems(design, components, groups)
 
 

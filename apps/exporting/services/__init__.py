@@ -17,6 +17,7 @@ from apps.exporting.services import (
     clusters,
     containers,
     delivery,
+    dns,
     events,
     files,
     firewall,
@@ -63,6 +64,7 @@ FAMILIES = (
     stores,
     web,
     workflows,
+    dns,
 )
 
 SERVICES: dict[str, Service] = {}
