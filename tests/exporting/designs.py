@@ -152,6 +152,12 @@ def every_type_design() -> dict[str, Any]:
                 props={"function_url": "public", "function_url_cors_origins": "https://a.example.com"},
             ),
             c("gql", "appsync_api", props={"auth": "cognito"}),
+            c("zone", "route53_zone", props={"domain_name": "example.com"}),
+            c(
+                "cert",
+                "acm_certificate",
+                props={"domain_name": "example.com", "subject_alternative_names": "*.example.com"},
+            ),
         ],
         "connections": [
             e("w1", "web", "cdn", "request"),
@@ -258,6 +264,11 @@ def every_type_design() -> dict[str, Any]:
             e("ev13", "telemetry", "orders", "deliver"),
             e("ev14", "telemetry", "clickstream", "deliver"),
             e("ev15", "telemetry", "jobs_dlq", "dead_letter"),
+            e("dn1", "cert", "zone", "validate"),
+            e("dn2", "http", "cert", "secure"),
+            e("dn3", "zone", "http", "alias", record_name="api", failover="primary", health_check_path="/health"),
+            e("dn4", "cdn", "cert", "secure"),
+            e("dn5", "zone", "alb", "alias", record_name="app"),
         ],
     }
 
@@ -328,7 +339,10 @@ def every_connection_design(part: int = 1, parts: int = 1) -> dict[str, Any]:
                 if not kind.allows(source_type, target_type):
                     continue
                 allowed += 1
-                required = kind.name == "authorize" or (kind.name, source_type) == ("deliver", "firehose_stream")
+                required = kind.name in ("authorize", "alias", "secure", "validate") or (kind.name, source_type) == (
+                    "deliver",
+                    "firehose_stream",
+                )  # an alias needs its target's certificate, in the same part
                 if (allowed - 1) % parts != part - 1 and not required:
                     continue  # in another part (but in each part, the APIs' authorizers, Firehose's bucket)
                 source = default(source_type)
@@ -362,6 +376,18 @@ def every_connection_design(part: int = 1, parts: int = 1) -> dict[str, Any]:
                     target = component("fn_transform", "lambda_function")  # fn_a writes to the stream: no cycle
                 if kind.name == "enrich" and target_type == "step_functions":
                     target = component("flow_express", "step_functions", workflow_type="express")
+                if "acm_certificate" in (source_type, target_type):  # one certificate for every name of the zone
+                    certificate = component(
+                        "cert_a",
+                        "acm_certificate",
+                        domain_name="example.com",
+                        subject_alternative_names="*.example.com",
+                    )
+                    source, target = (
+                        (certificate, target) if source_type == "acm_certificate" else (source, certificate)
+                    )
+                if kind.name == "alias":  # one name per target
+                    props["record_name"] = target_type.replace("_", "-")
                 connections.append(
                     {
                         "id": f"c{len(connections) + 1}",

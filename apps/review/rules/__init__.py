@@ -11,6 +11,7 @@ from apps.review.rules import (
     clusters,
     concurrency,
     containers,
+    dns,
     events,
     limits,
     messaging,
@@ -37,6 +38,7 @@ RULES: tuple[Rule, ...] = (
     *operations.RULES,
     *clusters.RULES,
     *realtime.RULES,
+    *dns.RULES,
 )
 
 _ids = [rule.id for rule in RULES]
