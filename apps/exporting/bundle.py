@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import yaml
 
 from apps.designs.document import Design
+from apps.designs.domains import certificate_of
 from apps.exporting.cdk import CDK_VERSION, CONSTRUCTS_VERSION, app_module, stack_module
 from apps.exporting.plan import ExportError, Plan, dynamic_references
 from apps.exporting.sam import sam_template
@@ -164,6 +165,8 @@ def zip_safe_context(plan: Plan) -> dict[str, str]:
     for api in plan.of_type("api_gateway_rest"):
         context[f"{api.id}_stage"] = plan.prop(api, "stage_name")
     for distribution in plan.of_type("cloudfront"):
+        if certificate_of(plan, distribution) is not None:
+            continue  # its names and certificate are in the design (an acm_certificate), not parameters
         context[f"{distribution.id}_domain"] = plan.prop(distribution, "domain_name") or ""
         context[f"{distribution.id}_certificate_arn"] = ""
     if plan.of_type("rds_instance", "aurora_cluster"):
