@@ -162,15 +162,9 @@ def domain_problems(
             )
         else:
             served.setdefault(own, []).append((source.id, json_pointer(("connections", index, "target"))))
+    # One name on two distributions or APIs is the review's and the export's to refuse (composing a pattern
+    # twice makes such a design, which stays editable): see shared_custom_domains.
     for name, owners in served.items():
-        for _, pointer in owners[1:]:
-            problems.append(
-                Problem(
-                    pointer,
-                    f"{name} is already the custom domain of {owners[0][0]}: CloudFront and API Gateway give a "
-                    f"name to one distribution or API only (fail over between load balancers instead)",
-                )
-            )
         for component_id, pointer in owners:
             certificate = certificate_of.get(component_id)
             if certificate is not None and not any(covers(pattern, name) for pattern in names_of(certificate)):
@@ -210,6 +204,13 @@ def domain_problems(
                 Problem(
                     json_pointer(("connections", index, "target")),
                     "a private hosted zone cannot hold an alias record to a CloudFront distribution",
+                )
+            )
+        if len(record(connection)) > 253:
+            problems.append(
+                Problem(
+                    json_pointer(("connections", index, "props", "record_name")),
+                    f"{record(connection)[:40]}… is longer than the 253 characters a domain name may have",
                 )
             )
         records.setdefault((zone.id, record(connection)), []).append((index, connection))
@@ -323,3 +324,16 @@ def unvalidated_names(graph: DesignGraph, certificate: Component) -> list[str]:
         for name in certificate_names(graph, certificate)
         if (name[2:] if name.startswith("*.") else name) not in validated
     ]
+
+
+def shared_custom_domains(graph: DesignGraph) -> list[tuple[str, list[Component]]]:
+    """Custom domain names that two or more distributions or APIs of one account would serve, which AWS
+    refuses (a CloudFront alternate domain name, an API Gateway custom domain name belong to one)."""
+    owners: dict[tuple[str | None, str], list[Component]] = {}
+    for component in graph.of_type(*NAME_BINDERS):
+        if certificate_of(graph, component) is None:
+            continue
+        account = graph.account_of(component)
+        for name in custom_domains(graph, component):
+            owners.setdefault((account.id if account else None, name), []).append(component)
+    return [(name, found) for (_, name), found in owners.items() if len(found) > 1]

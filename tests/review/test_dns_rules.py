@@ -107,3 +107,20 @@ def test_a_load_balancer_with_a_certificate_connection_serves_https() -> None:
         groups=[vpc(nat_gateways=1)],
     )  # fmt: skip
     assert findings(doc, "load-balancer-without-https") == []
+
+
+def test_one_name_on_two_distributions_fails_the_deployment() -> None:
+    doc = design(
+        [comp("one", "cloudfront"), comp("two", "cloudfront"), comp("files", "s3_bucket"),
+         comp("zone", "route53_zone"), comp("cert", "acm_certificate", domain_name="www.example.com")],
+        [link("one", "files", "origin"), link("two", "files", "origin"),
+         link("one", "cert", "secure"), link("two", "cert", "secure")],
+    )  # fmt: skip
+    finding = only(doc, "custom-domain-on-two-endpoints")
+    assert finding["severity"] == "error"
+    assert finding["components"] == ["one", "two"]
+    assert "www.example.com" in finding["message"]
+
+
+def test_distinct_names_are_fine() -> None:
+    assert findings(site(), "custom-domain-on-two-endpoints") == []

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from apps.designs.domains import unvalidated_names
+from apps.designs.domains import shared_custom_domains, unvalidated_names
 from apps.review.base import Hit, Rule
 from apps.review.context import ReviewContext
 
 ACM_DNS_VALIDATION = "https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html"
 ROUTE53_FAILOVER = "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-configuring.html"
+CLOUDFRONT_ALIASES = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/CNAMEs.html"
 ROUTE53_ZONES = "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zones-working-with.html"
 
 
@@ -77,7 +78,25 @@ def _failover_without_secondary(ctx: ReviewContext) -> Iterator[Hit]:
             )
 
 
+def _custom_domain_on_two_endpoints(ctx: ReviewContext) -> Iterator[Hit]:
+    for name, owners in shared_custom_domains(ctx):
+        yield Hit(
+            tuple(component.id for component in owners),
+            f"{ctx.names(owners)} would all serve {name}: CloudFront gives an alternate domain name to one "
+            "distribution, and API Gateway a custom domain name to one API, so the deployment fails.",
+            "Give each its own name (a different record_name on its alias connection, or a certificate for "
+            "another name); to fail over between two endpoints, put load balancers behind the name.",
+        )
+
+
 RULES = (
+    Rule(
+        id="custom-domain-on-two-endpoints",
+        severity="error",
+        title="One custom domain name on two distributions or APIs",
+        reference=CLOUDFRONT_ALIASES,
+        check=_custom_domain_on_two_endpoints,
+    ),
     Rule(
         id="certificate-validated-by-hand",
         severity="warning",
