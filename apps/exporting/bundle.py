@@ -120,6 +120,18 @@ def samconfig_environment(env: str, stack: str, region: str, overrides: str = ""
     return text + (f'parameter_overrides = "{overrides}"\n' if overrides else "") + "\n"
 
 
+def zone_note(plan: Plan) -> list[str]:
+    """What a public hosted zone needs once deployed: the domain delegated to its name servers."""
+    if not any(not plan.prop(zone, "private") for zone in plan.of_type("route53_zone")):
+        return []
+    return [
+        "",
+        "A public hosted zone answers only once its domain is delegated to it: set the domain's name servers",
+        "at its registrar to those the stack outputs (`<Zone>NameServers`). A certificate validated through",
+        "the zone is issued once the delegation works; until then the stack waits for it.",
+    ]
+
+
 def readme_sam(design: Design, plan: Plan, name: str, parameters: Mapping[str, object]) -> str:
     lines = [
         f"# {markdown_text(design.name)}: AWS SAM application",
@@ -156,6 +168,7 @@ def readme_sam(design: Design, plan: Plan, name: str, parameters: Mapping[str, o
         lines += [f"- `{a.id}`: region `{plan.account_region(a)}`" for a in plan.accounts()]
     if plan.of_type("rds_instance", "aurora_cluster"):
         lines += ["", "Databases keep their master password in AWS Secrets Manager (`ManageMasterUserPassword`)."]
+    lines += zone_note(plan)
     return "\n".join(lines) + "\n"
 
 
@@ -205,6 +218,7 @@ def readme_cdk(design: Design, plan: Plan, name: str, context: Mapping[str, str]
         "Each function has a starter handler in `src/<component id>/`; replace it with your code. API",
         "authorizers deny every request until you write their check.",
     ]
+    lines += zone_note(plan)
     return "\n".join(lines) + "\n"
 
 

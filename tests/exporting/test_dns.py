@@ -273,3 +273,12 @@ def test_a_websocket_api_has_no_health_check() -> None:
     assert (
         "WebSocket" in problems(document)[f"/connections/{at(document, 'connections', 'w2')}/props/health_check_path"]
     )
+
+
+def test_the_readmes_say_to_delegate_the_domain_to_the_zone() -> None:
+    from apps.exporting.bundle import cdk_files
+
+    design = validate_design(site())
+    for files in (sam_files(design), cdk_files(design)):
+        assert "delegated to it" in files["README.md"]
+    assert "delegated" not in sam_files(pattern_library()["s3-website"].design)["README.md"]
