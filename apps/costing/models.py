@@ -1042,6 +1042,31 @@ def client(ctx: ComponentCost) -> None:
     ctx.quantity("requests_per_month", ctx.flow("requests"))
 
 
+def route53_zone(ctx: ComponentCost) -> None:
+    """A hosted zone by the month, its standard queries, and a health check for each alias connection
+    that names a path (HTTPS ones add the HTTPS feature). Alias queries to AWS resources are free."""
+    months = ctx.hours / HOURS_PER_MONTH
+    ctx.charge("route53.hosted_zones", months)
+    queries = ctx.usage("queries_per_month", note=False)
+    ctx.quantity("queries_per_month", queries)
+    ctx.charge("route53.standard_queries", queries)
+    ctx.note("queries of alias records to CloudFront, API Gateway and load balancers are free (not counted)")
+    checks = [edge for edge in ctx.outgoing("alias") if edge.props.get("health_check_path")]
+    if checks:
+        ctx.quantity("health_checks", len(checks))
+        ctx.charge("route53.health_checks", len(checks) * months)
+        ctx.charge("route53.health_check_features", len(checks) * months)
+        ctx.note(
+            f"{len(checks)} health check(s) of AWS endpoints every 30 s, each with the HTTPS feature (one that "
+            "checks a load balancer without a certificate uses HTTP and costs $1.00 a month less)"
+        )
+
+
+def acm_certificate(ctx: ComponentCost) -> None:
+    ctx.charge("acm.public_certificates", ctx.hours / HOURS_PER_MONTH)
+    ctx.note("public ACM certificates used by AWS services are free")
+
+
 MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "browser": client,
     "mobile_app": client,
@@ -1092,4 +1117,6 @@ MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "dsql_cluster": dsql_cluster,
     "iot_thing": iot_thing,
     "ecr_repository": ecr_repository,
+    "route53_zone": route53_zone,
+    "acm_certificate": acm_certificate,
 }

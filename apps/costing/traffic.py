@@ -70,6 +70,7 @@ class Edge:
     target_channels: tuple[str, ...]
     batch_size: int = 1
     enhanced_fan_out: bool = False  # a poll through a dedicated Kinesis stream consumer
+    props: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)  # the connection's own
 
 
 @dataclass
@@ -200,6 +201,7 @@ def build_graph(design: Design, catalog: Catalog) -> Graph:
             target_channels=_target_channels(catalog, connection.kind, target_type, connection.props),
             batch_size=int(connection.props.get("batch_size", 10)) if connection.kind == "poll" else 1,
             enhanced_fan_out=connection.kind == "poll" and bool(connection.props.get("enhanced_fan_out")),
+            props=connection.props,
         )
         edges.append(edge)
         incoming[target].append(edge)

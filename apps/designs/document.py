@@ -23,6 +23,7 @@ from apps.core.jsontext import JsonRefused, loads_strict
 from apps.core.pointers import Invalid, Problem, json_pointer, nul_problems
 from apps.designs.catalog import Catalog, get_catalog, json_type
 from apps.designs.cfn_schemas import resource_problems
+from apps.designs.domains import domain_problems
 from apps.designs.fargate import FARGATE_SIZES, fargate_size_problems
 from apps.designs.instances import EC2_CAPACITIES, batch_instance_problems
 
@@ -426,6 +427,13 @@ def _semantic_problems(design: Design, catalog: Catalog) -> list[Problem]:
                             "only; poll a Kinesis stream with a function, or leave it off",
                         )
                     )
+    problems += domain_problems(
+        design,
+        components,
+        catalog,
+        lambda group_id, kind: enclosing_group(groups, group_id, kind),
+        lambda account: account_region(design, account),
+    )
     return problems + _layer_problems(design, components) + _web_acl_problems(design, components, groups)
 
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import yaml
 
 from apps.designs.document import Design
+from apps.designs.domains import certificate_of
 from apps.exporting.cdk import CDK_VERSION, CONSTRUCTS_VERSION, app_module, stack_module
 from apps.exporting.plan import ExportError, Plan, dynamic_references
 from apps.exporting.sam import sam_template
@@ -119,6 +120,18 @@ def samconfig_environment(env: str, stack: str, region: str, overrides: str = ""
     return text + (f'parameter_overrides = "{overrides}"\n' if overrides else "") + "\n"
 
 
+def zone_note(plan: Plan) -> list[str]:
+    """What a public hosted zone needs once deployed: the domain delegated to its name servers."""
+    if not any(not plan.prop(zone, "private") for zone in plan.of_type("route53_zone")):
+        return []
+    return [
+        "",
+        "A public hosted zone answers only once its domain is delegated to it: set the domain's name servers",
+        "at its registrar to those the stack outputs (`<Zone>NameServers`). A certificate validated through",
+        "the zone is issued once the delegation works; until then the stack waits for it.",
+    ]
+
+
 def readme_sam(design: Design, plan: Plan, name: str, parameters: Mapping[str, object]) -> str:
     lines = [
         f"# {markdown_text(design.name)}: AWS SAM application",
@@ -156,6 +169,7 @@ def readme_sam(design: Design, plan: Plan, name: str, parameters: Mapping[str, o
     if plan.of_type("rds_instance", "aurora_cluster"):
         lines += ["", "Databases keep their master password in AWS Secrets Manager (`ManageMasterUserPassword`)."]
     lines += after_deploying(plan)
+    lines += zone_note(plan)
     return "\n".join(lines) + "\n"
 
 
@@ -183,6 +197,8 @@ def zip_safe_context(plan: Plan) -> dict[str, str]:
     for api in plan.of_type("api_gateway_rest"):
         context[f"{api.id}_stage"] = plan.prop(api, "stage_name")
     for distribution in plan.of_type("cloudfront"):
+        if certificate_of(plan, distribution) is not None:
+            continue  # its names and certificate are in the design (an acm_certificate), not parameters
         context[f"{distribution.id}_domain"] = plan.prop(distribution, "domain_name") or ""
         context[f"{distribution.id}_certificate_arn"] = ""
     if plan.of_type("rds_instance", "aurora_cluster"):
@@ -222,6 +238,7 @@ def readme_cdk(design: Design, plan: Plan, name: str, context: Mapping[str, str]
         "authorizers deny every request until you write their check.",
     ]
     lines += after_deploying(plan)
+    lines += zone_note(plan)
     return "\n".join(lines) + "\n"
 
 

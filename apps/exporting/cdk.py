@@ -76,6 +76,8 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_ssm as ssm
 from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_wafv2 as wafv2
+from aws_cdk import aws_route53 as route53
+from aws_cdk import aws_route53_targets as route53_targets
 from constructs import Construct
 """
 
@@ -132,7 +134,10 @@ class CdkStack:
         creation = sorted(self.members, key=lambda c: (service_for(c.type).cdk_order, self.depth(c)))
         for component in creation:
             service_for(component.type).cdk(self, component)
-        for component in sorted(self.members, key=lambda c: c.type != "lambda_function"):
+        # Functions first; hosted zones last (their alias records name the API domain names that
+        # certificates write in their own wiring).
+        wiring_order = {"lambda_function": 0, "route53_zone": 2}
+        for component in sorted(self.members, key=lambda c: wiring_order.get(c.type, 1)):
             wiring = service_for(component.type).cdk_wiring
             if wiring is not None:
                 wiring(self, component)

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from apps.core.pointers import Problem, json_pointer
 from apps.designs.catalog import get_catalog
 from apps.designs.document import Component, Design, Group, Link
+from apps.designs.domains import shared_custom_domains
 from apps.designs.graph import DesignGraph
 from apps.exporting.starters import roles_for
 
@@ -505,6 +506,10 @@ class Plan(DesignGraph):
         for api in self.of_type("appsync_api"):
             self.graphql_resolvers(api)
             self.graphql_authorizer(api)
+        for name, owners in shared_custom_domains(self):
+            self._fail(
+                owners[1], f"{name} is already the custom domain of {owners[0].id!r}, and AWS gives a name to one only"
+            )
         for distribution in self.of_type("cloudfront"):
             patterns = [link.prop("path_pattern") for link in self.origins(distribution)]
             if len(patterns) != len(set(patterns)):

@@ -57,6 +57,9 @@ EDGE_STYLES: dict[str, dict[str, str]] = {
     "dead_letter": {"color": "#C7131F", "style": "dashed"},
     "destination": {"color": "#D45B07", "style": "dotted"},
     "resolve": {"color": "#3B48CC", "style": "bold"},
+    "alias": {"color": "#8C4FFF", "style": "dashed"},
+    "secure": {"color": "#7AA116", "style": "dotted"},
+    "validate": {"color": "#7AA116", "style": "dotted"},
 }
 
 

@@ -69,6 +69,8 @@ def test_every_architecture_type_is_in_the_catalog() -> None:
     assert ARCHITECTURE_TYPES | {"cloudformation_resource"} <= types
     # Issue 13's contract ids, spelled as it spells them, and the types added for coverage beside them.
     assert types - ARCHITECTURE_TYPES - {"cloudformation_resource"} <= ISSUE_13_TYPES | COVERAGE_TYPES
+    # Every one of issue 13's ids exists (route53_zone and acm_certificate were the last).
+    assert types >= ISSUE_13_TYPES
 
 
 @pytest.mark.parametrize("type_name", sorted(CONTRACT_FIELDS))

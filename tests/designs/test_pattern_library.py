@@ -251,3 +251,18 @@ def test_every_asynchronous_consumer_has_a_dead_letter_queue(slug: str) -> None:
         sources = {c.source for c in p.design.connections if c.target == consumer and c.kind in async_kinds}
         has_dlq = any(c.kind == "dead_letter" and c.source in {consumer, *sources} for c in p.design.connections)
         assert has_dlq, consumer
+
+
+def test_custom_domain_puts_the_app_and_the_api_on_names_of_one_zone_with_one_validated_certificate() -> None:
+    p = pattern("custom-domain")
+    assert types(p)["route53_zone"] == 1 and types(p)["acm_certificate"] == 1
+    assert links(p, "alias") == {("route53_zone", "cloudfront"), ("route53_zone", "api_gateway_rest")}
+    assert links(p, "secure") == {("cloudfront", "acm_certificate"), ("api_gateway_rest", "acm_certificate")}
+    assert links(p, "validate") == {("acm_certificate", "route53_zone")}
+    # The first-class way only: no older domain props, and CloudFront's certificate in us-east-1.
+    assert all(
+        not c.props.get("domain_name")
+        for c in p.design.components
+        if c.type != "route53_zone" and c.type != "acm_certificate"
+    )
+    assert p.design.region == "us-east-1"

@@ -169,6 +169,12 @@ def every_type_design() -> dict[str, Any]:
             c("ledger_sql", "dsql_cluster", props={"deletion_protection": False}),
             c("sensor", "iot_thing", usage={"devices": 500}),
             c("images", "ecr_repository", props={"image_tag_mutability": "IMMUTABLE", "keep_images": 10}),
+            c("zone", "route53_zone", props={"domain_name": "example.com"}),
+            c(
+                "cert",
+                "acm_certificate",
+                props={"domain_name": "example.com", "subject_alternative_names": "*.example.com"},
+            ),
         ],
         "connections": [
             e("w1", "web", "cdn", "request"),
@@ -286,6 +292,11 @@ def every_type_design() -> dict[str, Any]:
             e("gx2", "ai_fn", "lake", "read_write"),
             e("qx1", "ai_fn", "ledger_sql", "read_write"),
             e("px1", "crunch", "images", "pull", tag="v1.2.3"),
+            e("dn1", "cert", "zone", "validate"),
+            e("dn2", "http", "cert", "secure"),
+            e("dn3", "zone", "http", "alias", record_name="api", failover="primary", health_check_path="/health"),
+            e("dn4", "cdn", "cert", "secure"),
+            e("dn5", "zone", "alb", "alias", record_name="app"),
         ],
     }
 
@@ -356,7 +367,10 @@ def every_connection_design(part: int = 1, parts: int = 1) -> dict[str, Any]:
                 if not kind.allows(source_type, target_type):
                     continue
                 allowed += 1
-                required = kind.name == "authorize" or (kind.name, source_type) == ("deliver", "firehose_stream")
+                required = kind.name in ("authorize", "alias", "secure", "validate") or (kind.name, source_type) == (
+                    "deliver",
+                    "firehose_stream",
+                )  # an alias needs its target's certificate, in the same part
                 if (allowed - 1) % parts != part - 1 and not required:
                     continue  # in another part (but in each part, the APIs' authorizers, Firehose's bucket)
                 source = default(source_type)
@@ -401,6 +415,18 @@ def every_connection_design(part: int = 1, parts: int = 1) -> dict[str, Any]:
                             "props": {},
                         }
                     )
+                if "acm_certificate" in (source_type, target_type):  # one certificate for every name of the zone
+                    certificate = component(
+                        "cert_a",
+                        "acm_certificate",
+                        domain_name="example.com",
+                        subject_alternative_names="*.example.com",
+                    )
+                    source, target = (
+                        (certificate, target) if source_type == "acm_certificate" else (source, certificate)
+                    )
+                if kind.name == "alias":  # one name per target
+                    props["record_name"] = target_type.replace("_", "-")
                 connections.append(
                     {
                         "id": f"c{len(connections) + 1}",

@@ -16,6 +16,7 @@ from apps.costing.engine import NOT_ESTIMATED
 from apps.costing.models import MODELS
 from apps.designs.catalog import get_catalog
 from apps.designs.document import POLL_SOURCE_PROPS, validate_design
+from apps.designs.domains import NAME_BINDERS
 from apps.exporting.cdk import stack_module
 from apps.exporting.plan import Plan
 from apps.exporting.sam import sam_template
@@ -144,6 +145,12 @@ def pair_design(kind: str, source_type: str, target_type: str, *, connected: boo
         add(
             {"id": "nlb_app", "type": "ecs_service", "group": "net"},
             {"id": "nlb_forward", "source": "target_c", "target": "nlb_app", "kind": "forward"},
+        )
+    if kind == "alias" and target_type in NAME_BINDERS:
+        # A distribution or an API answers for a custom domain only with a certificate for it.
+        add(
+            {"id": "target_cert", "type": "acm_certificate"},
+            {"id": "target_secure", "source": "target_c", "target": "target_cert", "kind": "secure"},
         )
     if CATALOG.types[source_type].vpc_only or CATALOG.types[target_type].vpc_only:
         groups.append({"id": "net", "kind": "vpc"})

@@ -18,6 +18,7 @@ from apps.exporting.services import (
     clusters,
     containers,
     delivery,
+    dns,
     events,
     files,
     firewall,
@@ -65,6 +66,7 @@ FAMILIES = (
     stores,
     web,
     workflows,
+    dns,
 )
 
 SERVICES: dict[str, Service] = {}

@@ -3,7 +3,8 @@
 A load balancer's 'forward' connections become target groups, the listener's default action (path
 pattern ``*``) and path rules. An ECS target registers its tasks by IP (its own emitter adds the
 registration and admits the balancer's security group); a Lambda target lets Elastic Load Balancing
-invoke it. HTTPS when the balancer names an ACM certificate, with HTTP redirected to it.
+invoke it. HTTPS when the balancer has an ACM certificate (a 'secure' connection, or certificate_arn),
+with HTTP redirected to it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from apps.designs.document import Component, Link
+from apps.designs.domains import certificate_of
 from apps.exporting.cfn import getatt, py, ref, sub, tag_list, var
 from apps.exporting.plan import ExportError, Plan
 from apps.exporting.services.base import Service
@@ -64,7 +66,20 @@ def listener_use_id(plan: Plan, link: Link) -> str:
 
 
 def https(plan: Plan, balancer: Component) -> bool:
-    return bool(plan.prop(balancer, "certificate_arn"))
+    return bool(plan.prop(balancer, "certificate_arn")) or certificate_of(plan, balancer) is not None
+
+
+def sam_certificate_arn(sam: SamTemplate, balancer: Component) -> Any:
+    """The HTTPS listener's certificate: the connected ACM certificate ('secure'), else certificate_arn."""
+    certificate = certificate_of(sam.plan, balancer)
+    return ref(sam.id(certificate)) if certificate is not None else sam.plan.prop(balancer, "certificate_arn")
+
+
+def cdk_listener_certificate(cdk: CdkStack, balancer: Component) -> str:
+    certificate = certificate_of(cdk.plan, balancer)
+    if certificate is not None:
+        return f"elbv2.ListenerCertificate.from_certificate_manager({var(certificate)})"
+    return f"elbv2.ListenerCertificate.from_arn({py(cdk.plan.prop(balancer, 'certificate_arn'))})"
 
 
 def network(plan: Plan, balancer: Component) -> bool:
@@ -170,7 +185,7 @@ def sam_load_balancer(sam: SamTemplate, balancer: Component) -> None:
             {
                 "Port": 443,
                 "Protocol": "HTTPS",
-                "Certificates": [{"CertificateArn": plan.prop(balancer, "certificate_arn")}],
+                "Certificates": [{"CertificateArn": sam_certificate_arn(sam, balancer)}],
                 "SslPolicy": SSL_POLICY,
             }
         )
@@ -303,7 +318,7 @@ def cdk_load_balancer(cdk: CdkStack, balancer: Component) -> None:
     if https(plan, balancer):
         cdk.emit(
             f"{v}_listener = {v}.add_listener('Listener', port=443, protocol=elbv2.ApplicationProtocol.HTTPS, open=False, "
-            f"certificates=[elbv2.ListenerCertificate.from_arn({py(plan.prop(balancer, 'certificate_arn'))})], "
+            f"certificates=[{cdk_listener_certificate(cdk, balancer)}], "
             f"ssl_policy=elbv2.SslPolicy.RECOMMENDED_TLS, default_action={action})"
         )
         cdk.emit(

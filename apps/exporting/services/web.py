@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from apps.designs.document import Component
+from apps.designs.domains import certificate_of, custom_domains
 from apps.exporting.cfn import getatt, py, ref, sub, tag_list, var
 from apps.exporting.services.base import Service, not_deployed
 from apps.exporting.services.firewall import cdk_web_acl_id, sam_web_acl_id
@@ -76,7 +77,8 @@ def sam_cloudfront(sam: SamTemplate, distribution: Component) -> None:
             methods = ["GET", "HEAD", "OPTIONS"]
         elif target.type == "load_balancer":
             # HTTPS to the balancer when it has a certificate (which must then cover its DNS name), else HTTP.
-            policy = "https-only" if plan.prop(target, "certificate_arn") else "http-only"
+            https = plan.prop(target, "certificate_arn") or certificate_of(plan, target)
+            policy = "https-only" if https else "http-only"
             origins.append(
                 {
                     "Id": origin_id,
@@ -130,7 +132,7 @@ def sam_cloudfront(sam: SamTemplate, distribution: Component) -> None:
         default_behavior["FunctionAssociations"] = [
             {"EventType": "viewer-request", "FunctionARN": getatt(f"{logical}SpaRewrite", "FunctionARN")}
         ]
-    domain, certificate, has_domain = sam.domain_parameters(distribution, plan.prop(distribution, "domain_name"))
+    certificate_component = certificate_of(plan, distribution)
     config: dict[str, Any] = {
         "Enabled": True,
         "Comment": plan.label(distribution)[:128],
@@ -139,8 +141,19 @@ def sam_cloudfront(sam: SamTemplate, distribution: Component) -> None:
         "PriceClass": plan.prop(distribution, "price_class"),
         "Origins": origins,
         "DefaultCacheBehavior": default_behavior,
-        "Aliases": {"Fn::If": [has_domain, [ref(domain)], ref("AWS::NoValue")]},
-        "ViewerCertificate": {
+    }
+    if certificate_component is not None:
+        # The first-class way: its certificate ('secure') and the names of the alias records to it.
+        config["Aliases"] = custom_domains(plan, distribution)
+        config["ViewerCertificate"] = {
+            "AcmCertificateArn": ref(sam.id(certificate_component)),
+            "SslSupportMethod": "sni-only",
+            "MinimumProtocolVersion": "TLSv1.2_2021",
+        }
+    else:
+        domain, certificate, has_domain = sam.domain_parameters(distribution, plan.prop(distribution, "domain_name"))
+        config["Aliases"] = {"Fn::If": [has_domain, [ref(domain)], ref("AWS::NoValue")]}
+        config["ViewerCertificate"] = {
             "Fn::If": [
                 has_domain,
                 {
@@ -150,8 +163,7 @@ def sam_cloudfront(sam: SamTemplate, distribution: Component) -> None:
                 },
                 {"CloudFrontDefaultCertificate": True},
             ]
-        },
-    }
+        }
     if any(link.target.type == "s3_bucket" for link in plan.origins(distribution)):
         config["DefaultRootObject"] = plan.prop(distribution, "default_root_object")
     web_acl = sam_web_acl_id(sam, distribution)
@@ -195,7 +207,8 @@ def cdk_cloudfront(cdk: CdkStack, distribution: Component) -> None:
             origin = f"origins.RestApiOrigin({t})"
             methods = "cloudfront.AllowedMethods.ALLOW_ALL"
         elif target.type == "load_balancer":
-            policy = "HTTPS_ONLY" if cdk.prop(target, "certificate_arn") else "HTTP_ONLY"
+            https = cdk.prop(target, "certificate_arn") or certificate_of(plan, target)
+            policy = "HTTPS_ONLY" if https else "HTTP_ONLY"
             origin = f"origins.LoadBalancerV2Origin({t}, protocol_policy=cloudfront.OriginProtocolPolicy.{policy})"
             methods = "cloudfront.AllowedMethods.ALLOW_ALL"
         else:
@@ -225,19 +238,29 @@ def cdk_cloudfront(cdk: CdkStack, distribution: Component) -> None:
             additional.append(f"{py(link.prop('path_pattern'))}: cloudfront.BehaviorOptions({', '.join(options)})")
     if default is None:
         default = additional.pop(0).split(": ", 1)[1]
-    domain_key, certificate_key = py(distribution.id + "_domain"), py(distribution.id + "_certificate_arn")
-    cdk.emit(
-        f"{v}_domain = self.node.try_get_context({domain_key}) or {py(cdk.prop(distribution, 'domain_name') or '')}"
-    )
-    cdk.emit(f"{v}_certificate = self.node.try_get_context({certificate_key})")
+    certificate = certificate_of(plan, distribution)
+    if certificate is not None:
+        domains = [
+            f"domain_names={py(custom_domains(plan, distribution))}",
+            f"certificate={var(certificate)}",
+        ]
+    else:
+        domain_key, certificate_key = py(distribution.id + "_domain"), py(distribution.id + "_certificate_arn")
+        cdk.emit(
+            f"{v}_domain = self.node.try_get_context({domain_key}) or {py(cdk.prop(distribution, 'domain_name') or '')}"
+        )
+        cdk.emit(f"{v}_certificate = self.node.try_get_context({certificate_key})")
+        domains = [
+            f"domain_names=[{v}_domain] if {v}_domain and {v}_certificate else None",
+            f"certificate=acm.Certificate.from_certificate_arn(self, {py(logical + 'Certificate')}, {v}_certificate) if {v}_domain and {v}_certificate else None",
+        ]
     args = [
         f"default_behavior={default}",
         f"comment={py(plan.label(distribution)[:128])}",
         "http_version=cloudfront.HttpVersion.HTTP2_AND_3",
         "enable_ipv6=True",
         f"price_class=cloudfront.PriceClass.{PRICE_CLASSES[cdk.prop(distribution, 'price_class')]}",
-        f"domain_names=[{v}_domain] if {v}_domain and {v}_certificate else None",
-        f"certificate=acm.Certificate.from_certificate_arn(self, {py(logical + 'Certificate')}, {v}_certificate) if {v}_domain and {v}_certificate else None",
+        *domains,
         "minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021",
     ]
     if any(link.target.type == "s3_bucket" for link in plan.origins(distribution)):

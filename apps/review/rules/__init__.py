@@ -12,6 +12,7 @@ from apps.review.rules import (
     clusters,
     concurrency,
     containers,
+    dns,
     events,
     limits,
     messaging,
@@ -39,6 +40,7 @@ RULES: tuple[Rule, ...] = (
     *clusters.RULES,
     *realtime.RULES,
     *analytics.RULES,
+    *dns.RULES,
 )
 
 _ids = [rule.id for rule in RULES]

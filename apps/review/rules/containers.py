@@ -118,7 +118,8 @@ def _spot_jobs_without_retries(ctx: ReviewContext) -> Iterator[Hit]:
 
 def _load_balancer_without_https(ctx: ReviewContext) -> Iterator[Hit]:
     for balancer in ctx.of_type("load_balancer"):
-        if ctx.prop(balancer, "scheme") != "internet-facing" or ctx.prop(balancer, "certificate_arn"):
+        https = ctx.prop(balancer, "certificate_arn") or ctx.out(balancer, "secure")
+        if ctx.prop(balancer, "scheme") != "internet-facing" or https:
             continue
         if ctx.prop(balancer, "balancer_type") == "network":
             yield Hit(
@@ -133,8 +134,8 @@ def _load_balancer_without_https(ctx: ReviewContext) -> Iterator[Hit]:
             (balancer.id,),
             f"{ctx.name(balancer)} is internet-facing with an HTTP listener only: requests, cookies and tokens "
             "cross the internet unencrypted.",
-            "Set certificate_arn to an ACM certificate for the site's domain: the export then listens with HTTPS on "
-            "port 443 and redirects HTTP to it.",
+            "Connect it to an ACM certificate for the site's domain with 'secure' (or set certificate_arn): the "
+            "export then listens with HTTPS on port 443 and redirects HTTP to it.",
         )
 
 
