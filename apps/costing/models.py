@@ -894,6 +894,37 @@ def client(ctx: ComponentCost) -> None:
     ctx.quantity("requests_per_month", ctx.flow("requests"))
 
 
+def custom_resource(ctx: ComponentCost) -> None:
+    # AWS CloudFormation pricing: no charge for resource providers in the Custom::* namespace. The provider
+    # function runs only when the stack is created, updated or deleted.
+    ctx.note(
+        "CloudFormation charges nothing for custom resources; the provider function runs only when the stack "
+        "is created, updated or deleted (a few invocations, not modelled)"
+    )
+
+
+def kms_key(ctx: ComponentCost) -> None:
+    requests = ctx.flow("requests")
+    ctx.quantity("requests_per_month", requests)
+    ctx.charge("kms.keys", ctx.hours / HOURS_PER_MONTH)
+    ctx.charge("kms.requests", requests)
+    if not ctx.has_usage("requests_per_month"):
+        ctx.note("one KMS request per request of the connected workloads (no data key caching)")
+    if ctx.prop("enable_key_rotation", note=False):
+        ctx.note(
+            "automatic rotation adds $1 a month for each newly generated backing key (not included: the first "
+            "rotation comes only after rotation_period_days)"
+        )
+
+
+def cloudwatch_dashboard(ctx: ComponentCost) -> None:
+    ctx.charge("cloudwatch.dashboards", ctx.hours / HOURS_PER_MONTH)
+    ctx.note(
+        "a custom dashboard-month; with the free tier, 3 dashboards of up to 50 metrics each are free per account "
+        "(the metrics they graph are AWS's own and cost nothing more; API calls from people viewing are free)"
+    )
+
+
 MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "browser": client,
     "mobile_app": client,
@@ -939,4 +970,7 @@ MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "api_gateway_websocket": api_gateway_websocket,
     "appsync_api": appsync_api,
     "iot_rule": iot_rule,
+    "custom_resource": custom_resource,
+    "kms_key": kms_key,
+    "cloudwatch_dashboard": cloudwatch_dashboard,
 }

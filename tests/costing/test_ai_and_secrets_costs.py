@@ -127,3 +127,31 @@ def test_textract_bills_per_page_by_feature() -> None:
     both = {**called("textract", 10_000, pages_per_request=3), "props": {"features": "tables_forms"}}
     assert usd(text, "ai", "textract.text") == 45.00
     assert usd(estimate(design([both])), "ai", "textract.tables_forms") == 1950.00
+
+
+def test_a_kms_key_costs_a_dollar_a_month_and_its_requests_per_ten_thousand() -> None:
+    result = estimate(
+        design([lambda_fn(requests_per_month=2_000_000), {"id": "k", "type": "kms_key"}], [link("fn", "k", "read")])
+    )
+    # One key-month, $1.00; 2,000,000 Decrypt requests × $0.03 / 10,000 = $6.00.
+    assert usd(result, "k", "kms.keys") == 1.00
+    assert usd(result, "k", "kms.requests") == 6.00
+    free = estimate(
+        design([lambda_fn(requests_per_month=20_000), {"id": "k", "type": "kms_key"}], [link("fn", "k", "read")]),
+        free_tier=True,
+    )
+    assert usd(free, "k", "kms.requests") == 0.00  # 20,000 requests a month are free
+
+
+def test_a_custom_resource_is_free_and_its_provider_takes_no_traffic_from_it() -> None:
+    result = estimate(
+        design(
+            [{"id": "seed", "type": "custom_resource"}, lambda_fn("seeder")],
+            [link("seed", "seeder", "provide")],
+        )
+    )
+    seed = next(c for c in result["components"] if c["id"] == "seed")
+    assert seed["lines"] == []
+    assert any("charges nothing for custom resources" in text for text in result["assumptions"])
+    seeder = next(c for c in result["components"] if c["id"] == "seeder")
+    assert all(entry["quantity"] == 0 for entry in seeder["lines"])

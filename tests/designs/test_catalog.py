@@ -34,6 +34,9 @@ COVERAGE_TYPES = {
     "comprehend",
     "translate",
     "textract",
+    "custom_resource",
+    "kms_key",
+    "cloudwatch_dashboard",
 }
 
 # Cost-relevant field names are part of the contract (ARCHITECTURE §3).

@@ -152,6 +152,18 @@ def every_type_design() -> dict[str, Any]:
                 props={"function_url": "public", "function_url_cors_origins": "https://a.example.com"},
             ),
             c("gql", "appsync_api", props={"auth": "cognito"}),
+            c("seeder", "lambda_function", props={"timeout_s": 120}),
+            c(
+                "seed",
+                "custom_resource",
+                props={
+                    "resource_type": "Custom::SeedTable",
+                    "properties": "Table=orders;Rows=10",
+                    "service_timeout_s": 300,
+                },
+            ),
+            c("data_key", "kms_key", props={"alias": "orders/data", "rotation_period_days": 180}),
+            c("ops_board", "cloudwatch_dashboard", props={"period_s": 60, "time_range": "-P1D"}),
         ],
         "connections": [
             e("w1", "web", "cdn", "request"),
@@ -258,6 +270,14 @@ def every_type_design() -> dict[str, Any]:
             e("ev13", "telemetry", "orders", "deliver"),
             e("ev14", "telemetry", "clickstream", "deliver"),
             e("ev15", "telemetry", "jobs_dlq", "dead_letter"),
+            e("gv1", "seed", "seeder", "provide"),
+            e("gv2", "orders_fn", "data_key", "read_write"),
+            e("gv3", "seeder", "data_key", "write"),
+            e("gv4", "web_svc", "data_key", "read"),
+            e("gv5", "crunch", "data_key", "write"),
+            e("gv6", "orders_fn", "ops_board", "metric"),
+            e("gv7", "jobs", "ops_board", "metric", metric="ApproximateAgeOfOldestMessage"),
+            e("gv8", "http", "ops_board", "metric"),
         ],
     }
 
@@ -389,8 +409,10 @@ def every_connection_design(part: int = 1, parts: int = 1) -> dict[str, Any]:
     # Types no connection kind names, on their own; both shapes of a nested application.
     component("nested_url", "nested_application", template_url=NESTED_TEMPLATE_URL, parameters={"Stage": "prod"})
     component("nested_sar", "nested_application", application_id=SAR_APPLICATION, semantic_version="2.1.0")
+    # (a custom resource without its provider here is served from outside: it names the provider's ARN)
+    alone = {"custom_resource": {"service_token": "arn:aws:lambda:us-east-1:123456789012:function:provider"}}
     for type_id in sorted(set(catalog.types) - {c["type"] for c in components.values()}):
-        component(f"{type_id}_alone", type_id)
+        component(f"{type_id}_alone", type_id, **alone.get(type_id, {}))
     return {
         "schema": "tierplan.design/v1",
         "name": f"Every connection, part {part} of {parts}" if parts > 1 else "Every connection",

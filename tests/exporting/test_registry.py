@@ -138,6 +138,8 @@ def pair_design(kind: str, source_type: str, target_type: str, *, connected: boo
             )
     if kind == "enrich" and target_type == "step_functions":
         target["props"]["workflow_type"] = "express"  # pipes wait for the enrichment's result
+    if source_type == "custom_resource" and not connected:  # without its provider, one served from outside
+        source["props"]["service_token"] = "arn:aws:lambda:us-east-1:123456789012:function:provider"
     if CATALOG.types[source_type].vpc_only or CATALOG.types[target_type].vpc_only:
         groups.append({"id": "net", "kind": "vpc"})
         source["group"] = target["group"] = "net"

@@ -12,6 +12,7 @@ from apps.review.rules import (
     concurrency,
     containers,
     events,
+    governance,
     limits,
     messaging,
     networking,
@@ -37,6 +38,7 @@ RULES: tuple[Rule, ...] = (
     *operations.RULES,
     *clusters.RULES,
     *realtime.RULES,
+    *governance.RULES,
 )
 
 _ids = [rule.id for rule in RULES]

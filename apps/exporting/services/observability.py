@@ -1,0 +1,168 @@
+"""Observability: CloudWatch dashboards over the components connected to them.
+
+A dashboard opens with its title, then one graph per component connected to it with ``metric``: the metric
+the connection names, or every metric the component publishes (the alarm emitter's ``SOURCES`` say which),
+each with the statistic that suits it (the sum of counts, the average of durations, the maximum of ages and
+gauges). The SAM template writes the dashboard body as JSON joined around the components' names; the CDK
+app builds the same widgets from constructs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from apps.designs.document import Component
+from apps.exporting.cfn import getatt, py, ref, var
+from apps.exporting.plan import ExportError, Plan
+from apps.exporting.services.base import Service
+from apps.exporting.services.monitoring import SOURCES, Source
+
+if TYPE_CHECKING:
+    from apps.exporting.cdk import CdkStack
+    from apps.exporting.sam import SamTemplate
+
+AVERAGED = {"Duration", "Latency", "GetRecords.IteratorAgeMilliseconds"}
+PEAKS = {"ConcurrentExecutions", "ApproximateAgeOfOldestMessage", "ApproximateNumberOfMessagesVisible"}
+GRAPH_WIDTH, GRAPH_HEIGHT, TITLE_HEIGHT, GRID_WIDTH = 12, 6, 2, 24
+INTRINSICS = {"Ref", "Fn::GetAtt", "Fn::Sub"}
+
+
+def statistic(metric: str) -> str:
+    return "Average" if metric in AVERAGED else "Maximum" if metric in PEAKS else "Sum"
+
+
+@dataclass(frozen=True)
+class Graph:
+    """One graph: the component whose metrics it shows, which ones, and where it sits on the grid."""
+
+    component: Component
+    source: Source
+    metrics: tuple[str, ...]
+    x: int
+    y: int
+
+
+def graphs(plan: Plan, dashboard: Component) -> list[Graph]:
+    """The dashboard's graphs, two to a row under the title; refuses a metric the component does not publish."""
+    result = []
+    for index, link in enumerate(plan.into(dashboard, "metric")):
+        source = SOURCES[link.source.type]
+        chosen = link.prop("metric")
+        if chosen and chosen not in source.metrics:
+            raise ExportError(
+                f"connection {link.connection.id!r} ({link.source.id} → {dashboard.id}, metric) cannot be exported: "
+                f"{link.source.type} publishes {', '.join(source.metrics)}, not {chosen}"
+            )
+        metrics = (chosen,) if chosen else source.metrics
+        x = (index % 2) * GRAPH_WIDTH
+        y = TITLE_HEIGHT + (index // 2) * GRAPH_HEIGHT
+        result.append(Graph(link.source, source, metrics, x, y))
+    return result
+
+
+def json_parts(value: Any) -> list[Any]:
+    """``value`` as JSON text in pieces: strings, and the intrinsic functions (Ref, GetAtt) that stand for
+    a JSON string whose value CloudFormation fills in. ``Fn::Join`` with "" gives back the whole text."""
+    if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in INTRINSICS:
+        return ['"', value, '"']
+    if isinstance(value, dict):
+        parts: list[Any] = ["{"]
+        for index, (key, item) in enumerate(value.items()):
+            parts.append(("," if index else "") + json.dumps(key, ensure_ascii=False) + ":")
+            parts += json_parts(item)
+        return [*parts, "}"]
+    if isinstance(value, list):
+        parts = ["["]
+        for index, item in enumerate(value):
+            if index:
+                parts.append(",")
+            parts += json_parts(item)
+        return [*parts, "]"]
+    return [json.dumps(value, ensure_ascii=False)]
+
+
+def joined(parts: list[Any]) -> dict[str, Any]:
+    merged: list[Any] = []
+    for part in parts:
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += part
+        else:
+            merged.append(part)
+    return {"Fn::Join": ["", merged]}
+
+
+def sam_cloudwatch_dashboard(sam: SamTemplate, dashboard: Component) -> None:
+    plan, logical = sam.plan, sam.id(dashboard)
+    period = plan.prop(dashboard, "period_s")
+    widgets: list[dict[str, Any]] = [
+        {
+            "type": "text",
+            "x": 0,
+            "y": 0,
+            "width": GRID_WIDTH,
+            "height": TITLE_HEIGHT,
+            "properties": {"markdown": f"# {plan.label(dashboard)}"},
+        }
+    ]
+    for graph in graphs(plan, dashboard):
+        target = sam.id(graph.component)
+        name = getatt(target, graph.source.attribute) if graph.source.attribute else ref(target)
+        widgets.append(
+            {
+                "type": "metric",
+                "x": graph.x,
+                "y": graph.y,
+                "width": GRAPH_WIDTH,
+                "height": GRAPH_HEIGHT,
+                "properties": {
+                    "title": plan.label(graph.component),
+                    "view": "timeSeries",
+                    "region": ref("AWS::Region"),
+                    "period": period,
+                    "metrics": [
+                        [graph.source.namespace, metric, graph.source.dimension, name, {"stat": statistic(metric)}]
+                        for metric in graph.metrics
+                    ],
+                },
+            }
+        )
+    body = {"start": plan.prop(dashboard, "time_range"), "widgets": widgets}
+    sam.add(logical, "AWS::CloudWatch::Dashboard", {"DashboardBody": joined(json_parts(body))}, dashboard)
+    sam.output(f"{logical}Name", ref(logical), f"Dashboard name of {plan.label(dashboard)}", dashboard)
+
+
+def cdk_cloudwatch_dashboard(cdk: CdkStack, dashboard: Component) -> None:
+    plan, v = cdk.plan, var(dashboard)
+    period = plan.prop(dashboard, "period_s")
+    cdk.emit(
+        f"{v} = cloudwatch.Dashboard(self, {py(cdk.id(dashboard))}, start={py(plan.prop(dashboard, 'time_range'))})"
+    )
+    title = f"# {plan.label(dashboard)}"
+    cdk.emit(f"{v}.add_widgets(cloudwatch.TextWidget(markdown={py(title)}, width={GRID_WIDTH}, height={TITLE_HEIGHT}))")
+    row: list[str] = []
+    for graph in graphs(plan, dashboard):
+        dimensions = f"{{{py(graph.source.dimension)}: {var(graph.component)}.{graph.source.cdk_attribute}}}"
+        metrics = ", ".join(
+            f"cloudwatch.Metric(namespace={py(graph.source.namespace)}, metric_name={py(metric)}, "
+            f"dimensions_map={dimensions}, statistic={py(statistic(metric))}, period=Duration.seconds({period}))"
+            for metric in graph.metrics
+        )
+        row.append(
+            f"cloudwatch.GraphWidget(title={py(plan.label(graph.component))}, left=[{metrics}], "
+            f"width={GRAPH_WIDTH}, height={GRAPH_HEIGHT})"
+        )
+        if len(row) == 2:
+            cdk.emit(f"{v}.add_widgets({', '.join(row)})")
+            row = []
+    if row:
+        cdk.emit(f"{v}.add_widgets({', '.join(row)})")
+    cdk.emit(f"cdk.CfnOutput(self, {py(cdk.id(dashboard) + 'Name')}, value={v}.dashboard_name)")
+    cdk.emit()
+
+
+SERVICES = (
+    # After every type it may show (APIs are created at 50 and 51).
+    Service("cloudwatch_dashboard", sam=sam_cloudwatch_dashboard, cdk=cdk_cloudwatch_dashboard, cdk_order=71),
+)

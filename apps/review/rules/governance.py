@@ -1,0 +1,107 @@
+"""Governance: custom resources that can leave a stack waiting, encryption keys that never rotate, dashboards
+that show nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from apps.review.base import Hit, Rule
+from apps.review.context import ReviewContext
+
+CUSTOM_RESOURCES = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-custom-resources.html"
+CUSTOM_RESOURCE_REFERENCE = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html"
+KMS_ROTATION = "https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html"
+KMS_BEST_PRACTICES = "https://docs.aws.amazon.com/kms/latest/developerguide/best-practices.html"
+DASHBOARDS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Dashboards.html"
+
+DEFAULT_SERVICE_TIMEOUT_S = 3600  # CloudFormation waits an hour for a custom resource's response by default
+
+
+def _custom_resource_waits(ctx: ReviewContext) -> Iterator[Hit]:
+    for resource in ctx.of_type("custom_resource"):
+        for link in ctx.out(resource, "provide"):
+            function = link.target
+            timeout = ctx.prop(function, "timeout_s")
+            waits = ctx.prop(resource, "service_timeout_s") or DEFAULT_SERVICE_TIMEOUT_S
+            if waits <= 2 * timeout + 60:
+                continue
+            yield Hit(
+                (resource.id, function.id),
+                f"{ctx.name(resource)} waits up to {waits:,} s for {ctx.name(function)}'s response, and the function "
+                f"stops after {timeout} s: when it fails or times out before answering, the stack operation hangs "
+                "until the wait ends (and a stuck delete holds the stack in DELETE_IN_PROGRESS as long).",
+                f"Set service_timeout_s a little above the function's timeout (for example {2 * timeout + 60} s), and "
+                "have the handler send a FAILED response to the pre-signed URL whenever it catches an error.",
+            )
+
+
+def _custom_resource_provider_offline(ctx: ReviewContext) -> Iterator[Hit]:
+    for resource in ctx.of_type("custom_resource"):
+        for link in ctx.out(resource, "provide"):
+            function = link.target
+            vpc = ctx.vpc_of(function)
+            if vpc is None or ctx.vpc_prop(vpc, "nat_gateways"):
+                continue
+            yield Hit(
+                (resource.id, function.id),
+                f"{ctx.name(function)} serves {ctx.name(resource)} from private subnets of {ctx.group_name(vpc)}, which "
+                "has no NAT gateway: a provider must send its response to a pre-signed Amazon S3 URL, and without a "
+                "route to Amazon S3 CloudFormation never receives it and the stack operation fails after the wait.",
+                "Run the provider outside the VPC if it needs nothing inside it, or give the VPC a NAT gateway (or an "
+                "Amazon S3 gateway endpoint that allows CloudFormation's response buckets).",
+            )
+
+
+def _key_rotation_off(ctx: ReviewContext) -> Iterator[Hit]:
+    for key in ctx.of_type("kms_key"):
+        if not ctx.prop(key, "enable_key_rotation"):
+            yield Hit(
+                (key.id,),
+                f"{ctx.name(key)} never rotates its key material: everything it encrypts for as long as it lives "
+                "depends on one piece of key material.",
+                "Turn on enable_key_rotation: AWS KMS then generates new key material on schedule "
+                "(rotation_period_days) and keeps the old versions to decrypt what they encrypted.",
+            )
+
+
+def _empty_dashboard(ctx: ReviewContext) -> Iterator[Hit]:
+    for dashboard in ctx.of_type("cloudwatch_dashboard"):
+        if not ctx.into(dashboard, "metric"):
+            yield Hit(
+                (dashboard.id,),
+                f"{ctx.name(dashboard)} graphs nothing: no component is connected to it, so it shows only its title "
+                "(and is billed like any other dashboard).",
+                "Connect the functions, queues, APIs, tables, workflows and streams to watch with 'metric'.",
+            )
+
+
+RULES = (
+    Rule(
+        id="custom-resource-long-wait",
+        severity="info",
+        title="Custom resource waits far longer than its provider runs",
+        reference=f"AWS CloudFormation custom resources ({CUSTOM_RESOURCES}), ServiceTimeout ({CUSTOM_RESOURCE_REFERENCE})",
+        check=_custom_resource_waits,
+    ),
+    Rule(
+        id="custom-resource-provider-no-route",
+        severity="warning",
+        title="Custom resource provider without a route to Amazon S3",
+        reference=f"AWS::CloudFormation::CustomResource ({CUSTOM_RESOURCE_REFERENCE})",
+        check=_custom_resource_provider_offline,
+    ),
+    Rule(
+        id="kms-key-rotation-off",
+        severity="warning",
+        title="KMS key without automatic rotation",
+        reference=f"AWS KMS key rotation ({KMS_ROTATION}) and best practices ({KMS_BEST_PRACTICES})",
+        check=_key_rotation_off,
+    ),
+    Rule(
+        id="dashboard-without-metrics",
+        severity="info",
+        title="Dashboard that graphs nothing",
+        reference=f"Amazon CloudWatch dashboards ({DASHBOARDS})",
+        check=_empty_dashboard,
+    ),
+)

@@ -1,0 +1,191 @@
+"""Custom resources and KMS keys: the resources, what connected functions may do, and what the export
+refuses. The generated tests lint, transform and synthesize them; these check content."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from apps.designs.catalog import get_catalog
+from apps.designs.document import DesignInvalid, validate_design
+from apps.exporting.cdk import stack_module
+from apps.exporting.plan import ExportError, Plan
+from apps.exporting.sam import sam_template
+
+TOKEN = "arn:aws:lambda:us-east-1:123456789012:function:provisioner"
+
+
+def export(components: list[dict[str, Any]], connections: list[dict[str, Any]]) -> tuple[dict[str, Any], str]:
+    doc = {
+        "schema": "tierplan.design/v1",
+        "name": "Governance",
+        "components": components,
+        "connections": [{"id": f"c{index}", **c} for index, c in enumerate(connections)],
+    }
+    plan = Plan(validate_design(doc))
+    return sam_template(plan), stack_module(plan)
+
+
+def comp(id: str, type: str, **props: Any) -> dict[str, Any]:
+    return {"id": id, "type": type, "props": props}
+
+
+def link(source: str, target: str, kind: str, **props: Any) -> dict[str, Any]:
+    return {"source": source, "target": target, "kind": kind, "props": props}
+
+
+# -- custom resources --------------------------------------------------------------------------------
+
+
+def test_any_custom_type_name_is_drawn_as_a_custom_resource() -> None:
+    catalog = get_catalog()
+    for resource_type in ("Custom::SeedTable", "Custom::S3Create", "AWS::CloudFormation::CustomResource"):
+        assert [t.name for t in catalog.types_for_resource(resource_type)] == ["custom_resource"]
+        assert catalog.drawable(resource_type)
+
+
+def test_a_custom_resource_is_served_by_the_function_it_is_connected_to() -> None:
+    sam, cdk = export(
+        [
+            comp("seeder", "lambda_function", timeout_s=120),
+            comp(
+                "seed",
+                "custom_resource",
+                resource_type="Custom::SeedTable",
+                properties="TableName=orders;Note=a = b",
+                service_timeout_s=300,
+            ),
+        ],
+        [link("seed", "seeder", "provide")],
+    )
+    resource = sam["Resources"]["Seed"]
+    assert resource["Type"] == "Custom::SeedTable"
+    assert resource["Properties"] == {
+        "ServiceToken": {"Fn::GetAtt": ["Seeder", "Arn"]},
+        "ServiceTimeout": 300,
+        "TableName": "orders",
+        "Note": "a = b",
+    }
+    # CloudFormation calls a function of the same stack with the deployer's permissions: no permission resource.
+    assert not [r for r in sam["Resources"].values() if r["Type"] == "AWS::Lambda::Permission"]
+    assert (
+        "c_seed = cdk.CustomResource(self, 'Seed', service_token=c_seeder.function_arn, "
+        "resource_type='Custom::SeedTable', properties={'TableName': 'orders', 'Note': 'a = b'}, "
+        "service_timeout=Duration.seconds(300))"
+    ) in cdk
+
+
+def test_a_generic_custom_resource_served_from_outside_names_its_provider() -> None:
+    sam, cdk = export(
+        [comp("ext", "custom_resource", resource_type="AWS::CloudFormation::CustomResource", service_token=TOKEN)], []
+    )
+    assert sam["Resources"]["Ext"] == {
+        "Type": "AWS::CloudFormation::CustomResource",
+        "Properties": {"ServiceToken": TOKEN},
+    }
+    # The CDK's CustomResource is AWS::CloudFormation::CustomResource unless told another type.
+    assert f"c_ext = cdk.CustomResource(self, 'Ext', service_token={TOKEN!r})" in cdk
+
+
+def test_a_custom_resource_without_a_provider_is_refused() -> None:
+    with pytest.raises(ExportError, match="it has no provider"):
+        export([comp("seed", "custom_resource")], [])
+
+
+def test_a_custom_resource_has_one_provider() -> None:
+    with pytest.raises(ExportError, match="one provider"):
+        export(
+            [comp("a", "lambda_function"), comp("b", "lambda_function"), comp("seed", "custom_resource")],
+            [link("seed", "a", "provide"), link("seed", "b", "provide")],
+        )
+
+
+def test_an_authorizer_cannot_serve_a_custom_resource() -> None:
+    with pytest.raises(ExportError, match="authorizer or an edge function"):
+        export(
+            [comp("authz", "lambda_function", role="authorizer"), comp("seed", "custom_resource")],
+            [link("seed", "authz", "provide")],
+        )
+
+
+@pytest.mark.parametrize(
+    "properties",
+    ["ServiceToken=arn:aws:sns:us-east-1:123456789012:x", "A=1;ServiceTimeout=5", "1Bad=x", "A=${AWS::Region}", "A"],
+)
+def test_properties_that_clash_with_the_service_token_or_are_not_name_value_pairs_are_refused(properties: str) -> None:
+    with pytest.raises(DesignInvalid) as caught:
+        export([comp("seed", "custom_resource", properties=properties, service_token=TOKEN)], [])
+    assert caught.value.problems[0].pointer == "/components/0/props/properties"
+
+
+def test_custom_type_names_follow_cloudformation() -> None:
+    for bad in ("Custom::", "Custom::a b", "Custom::" + "x" * 61, "AWS::S3::Bucket"):
+        with pytest.raises(DesignInvalid):
+            export([comp("seed", "custom_resource", resource_type=bad, service_token=TOKEN)], [])
+
+
+def test_repeated_property_names_are_refused() -> None:
+    with pytest.raises(ExportError, match="name 'A' twice"):
+        export([comp("seed", "custom_resource", properties="A=1;A=2", service_token=TOKEN)], [])
+
+
+# -- KMS keys ----------------------------------------------------------------------------------------
+
+
+def test_a_key_rotates_is_retained_and_gets_its_alias() -> None:
+    sam, cdk = export([comp("data_key", "kms_key", alias="orders/data", rotation_period_days=180)], [])
+    key = sam["Resources"]["DataKey"]
+    assert key["Type"] == "AWS::KMS::Key"
+    assert key["DeletionPolicy"] == key["UpdateReplacePolicy"] == "Retain"
+    assert key["Properties"]["EnableKeyRotation"] is True
+    assert key["Properties"]["RotationPeriodInDays"] == 180
+    assert sam["Resources"]["DataKeyAlias"]["Properties"] == {
+        "AliasName": "alias/orders/data",
+        "TargetKeyId": {"Ref": "DataKey"},
+    }
+    assert "removal_policy=cdk.RemovalPolicy.RETAIN" in cdk
+    assert "rotation_period=Duration.days(180)" in cdk and "alias='alias/orders/data'" in cdk
+
+
+def test_a_key_without_rotation_names_no_rotation_period_and_no_alias_when_none_is_given() -> None:
+    sam, cdk = export([comp("k", "kms_key", enable_key_rotation=False)], [])
+    assert "RotationPeriodInDays" not in sam["Resources"]["K"]["Properties"]
+    assert "KAlias" not in sam["Resources"]
+    assert "rotation_period" not in cdk and "alias=" not in cdk
+
+
+@pytest.mark.parametrize(
+    ("kind", "actions"),
+    [
+        ("read", ["kms:Decrypt"]),
+        ("write", ["kms:Encrypt", "kms:GenerateDataKey"]),
+        ("read_write", ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]),
+    ],
+)
+def test_a_function_may_do_with_the_key_what_its_connection_says_and_no_more(kind: str, actions: list[str]) -> None:
+    sam, cdk = export([comp("fn", "lambda_function"), comp("k", "kms_key")], [link("fn", "k", kind)])
+    function = sam["Resources"]["Fn"]["Properties"]
+    assert function["Environment"]["Variables"]["K_KEY_ARN"] == {"Fn::GetAtt": ["K", "Arn"]}
+    assert function["Policies"] == [
+        {"Statement": [{"Effect": "Allow", "Action": actions, "Resource": {"Fn::GetAtt": ["K", "Arn"]}}]}
+    ]
+    assert f"iam.Grant.add_to_principal(grantee=c_fn, actions={actions!r}, resource_arns=[c_k.key_arn])" in cdk
+
+
+def test_a_state_machine_cannot_use_a_key() -> None:
+    with pytest.raises(DesignInvalid, match="execution history"):
+        export([comp("flow", "step_functions"), comp("k", "kms_key")], [link("flow", "k", "read")])
+
+
+def test_an_alias_in_the_aws_namespace_is_refused() -> None:
+    with pytest.raises(DesignInvalid):
+        export([comp("k", "kms_key", alias="aws/s3")], [])
+
+
+def test_every_interface_endpoint_the_catalog_names_can_be_written_by_the_cdk() -> None:
+    from apps.exporting.services.network import INTERFACE_SERVICES
+
+    for ctype in get_catalog():
+        if ctype.vpc_endpoint is not None and ctype.vpc_endpoint.type == "Interface":
+            assert ctype.vpc_endpoint.service in INTERFACE_SERVICES, ctype.name
