@@ -925,6 +925,28 @@ def cloudwatch_dashboard(ctx: ComponentCost) -> None:
     )
 
 
+def cloudtrail_trail(ctx: ComponentCost) -> None:
+    if ctx.prop("include_management_events", note=False):
+        if ctx.prop("first_trail"):
+            ctx.note("the first copy of management events in each Region is free (no other trail records them)")
+        else:
+            events = ctx.usage("management_events_per_month")
+            ctx.quantity("management_events_per_month", events)
+            ctx.charge("cloudtrail.management_events.additional", events)
+    data_events = 0.0
+    for edge in ctx.graph.incoming[ctx.position]:
+        if edge.kind != "audit":
+            continue
+        data_events += sum(ctx.all_flows[edge.source].values())
+    ctx.quantity("data_events_per_month", data_events)
+    if data_events:
+        ctx.charge("cloudtrail.data_events", data_events)
+        ctx.note(
+            "one data event per request of each audited bucket (GETs and PUTs) and per invocation of each audited "
+            "function: an upper bound where an audit connection records reads or writes only"
+        )
+
+
 MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "browser": client,
     "mobile_app": client,
@@ -973,4 +995,5 @@ MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "custom_resource": custom_resource,
     "kms_key": kms_key,
     "cloudwatch_dashboard": cloudwatch_dashboard,
+    "cloudtrail_trail": cloudtrail_trail,
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from apps.costing import estimate
-from tests.costing.designs import design, lambda_fn, line, link, usd
+from tests.costing.designs import component, design, lambda_fn, line, link, usd
 
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
 
@@ -155,3 +155,28 @@ def test_a_custom_resource_is_free_and_its_provider_takes_no_traffic_from_it() -
     assert any("charges nothing for custom resources" in text for text in result["assumptions"])
     seeder = next(c for c in result["components"] if c["id"] == "seeder")
     assert all(entry["quantity"] == 0 for entry in seeder["lines"])
+
+
+def test_a_dashboard_costs_three_dollars_a_month_and_three_are_free_with_the_free_tier() -> None:
+    boards = [{"id": f"d{n}", "type": "cloudwatch_dashboard"} for n in range(4)]
+    assert usd(estimate(design(boards)), "d0", "cloudwatch.dashboards") == 3.00
+    free = estimate(design(boards), free_tier=True)
+    billable = sum(line(free, f"d{n}", "cloudwatch.dashboards")["quantity"] for n in range(4))
+    assert billable == pytest.approx(1)
+
+
+def test_a_trail_bills_the_data_events_of_what_it_audits_and_its_first_copy_of_management_events_is_free() -> None:
+    components = [
+        lambda_fn(requests_per_month=3_000_000),
+        {"id": "logs", "type": "s3_bucket"},
+        {"id": "trail", "type": "cloudtrail_trail"},
+    ]
+    connections = [link("trail", "logs", "archive"), link("fn", "trail", "audit")]
+    result = estimate(design(components, connections))
+    # 3,000,000 invocations × $0.10 / 100,000 = $3.00; management events: the first copy is free.
+    assert usd(result, "trail", "cloudtrail.data_events") == 3.00
+    assert [entry["meter"] for entry in component(result, "trail")["lines"]] == ["cloudtrail.data_events"]
+    components[2] = {"id": "trail", "type": "cloudtrail_trail", "props": {"first_trail": False}}
+    second = estimate(design(components, connections))
+    # A second copy of the default 100,000 management events: $2.00.
+    assert usd(second, "trail", "cloudtrail.management_events.additional") == 2.00

@@ -37,6 +37,7 @@ COVERAGE_TYPES = {
     "custom_resource",
     "kms_key",
     "cloudwatch_dashboard",
+    "cloudtrail_trail",
 }
 
 # Cost-relevant field names are part of the contract (ARCHITECTURE §3).

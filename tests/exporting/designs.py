@@ -164,6 +164,8 @@ def every_type_design() -> dict[str, Any]:
             ),
             c("data_key", "kms_key", props={"alias": "orders/data", "rotation_period_days": 180}),
             c("ops_board", "cloudwatch_dashboard", props={"period_s": 60, "time_range": "-P1D"}),
+            c("audit_logs", "s3_bucket"),
+            c("trail", "cloudtrail_trail", props={"s3_key_prefix": "audit/prod", "multi_region": False}),
         ],
         "connections": [
             e("w1", "web", "cdn", "request"),
@@ -278,6 +280,9 @@ def every_type_design() -> dict[str, Any]:
             e("gv6", "orders_fn", "ops_board", "metric"),
             e("gv7", "jobs", "ops_board", "metric", metric="ApproximateAgeOfOldestMessage"),
             e("gv8", "http", "ops_board", "metric"),
+            e("gv9", "trail", "audit_logs", "archive"),
+            e("gv10", "media", "trail", "audit", read_write_type="WriteOnly"),
+            e("gv11", "worker", "trail", "audit"),
         ],
     }
 
@@ -348,9 +353,12 @@ def every_connection_design(part: int = 1, parts: int = 1) -> dict[str, Any]:
                 if not kind.allows(source_type, target_type):
                     continue
                 allowed += 1
-                required = kind.name == "authorize" or (kind.name, source_type) == ("deliver", "firehose_stream")
+                required = (
+                    kind.name in ("authorize", "archive")  # a trail's bucket too
+                    or (kind.name, source_type) == ("deliver", "firehose_stream")
+                )
                 if (allowed - 1) % parts != part - 1 and not required:
-                    continue  # in another part (but in each part, the APIs' authorizers, Firehose's bucket)
+                    continue  # in another part (but in each part, the APIs' authorizers, Firehose's and trails' buckets)
                 source = default(source_type)
                 target = default(target_type, second=source_type == target_type)
                 props: dict[str, Any] = {}

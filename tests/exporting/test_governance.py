@@ -189,3 +189,98 @@ def test_every_interface_endpoint_the_catalog_names_can_be_written_by_the_cdk() 
     for ctype in get_catalog():
         if ctype.vpc_endpoint is not None and ctype.vpc_endpoint.type == "Interface":
             assert ctype.vpc_endpoint.service in INTERFACE_SERVICES, ctype.name
+
+
+# -- dashboards --------------------------------------------------------------------------------------
+
+
+def test_a_dashboard_graphs_each_connected_component_with_the_statistic_that_suits_its_metrics() -> None:
+    sam, cdk = export(
+        [comp("fn", "lambda_function"), comp("q", "sqs_queue"), comp("board", "cloudwatch_dashboard")],
+        [link("fn", "board", "metric"), link("q", "board", "metric", metric="ApproximateAgeOfOldestMessage")],
+    )
+    body = sam["Resources"]["Board"]["Properties"]["DashboardBody"]["Fn::Join"][1]
+    text = "".join(part if isinstance(part, str) else "<ref>" for part in body)
+    assert '"markdown":"# CloudWatch dashboard"' in text
+    assert '["AWS/Lambda","Errors","FunctionName","<ref>",{"stat":"Sum"}]' in text
+    assert '["AWS/Lambda","Duration","FunctionName","<ref>",{"stat":"Average"}]' in text
+    assert '["AWS/SQS","ApproximateAgeOfOldestMessage","QueueName","<ref>",{"stat":"Maximum"}]' in text
+    assert "ApproximateNumberOfMessagesVisible" not in text  # the connection chose one metric
+    assert {"Fn::GetAtt": ["Q", "QueueName"]} in body and {"Ref": "Fn"} in body
+    assert "cloudwatch.Dashboard(self, 'Board', start='-PT3H')" in cdk
+    assert cdk.count("cloudwatch.GraphWidget(") == 2
+
+
+def test_a_dashboard_refuses_a_metric_its_source_does_not_publish() -> None:
+    with pytest.raises(ExportError, match="publishes"):
+        export(
+            [comp("fn", "lambda_function"), comp("board", "cloudwatch_dashboard")],
+            [link("fn", "board", "metric", metric="ApproximateAgeOfOldestMessage")],
+        )
+
+
+# -- trails ------------------------------------------------------------------------------------------
+
+
+def trail_design(**trail: Any) -> tuple[dict[str, Any], str]:
+    return export(
+        [
+            comp("media", "s3_bucket"),
+            comp("logs", "s3_bucket"),
+            comp("fn", "lambda_function"),
+            comp("trail", "cloudtrail_trail", **trail),
+        ],
+        [
+            link("trail", "logs", "archive"),
+            link("media", "trail", "audit", read_write_type="WriteOnly"),
+            link("fn", "trail", "audit"),
+        ],
+    )
+
+
+def test_a_trail_writes_to_its_bucket_once_the_bucket_lets_cloudtrail_in() -> None:
+    sam, cdk = trail_design(s3_key_prefix="audit/prod")
+    resource = sam["Resources"]["Trail"]
+    assert resource["DependsOn"] == ["LogsPolicy"]
+    assert resource["Properties"]["S3BucketName"] == {"Ref": "Logs"}
+    assert resource["Properties"]["S3KeyPrefix"] == "audit/prod"
+    statements = sam["Resources"]["LogsPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    write = next(s for s in statements if s.get("Sid") == "CloudTrailWriteTrail")
+    assert write["Principal"] == {"Service": "cloudtrail.amazonaws.com"} and write["Action"] == "s3:PutObject"
+    assert write["Resource"] == {"Fn::Sub": "${Logs.Arn}/audit/prod/AWSLogs/${AWS::AccountId}/*"}
+    assert write["Condition"] == {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}
+    # The audited bucket's own policy lets CloudTrail do nothing.
+    media = sam["Resources"]["MediaPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert not [s for s in media if s.get("Principal") == {"Service": "cloudtrail.amazonaws.com"}]
+    assert "cloudtrail.Trail(self, 'Trail', bucket=c_logs" in cdk
+
+
+def test_a_trail_records_the_data_events_of_what_it_audits_one_selector_per_kind() -> None:
+    sam, cdk = trail_design()
+    assert sam["Resources"]["Trail"]["Properties"]["EventSelectors"] == [
+        {
+            "ReadWriteType": "WriteOnly",
+            "IncludeManagementEvents": True,
+            "DataResources": [{"Type": "AWS::S3::Object", "Values": [{"Fn::Sub": "${Media.Arn}/"}]}],
+        },
+        {
+            "ReadWriteType": "All",
+            "IncludeManagementEvents": True,
+            "DataResources": [{"Type": "AWS::Lambda::Function", "Values": [{"Fn::GetAtt": ["Fn", "Arn"]}]}],
+        },
+    ]
+    assert (
+        "c_trail.add_s3_event_selector([cloudtrail.S3EventSelector(bucket=c_media)], "
+        "read_write_type=cloudtrail.ReadWriteType.WRITE_ONLY, include_management_events=True)"
+    ) in cdk
+    assert "c_trail.add_lambda_event_selector([c_fn], read_write_type=cloudtrail.ReadWriteType.ALL" in cdk
+
+
+def test_a_trail_without_a_bucket_or_recording_nothing_is_refused() -> None:
+    with pytest.raises(ExportError, match="'archive'"):
+        export([comp("trail", "cloudtrail_trail")], [])
+    with pytest.raises(ExportError, match="records nothing"):
+        export(
+            [comp("logs", "s3_bucket"), comp("trail", "cloudtrail_trail", include_management_events=False)],
+            [link("trail", "logs", "archive")],
+        )

@@ -66,3 +66,29 @@ def test_a_dashboard_nothing_is_connected_to_is_an_info() -> None:
 def test_a_dashboard_graphing_a_function_is_fine() -> None:
     doc = design([fn("fn"), comp("board", "cloudwatch_dashboard")], [link("fn", "board", "metric")])
     assert findings(doc, "dashboard-without-metrics") == []
+
+
+def trail(*, audit: str | None = "All", **props: object):
+    components = [comp("logs", "s3_bucket"), comp("trail", "cloudtrail_trail", "Audit", **props)]
+    connections = [link("trail", "logs", "archive")]
+    if audit:
+        connections.append(link("logs", "trail", "audit", read_write_type=audit))
+    return design(components, connections)
+
+
+def test_a_trail_recording_the_writes_of_its_own_log_bucket_is_a_warning() -> None:
+    for audit in ("All", "WriteOnly"):
+        finding = only(trail(audit=audit), "trail-audits-its-log-bucket")
+        assert finding["severity"] == "warning"
+        assert finding["components"] == ["trail", "logs"]
+
+
+def test_a_trail_recording_reads_of_its_log_bucket_or_nothing_of_it_is_fine() -> None:
+    assert findings(trail(audit="ReadOnly"), "trail-audits-its-log-bucket") == []
+    assert findings(trail(audit=None), "trail-audits-its-log-bucket") == []
+
+
+def test_a_single_region_trail_is_an_info() -> None:
+    finding = only(trail(audit=None, multi_region=False), "trail-single-region")
+    assert finding["severity"] == "info"
+    assert findings(trail(audit=None), "trail-single-region") == []

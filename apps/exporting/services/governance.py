@@ -1,18 +1,23 @@
-"""Governance: Lambda-backed custom resources.
+"""Governance: Lambda-backed custom resources and CloudTrail trails.
 
 A custom resource is provisioning logic of the application's own: CloudFormation sends its create, update
 and delete requests, with the resource's properties, to its provider (the ``ServiceToken``) and waits for
 the response. The provider is the function connected with ``provide``, or, for one served outside the
 design, the ARN the ``service_token`` prop names. CloudFormation invokes a function of the same stack with
 the deploying principal's permissions, so no ``AWS::Lambda::Permission`` is written.
+
+A trail writes its log files to the bucket it is connected to with ``archive``: the bucket's policy lets
+CloudTrail read the bucket's ACL and put objects under ``<prefix>/AWSLogs/<account>/`` with the owner in full
+control, and the trail waits for that policy. Buckets and functions connected to it with ``audit`` have
+their data events recorded, one event selector per resource type and read/write choice.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from apps.designs.document import Component
-from apps.exporting.cfn import getatt, py, var
+from apps.designs.document import Component, Link
+from apps.exporting.cfn import getatt, py, ref, sub, tag_list, var
 from apps.exporting.plan import ExportError, Plan
 from apps.exporting.services.base import Service
 
@@ -21,6 +26,10 @@ if TYPE_CHECKING:
     from apps.exporting.sam import SamTemplate
 
 GENERIC_TYPE = "AWS::CloudFormation::CustomResource"
+CLOUDTRAIL = "cloudtrail.amazonaws.com"
+MAX_EVENT_SELECTORS = 5  # CloudTrail's limit per trail
+DATA_RESOURCE_TYPES = {"s3_bucket": "AWS::S3::Object", "lambda_function": "AWS::Lambda::Function"}
+READ_WRITE = {"All": "ALL", "ReadOnly": "READ_ONLY", "WriteOnly": "WRITE_ONLY"}
 
 
 def _fail(component: Component, why: str) -> None:
@@ -83,7 +92,130 @@ def cdk_custom_resource(cdk: CdkStack, resource: Component) -> None:
     cdk.emit()
 
 
+# -- CloudTrail trails -------------------------------------------------------------------------------
+
+
+def log_bucket(plan: Plan, trail: Component) -> Component:
+    """The bucket the trail writes its log files to (exactly one)."""
+    links = plan.out(trail, "archive")
+    if len(links) != 1:
+        _fail(trail, "a trail writes its log files to one bucket: connect it to that bucket with 'archive'")
+    return links[0].target
+
+
+def event_selectors(plan: Plan, trail: Component) -> list[tuple[str, str, list[Link]]]:
+    """(read/write type, data resource type, audit connections) of each event selector, in design order."""
+    groups: dict[tuple[str, str], list[Link]] = {}
+    for link in plan.into(trail, "audit"):
+        key = (link.prop("read_write_type"), DATA_RESOURCE_TYPES[link.source.type])
+        groups.setdefault(key, []).append(link)
+    if len(groups) > MAX_EVENT_SELECTORS:
+        _fail(
+            trail, f"its audited components need {len(groups)} event selectors; CloudTrail allows {MAX_EVENT_SELECTORS}"
+        )
+    if not groups and not plan.prop(trail, "include_management_events"):
+        _fail(trail, "it records nothing: include management events, or connect the buckets and functions to audit")
+    return [(read_write, resource_type, links) for (read_write, resource_type), links in groups.items()]
+
+
+def key_prefix(plan: Plan, trail: Component) -> str:
+    prefix = plan.prop(trail, "s3_key_prefix") or ""
+    return f"{prefix}/" if prefix else ""
+
+
+def sam_log_bucket_statements(sam: SamTemplate, bucket: Component) -> list[dict[str, Any]]:
+    """What the policy of ``bucket`` lets the trails that archive to it do (the bucket's emitter asks)."""
+    statements: list[dict[str, Any]] = []
+    bucket_logical = sam.id(bucket)
+    for link in sam.plan.into(bucket, "archive"):
+        trail = sam.id(link.source)
+        prefix = key_prefix(sam.plan, link.source)  # letters, digits and !_.*'()-/ only: safe in Fn::Sub
+        statements += [
+            {
+                "Sid": f"CloudTrailAclCheck{trail}",
+                "Effect": "Allow",
+                "Principal": {"Service": CLOUDTRAIL},
+                "Action": "s3:GetBucketAcl",
+                "Resource": getatt(bucket_logical, "Arn"),
+            },
+            {
+                "Sid": f"CloudTrailWrite{trail}",
+                "Effect": "Allow",
+                "Principal": {"Service": CLOUDTRAIL},
+                "Action": "s3:PutObject",
+                "Resource": sub(f"${{{bucket_logical}.Arn}}/{prefix}AWSLogs/${{AWS::AccountId}}/*"),
+                "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}},
+            },
+        ]
+    return statements
+
+
+def sam_data_resource(sam: SamTemplate, component: Component) -> Any:
+    logical = sam.id(component)
+    return sub(f"${{{logical}.Arn}}/") if component.type == "s3_bucket" else getatt(logical, "Arn")
+
+
+def sam_cloudtrail_trail(sam: SamTemplate, trail: Component) -> None:
+    plan, logical = sam.plan, sam.id(trail)
+    bucket = log_bucket(plan, trail)
+    management = bool(plan.prop(trail, "include_management_events"))
+    properties: dict[str, Any] = {
+        "IsLogging": True,
+        "S3BucketName": ref(sam.id(bucket)),
+        "IsMultiRegionTrail": bool(plan.prop(trail, "multi_region")),
+        "IncludeGlobalServiceEvents": bool(plan.prop(trail, "include_global_service_events")),
+        "EnableLogFileValidation": bool(plan.prop(trail, "log_file_validation")),
+        "Tags": tag_list(trail),
+    }
+    if plan.prop(trail, "s3_key_prefix"):
+        properties["S3KeyPrefix"] = plan.prop(trail, "s3_key_prefix")
+    selectors = [
+        {
+            "ReadWriteType": read_write,
+            "IncludeManagementEvents": management,
+            "DataResources": [
+                {"Type": resource_type, "Values": [sam_data_resource(sam, link.source) for link in links]}
+            ],
+        }
+        for read_write, resource_type, links in event_selectors(plan, trail)
+    ]
+    if selectors:
+        properties["EventSelectors"] = selectors
+    # CloudTrail checks it may write to the bucket when the trail is created.
+    sam.add(logical, "AWS::CloudTrail::Trail", properties, trail, DependsOn=[f"{sam.id(bucket)}Policy"])
+    sam.output(f"{logical}Arn", getatt(logical, "Arn"), f"ARN of the trail {plan.label(trail)}", trail)
+
+
+def cdk_cloudtrail_trail(cdk: CdkStack, trail: Component) -> None:
+    plan, v = cdk.plan, var(trail)
+    bucket = log_bucket(plan, trail)
+    management = bool(plan.prop(trail, "include_management_events"))
+    args = [
+        f"bucket={var(bucket)}",
+        f"is_multi_region_trail={bool(plan.prop(trail, 'multi_region'))}",
+        f"include_global_service_events={bool(plan.prop(trail, 'include_global_service_events'))}",
+        f"enable_file_validation={bool(plan.prop(trail, 'log_file_validation'))}",
+    ]
+    if plan.prop(trail, "s3_key_prefix"):
+        args.append(f"s3_key_prefix={py(plan.prop(trail, 's3_key_prefix'))}")
+    cdk.emit(f"{v} = cloudtrail.Trail(self, {py(cdk.id(trail))}, {', '.join(args)})")
+    for read_write, resource_type, links in event_selectors(plan, trail):
+        options = (
+            f"read_write_type=cloudtrail.ReadWriteType.{READ_WRITE[read_write]}, include_management_events={management}"
+        )
+        if resource_type == "AWS::S3::Object":
+            chosen = ", ".join(f"cloudtrail.S3EventSelector(bucket={var(link.source)})" for link in links)
+            cdk.emit(f"{v}.add_s3_event_selector([{chosen}], {options})")
+        else:
+            cdk.emit(f"{v}.add_lambda_event_selector([{', '.join(var(link.source) for link in links)}], {options})")
+    cdk.emit(f"cdk.Tags.of({v}).add('tierplan:component', {py(trail.id)})")
+    cdk.emit(f"cdk.CfnOutput(self, {py(cdk.id(trail) + 'Arn')}, value={v}.trail_arn)")
+    cdk.emit()
+
+
 SERVICES = (
     # After the functions that serve it.
     Service("custom_resource", sam=sam_custom_resource, cdk=cdk_custom_resource, cdk_order=80),
+    # After the buckets it writes to and the buckets and functions it audits.
+    Service("cloudtrail_trail", sam=sam_cloudtrail_trail, cdk=cdk_cloudtrail_trail, cdk_order=72),
 )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from apps.designs.document import Component, Link
 from apps.exporting.cfn import bucket_name_expression, getatt, py, ref, sub, tag_list, trust_policy, var
 from apps.exporting.plan import Plan
+from apps.exporting.services import governance
 from apps.exporting.services.base import Service, cdk_attribute
 
 if TYPE_CHECKING:
@@ -190,6 +191,7 @@ def sam_s3_bucket(sam: SamTemplate, bucket: Component) -> None:
                 },
             }
         )
+    statements += governance.sam_log_bucket_statements(sam, bucket)  # trails that archive to it
     statements.append(
         {
             "Sid": "DenyInsecureTransport",

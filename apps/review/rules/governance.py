@@ -1,5 +1,5 @@
 """Governance: custom resources that can leave a stack waiting, encryption keys that never rotate, dashboards
-that show nothing."""
+that show nothing, and trails that record themselves or one Region only."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ CUSTOM_RESOURCES = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGui
 CUSTOM_RESOURCE_REFERENCE = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html"
 KMS_ROTATION = "https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html"
 KMS_BEST_PRACTICES = "https://docs.aws.amazon.com/kms/latest/developerguide/best-practices.html"
+TRAIL_RECURSION = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-trail-recursive-logging.html"
+TRAIL_MULTI_REGION = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-practices-security.html"
 DASHBOARDS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Dashboards.html"
 
 DEFAULT_SERVICE_TIMEOUT_S = 3600  # CloudFormation waits an hour for a custom resource's response by default
@@ -75,6 +77,31 @@ def _empty_dashboard(ctx: ReviewContext) -> Iterator[Hit]:
             )
 
 
+def _trail_records_its_own_deliveries(ctx: ReviewContext) -> Iterator[Hit]:
+    for trail in ctx.of_type("cloudtrail_trail"):
+        buckets = {link.target.id for link in ctx.out(trail, "archive")}
+        for link in ctx.into(trail, "audit"):
+            if link.source.id in buckets and ctx.link_prop(link, "read_write_type") != "ReadOnly":
+                yield Hit(
+                    (trail.id, link.source.id),
+                    f"{ctx.name(trail)} records the write data events of {ctx.name(link.source)}, the bucket it "
+                    "delivers its own log files to: each delivery (a PutObject) is an event, delivered in a further "
+                    "log file, which is another event, without end, and every one is billed.",
+                    "Deliver the log files to a bucket the trail does not audit, or record only read events of this one.",
+                )
+
+
+def _single_region_trail(ctx: ReviewContext) -> Iterator[Hit]:
+    for trail in ctx.of_type("cloudtrail_trail"):
+        if ctx.prop(trail, "include_management_events") and not ctx.prop(trail, "multi_region"):
+            yield Hit(
+                (trail.id,),
+                f"{ctx.name(trail)} records one Region only: activity in the other Regions of the account, where "
+                "nobody expects any, goes unrecorded.",
+                "Make it a multi-Region trail (multi_region); the first copy of management events stays free.",
+            )
+
+
 RULES = (
     Rule(
         id="custom-resource-long-wait",
@@ -103,5 +130,19 @@ RULES = (
         title="Dashboard that graphs nothing",
         reference=f"Amazon CloudWatch dashboards ({DASHBOARDS})",
         check=_empty_dashboard,
+    ),
+    Rule(
+        id="trail-audits-its-log-bucket",
+        severity="warning",
+        title="Trail recording the writes of its own log bucket",
+        reference=f"AWS CloudTrail recursive logging ({TRAIL_RECURSION})",
+        check=_trail_records_its_own_deliveries,
+    ),
+    Rule(
+        id="trail-single-region",
+        severity="info",
+        title="Trail recording one Region only",
+        reference=f"AWS CloudTrail security best practices ({TRAIL_MULTI_REGION})",
+        check=_single_region_trail,
     ),
 )
