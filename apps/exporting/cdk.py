@@ -63,6 +63,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_logs_destinations as logs_destinations
 from aws_cdk import aws_msk as msk
 from aws_cdk import aws_opensearchservice as opensearch
 from aws_cdk import aws_opensearchserverless as aoss

@@ -283,6 +283,9 @@ def every_type_design() -> dict[str, Any]:
             e("gv9", "trail", "audit_logs", "archive"),
             e("gv10", "media", "trail", "audit", read_write_type="WriteOnly"),
             e("gv11", "worker", "trail", "audit"),
+            e("gv12", "orders_fn", "seeder", "logs", filter_pattern='{ $.level = "ERROR" }'),
+            e("gv13", "orders_fn", "clicks", "logs"),
+            e("gv14", "seeder", "clickstream", "logs", filter_pattern="ERROR"),
         ],
     }
 

@@ -284,3 +284,57 @@ def test_a_trail_without_a_bucket_or_recording_nothing_is_refused() -> None:
             [comp("logs", "s3_bucket"), comp("trail", "cloudtrail_trail", include_management_events=False)],
             [link("trail", "logs", "archive")],
         )
+
+
+# -- log subscriptions -------------------------------------------------------------------------------
+
+
+def test_a_function_subscribed_to_another_functions_logs_may_be_invoked_by_that_log_group_only() -> None:
+    sam, cdk = export(
+        [comp("app", "lambda_function"), comp("sub", "lambda_function")],
+        [link("app", "sub", "logs", filter_pattern='{ $.level = "ERROR" }')],
+    )
+    permission = sam["Resources"]["AppLogsToSubPermission"]["Properties"]
+    assert permission["Principal"] == "logs.amazonaws.com"
+    assert permission["SourceArn"] == {"Fn::GetAtt": ["AppLogGroup", "Arn"]}
+    assert sam["Resources"]["AppLogsToSubFilter"] == {
+        "Type": "AWS::Logs::SubscriptionFilter",
+        "Properties": {
+            "LogGroupName": {"Ref": "AppLogGroup"},
+            "FilterPattern": '{ $.level = "ERROR" }',
+            "DestinationArn": {"Fn::GetAtt": ["Sub", "Arn"]},
+        },
+        "DependsOn": ["AppLogsToSubPermission"],
+    }
+    assert "destination=logs_destinations.LambdaDestination(c_sub)" in cdk
+    assert """filter_pattern=logs.FilterPattern.literal('{ $.level = "ERROR" }')""" in cdk
+
+
+def test_a_stream_subscribed_to_a_functions_logs_gets_records_through_a_role_that_may_put_only_there() -> None:
+    sam, cdk = export(
+        [comp("app", "lambda_function"), comp("stream", "kinesis_stream")], [link("app", "stream", "logs")]
+    )
+    role = sam["Resources"]["AppLogsToStreamRole"]["Properties"]
+    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": "logs.amazonaws.com"}
+    assert role["Policies"][0]["PolicyDocument"]["Statement"] == [
+        {"Effect": "Allow", "Action": ["kinesis:PutRecord"], "Resource": {"Fn::GetAtt": ["Stream", "Arn"]}}
+    ]
+    subscription = sam["Resources"]["AppLogsToStreamFilter"]
+    assert subscription["Properties"]["RoleArn"] == {"Fn::GetAtt": ["AppLogsToStreamRole", "Arn"]}
+    assert subscription["Properties"]["FilterPattern"] == ""  # every log event
+    assert "actions=['kinesis:PutRecord'], resources=[c_stream.stream_arn]" in cdk
+
+
+@pytest.mark.parametrize(
+    ("props", "why"),
+    [({"logging": False}, "logging is off"), ({"role": "edge", "runtime": "nodejs22.x"}, "Lambda@Edge")],
+)
+def test_a_function_without_a_log_group_of_the_stack_cannot_be_subscribed_to(props: dict[str, Any], why: str) -> None:
+    with pytest.raises(ExportError, match=why):
+        export([comp("app", "lambda_function", **props), comp("sub", "lambda_function")], [link("app", "sub", "logs")])
+
+
+def test_a_log_group_takes_two_subscription_filters() -> None:
+    components = [comp("app", "lambda_function")] + [comp(f"s{n}", "lambda_function") for n in range(3)]
+    with pytest.raises(ExportError, match="at most 2"):
+        export(components, [link("app", f"s{n}", "logs") for n in range(3)])

@@ -1,10 +1,15 @@
-"""Observability: CloudWatch dashboards over the components connected to them.
+"""Observability: CloudWatch dashboards over the components connected to them, and log subscriptions.
 
 A dashboard opens with its title, then one graph per component connected to it with ``metric``: the metric
 the connection names, or every metric the component publishes (the alarm emitter's ``SOURCES`` say which),
 each with the statistic that suits it (the sum of counts, the average of durations, the maximum of ages and
 gauges). The SAM template writes the dashboard body as JSON joined around the components' names; the CDK
 app builds the same widgets from constructs.
+
+A function's ``logs`` connection is a subscription filter on its log group: CloudWatch Logs invokes a target
+function (with a permission limited to that log group) or puts records into a Kinesis or Firehose stream
+(with a role it assumes, allowed to put records into that stream only). The function's emitter asks for them
+once its log group exists; a log group takes at most two subscription filters.
 """
 
 from __future__ import annotations
@@ -13,8 +18,8 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from apps.designs.document import Component
-from apps.exporting.cfn import getatt, py, ref, var
+from apps.designs.document import Component, Link
+from apps.exporting.cfn import getatt, py, ref, trust_policy, var
 from apps.exporting.plan import ExportError, Plan
 from apps.exporting.services.base import Service
 from apps.exporting.services.monitoring import SOURCES, Source
@@ -27,6 +32,11 @@ AVERAGED = {"Duration", "Latency", "GetRecords.IteratorAgeMilliseconds"}
 PEAKS = {"ConcurrentExecutions", "ApproximateAgeOfOldestMessage", "ApproximateNumberOfMessagesVisible"}
 GRAPH_WIDTH, GRAPH_HEIGHT, TITLE_HEIGHT, GRID_WIDTH = 12, 6, 2, 24
 INTRINSICS = {"Ref", "Fn::GetAtt", "Fn::Sub"}
+MAX_SUBSCRIPTION_FILTERS = 2  # per log group (a CloudWatch Logs quota that cannot be raised)
+STREAM_ACTIONS = {
+    "kinesis_stream": ["kinesis:PutRecord"],
+    "firehose_stream": ["firehose:PutRecord", "firehose:PutRecordBatch"],
+}
 
 
 def statistic(metric: str) -> str:
@@ -160,6 +170,109 @@ def cdk_cloudwatch_dashboard(cdk: CdkStack, dashboard: Component) -> None:
         cdk.emit(f"{v}.add_widgets({', '.join(row)})")
     cdk.emit(f"cdk.CfnOutput(self, {py(cdk.id(dashboard) + 'Name')}, value={v}.dashboard_name)")
     cdk.emit()
+
+
+# -- log subscriptions --------------------------------------------------------------------------------
+
+
+def subscriptions(plan: Plan, fn: Component) -> list[Link]:
+    """The function's log subscriptions; refuses what CloudWatch Logs or the function cannot do."""
+    links = plan.out(fn, "logs")
+    if not links:
+        return []
+    why = None
+    if plan.prop(fn, "role") == "edge":
+        why = "Lambda@Edge functions log in the Region where they run, not in a log group of the stack"
+    elif not plan.prop(fn, "logging"):
+        why = "its logging is off, so it has no log group to subscribe to"
+    elif len(links) > MAX_SUBSCRIPTION_FILTERS:
+        why = f"a log group takes at most {MAX_SUBSCRIPTION_FILTERS} subscription filters"
+    for link in links:
+        if link.target.type == "lambda_function" and plan.prop(link.target, "role") != "function":
+            why = f"{link.target.id!r} is an authorizer or an edge function and cannot receive log events"
+    if why:
+        raise ExportError(f"component {fn.id!r} (lambda_function) cannot be exported: {why}")
+    return links
+
+
+def filter_id(fn_logical: str, target_logical: str) -> str:
+    return f"{fn_logical}LogsTo{target_logical}"
+
+
+def sam_log_subscriptions(sam: SamTemplate, fn: Component) -> None:
+    """Subscription filters on the function's log group (``<logical>LogGroup``), with what each needs."""
+    plan, logical = sam.plan, sam.id(fn)
+    log_group = f"{logical}LogGroup"
+    for link in subscriptions(plan, fn):
+        target = sam.id(link.target)
+        name = filter_id(logical, target)
+        properties: dict[str, Any] = {
+            "LogGroupName": ref(log_group),
+            "FilterPattern": link.prop("filter_pattern") or "",
+            "DestinationArn": getatt(target, "Arn"),
+        }
+        if link.target.type == "lambda_function":
+            sam.add(
+                f"{name}Permission",
+                "AWS::Lambda::Permission",
+                {
+                    "Action": "lambda:InvokeFunction",
+                    "FunctionName": getatt(target, "Arn"),
+                    "Principal": "logs.amazonaws.com",
+                    "SourceArn": getatt(log_group, "Arn"),
+                    "SourceAccount": ref("AWS::AccountId"),
+                },
+                fn,
+            )
+            depends = f"{name}Permission"
+        else:
+            statement = {
+                "Effect": "Allow",
+                "Action": STREAM_ACTIONS[link.target.type],
+                "Resource": getatt(target, "Arn"),
+            }
+            sam.add(
+                f"{name}Role",
+                "AWS::IAM::Role",
+                {
+                    "AssumeRolePolicyDocument": trust_policy("logs.amazonaws.com"),
+                    "Policies": [
+                        {
+                            "PolicyName": "put-records",
+                            "PolicyDocument": {"Version": "2012-10-17", "Statement": [statement]},
+                        }
+                    ],
+                },
+                fn,
+            )
+            properties["RoleArn"] = getatt(f"{name}Role", "Arn")
+            depends = f"{name}Role"
+        # CloudWatch Logs checks it may deliver when the filter is created.
+        sam.add(f"{name}Filter", "AWS::Logs::SubscriptionFilter", properties, fn, DependsOn=[depends])
+
+
+def cdk_log_subscriptions(cdk: CdkStack, fn: Component) -> None:
+    plan, v = cdk.plan, var(fn)
+    for link in subscriptions(plan, fn):
+        target, t = link.target, var(link.target)
+        name = filter_id(cdk.id(fn), cdk.id(target))
+        pattern = link.prop("filter_pattern") or ""
+        if target.type == "lambda_function":
+            cdk.emit(
+                f"logs.SubscriptionFilter(self, {py(name + 'Filter')}, log_group={v}_logs, "
+                f"destination=logs_destinations.LambdaDestination({t}), filter_pattern=logs.FilterPattern.literal({py(pattern)}))"
+            )
+            continue
+        arn = f"{t}.stream_arn" if target.type == "kinesis_stream" else f"{t}.attr_arn"
+        role = f"{v}_logs_to_{target.id}"
+        cdk.emit(f"{role} = iam.Role(self, {py(name + 'Role')}, assumed_by=iam.ServicePrincipal('logs.amazonaws.com'))")
+        cdk.emit(
+            f"{role}.add_to_policy(iam.PolicyStatement(actions={py(STREAM_ACTIONS[target.type])}, resources=[{arn}]))"
+        )
+        cdk.emit(
+            f"logs.CfnSubscriptionFilter(self, {py(name + 'Filter')}, log_group_name={v}_logs.log_group_name, "
+            f"filter_pattern={py(pattern)}, destination_arn={arn}, role_arn={role}.role_arn).node.add_dependency({role})"
+        )
 
 
 SERVICES = (
