@@ -947,6 +947,15 @@ def cloudtrail_trail(ctx: ComponentCost) -> None:
         )
 
 
+def ssm_document(ctx: ComponentCost) -> None:
+    executions = ctx.flow("requests")
+    steps = len(ctx.outgoing("invoke"))
+    ctx.quantity("requests_per_month", executions)
+    ctx.quantity("steps", executions * steps)
+    ctx.charge("ssm.automation_steps", executions * steps)
+    ctx.note(f"{steps} basic Automation step{'s' if steps != 1 else ''} an execution, one per 'invoke' connection")
+
+
 MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "browser": client,
     "mobile_app": client,
@@ -996,4 +1005,5 @@ MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "kms_key": kms_key,
     "cloudwatch_dashboard": cloudwatch_dashboard,
     "cloudtrail_trail": cloudtrail_trail,
+    "ssm_document": ssm_document,
 }

@@ -180,3 +180,19 @@ def test_a_trail_bills_the_data_events_of_what_it_audits_and_its_first_copy_of_m
     second = estimate(design(components, connections))
     # A second copy of the default 100,000 management events: $2.00.
     assert usd(second, "trail", "cloudtrail.management_events.additional") == 2.00
+
+
+def test_a_runbook_bills_each_step_of_each_execution() -> None:
+    result = estimate(
+        design(
+            [
+                {"id": "book", "type": "ssm_document", "usage": {"requests_per_month": 1_000}},
+                lambda_fn("a"),
+                lambda_fn("b"),
+            ],
+            [link("book", "a", "invoke"), link("book", "b", "invoke")],
+        )
+    )
+    # 1,000 executions × 2 steps × $0.002 = $4.00; each function is invoked once an execution.
+    assert usd(result, "book", "ssm.automation_steps") == 4.00
+    assert line(result, "a", "lambda.requests")["quantity"] == pytest.approx(1_000 / 1_000_000)  # in 1M requests

@@ -166,6 +166,7 @@ def every_type_design() -> dict[str, Any]:
             c("ops_board", "cloudwatch_dashboard", props={"period_s": 60, "time_range": "-P1D"}),
             c("audit_logs", "s3_bucket"),
             c("trail", "cloudtrail_trail", props={"s3_key_prefix": "audit/prod", "multi_region": False}),
+            c("runbook", "ssm_document", props={"parameters": "OrderId,Reason", "on_failure": "Continue"}),
         ],
         "connections": [
             e("w1", "web", "cdn", "request"),
@@ -286,6 +287,8 @@ def every_type_design() -> dict[str, Any]:
             e("gv12", "orders_fn", "seeder", "logs", filter_pattern='{ $.level = "ERROR" }'),
             e("gv13", "orders_fn", "clicks", "logs"),
             e("gv14", "seeder", "clickstream", "logs", filter_pattern="ERROR"),
+            e("gv15", "runbook", "hook", "invoke"),
+            e("gv16", "runbook", "flow", "invoke"),
         ],
     }
 
@@ -358,6 +361,7 @@ def every_connection_design(part: int = 1, parts: int = 1) -> dict[str, Any]:
                 allowed += 1
                 required = (
                     kind.name in ("authorize", "archive")  # a trail's bucket too
+                    or (kind.name, source_type) == ("invoke", "ssm_document")  # a runbook's steps too
                     or (kind.name, source_type) == ("deliver", "firehose_stream")
                 )
                 if (allowed - 1) % parts != part - 1 and not required:

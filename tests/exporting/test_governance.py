@@ -338,3 +338,54 @@ def test_a_log_group_takes_two_subscription_filters() -> None:
     components = [comp("app", "lambda_function")] + [comp(f"s{n}", "lambda_function") for n in range(3)]
     with pytest.raises(ExportError, match="at most 2"):
         export(components, [link("app", f"s{n}", "logs") for n in range(3)])
+
+
+# -- Automation runbooks -----------------------------------------------------------------------------
+
+
+def runbook(**props: Any) -> tuple[dict[str, Any], str]:
+    return export(
+        [comp("fn", "lambda_function"), comp("flow", "step_functions"), comp("book", "ssm_document", **props)],
+        [link("book", "fn", "invoke"), link("book", "flow", "invoke")],
+    )
+
+
+def test_a_runbook_has_a_step_per_invoke_connection_passing_its_parameters() -> None:
+    sam, cdk = runbook(parameters="OrderId,Reason,OrderId", on_failure="Continue")
+    content = sam["Resources"]["Book"]["Properties"]["Content"]
+    assert content["assumeRole"] == {"Fn::GetAtt": ["BookRole", "Arn"]}
+    assert content["parameters"] == {"OrderId": {"type": "String"}, "Reason": {"type": "String"}}
+    payload = '{"OrderId": "{{OrderId}}", "Reason": "{{Reason}}"}'
+    assert content["mainSteps"] == [
+        {
+            "name": "Step1Fn",
+            "action": "aws:invokeLambdaFunction",
+            "onFailure": "Continue",
+            "inputs": {"FunctionName": {"Ref": "Fn"}, "Payload": payload},
+        },
+        {
+            "name": "Step2Flow",
+            "action": "aws:executeStateMachine",
+            "onFailure": "Continue",
+            "inputs": {"stateMachineArn": {"Ref": "Flow"}, "input": payload},
+        },
+    ]
+    assert "'FunctionName': c_fn.function_name" in cdk and "'assumeRole': c_book_role.role_arn" in cdk
+
+
+def test_a_runbook_role_may_invoke_and_start_its_steps_targets_only() -> None:
+    sam, cdk = runbook()
+    role = sam["Resources"]["BookRole"]["Properties"]
+    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": "ssm.amazonaws.com"}
+    assert role["Policies"][0]["PolicyDocument"]["Statement"] == [
+        {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": [{"Fn::GetAtt": ["Fn", "Arn"]}]},
+        {"Effect": "Allow", "Action": "states:StartExecution", "Resource": [{"Ref": "Flow"}]},
+    ]
+    assert "actions=['states:StartExecution'], resources=[c_flow.state_machine_arn]" in cdk
+    # No parameters: the steps take no payload.
+    assert "Payload" not in sam["Resources"]["Book"]["Properties"]["Content"]["mainSteps"][0]["inputs"]
+
+
+def test_a_runbook_without_steps_is_refused() -> None:
+    with pytest.raises(ExportError, match="at least one step"):
+        export([comp("book", "ssm_document")], [])

@@ -1,4 +1,4 @@
-"""Governance: Lambda-backed custom resources and CloudTrail trails.
+"""Governance: Lambda-backed custom resources, CloudTrail trails and Systems Manager Automation runbooks.
 
 A custom resource is provisioning logic of the application's own: CloudFormation sends its create, update
 and delete requests, with the resource's properties, to its provider (the ``ServiceToken``) and waits for
@@ -10,14 +10,22 @@ A trail writes its log files to the bucket it is connected to with ``archive``: 
 CloudTrail read the bucket's ACL and put objects under ``<prefix>/AWSLogs/<account>/`` with the owner in full
 control, and the trail waits for that policy. Buckets and functions connected to it with ``audit`` have
 their data events recorded, one event selector per resource type and read/write choice.
+
+A runbook (an SSM document of type Automation) has one step per ``invoke`` connection, in design order: it
+invokes the function (``aws:invokeLambdaFunction``) or starts the state machine (``aws:executeStateMachine``)
+with the runbook's parameters as JSON (``{"Name": "{{Name}}"}``: SSM's own parameter syntax, written by the
+exporter from parameter names, never from user text). It runs with a role ssm.amazonaws.com assumes, which
+may invoke or start exactly those targets.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from apps.designs.document import Component, Link
-from apps.exporting.cfn import getatt, py, ref, sub, tag_list, var
+from apps.exporting.cfn import getatt, py, ref, sub, tag_list, trust_policy, var
 from apps.exporting.plan import ExportError, Plan
 from apps.exporting.services.base import Service
 
@@ -213,7 +221,140 @@ def cdk_cloudtrail_trail(cdk: CdkStack, trail: Component) -> None:
     cdk.emit()
 
 
+# -- Systems Manager Automation runbooks ---------------------------------------------------------------
+
+STEP_ACTIONS = {
+    "lambda_function": ("aws:invokeLambdaFunction", "FunctionName", "Payload", "lambda:InvokeFunction"),
+    "step_functions": ("aws:executeStateMachine", "stateMachineArn", "input", "states:StartExecution"),
+}
+
+
+@dataclass(frozen=True)
+class Code:
+    """A Python expression in the CDK app (a construct's attribute), as opposed to literal data."""
+
+    text: str
+
+
+def pyexpr(value: Any) -> str:
+    """Python source for data that may hold ``Code``: literals through ``py``, expressions as they are."""
+    if isinstance(value, Code):
+        return value.text
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{py(key)}: {pyexpr(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(pyexpr(item) for item in value) + "]"
+    return py(value)
+
+
+def runbook_parameters(plan: Plan, runbook: Component) -> list[str]:
+    names = [name for name in (plan.prop(runbook, "parameters") or "").split(",") if name]
+    return list(dict.fromkeys(names))  # once each, in order
+
+
+def runbook_steps(plan: Plan, runbook: Component) -> list[Link]:
+    links = plan.out(runbook, "invoke")
+    if not links:
+        _fail(
+            runbook, "a runbook has at least one step: connect the functions and state machines it runs with 'invoke'"
+        )
+    return links
+
+
+def runbook_content(plan: Plan, runbook: Component, role_arn: Any, target: Any) -> dict[str, Any]:
+    """The Automation document; ``target(link)`` gives the name or ARN a step's input names its target by."""
+    parameters = runbook_parameters(plan, runbook)
+    payload = json.dumps({name: "{{" + name + "}}" for name in parameters}) if parameters else None
+    steps = []
+    for index, link in enumerate(runbook_steps(plan, runbook), start=1):
+        action, target_input, payload_input, _ = STEP_ACTIONS[link.target.type]
+        inputs = {target_input: target(link)}
+        if payload is not None:
+            inputs[payload_input] = payload
+        steps.append(
+            {
+                "name": f"Step{index}{plan.ids[link.target.id]}",
+                "action": action,
+                "onFailure": plan.prop(runbook, "on_failure"),
+                "inputs": inputs,
+            }
+        )
+    content: dict[str, Any] = {
+        "schemaVersion": "0.3",
+        "description": plan.prop(runbook, "description") or plan.label(runbook),
+        "assumeRole": role_arn,
+    }
+    if parameters:
+        content["parameters"] = {name: {"type": "String"} for name in parameters}
+    content["mainSteps"] = steps
+    return content
+
+
+def sam_ssm_document(sam: SamTemplate, runbook: Component) -> None:
+    plan, logical = sam.plan, sam.id(runbook)
+    statements: dict[str, list[Any]] = {}
+    for link in runbook_steps(plan, runbook):
+        target = sam.id(link.target)
+        arn = getatt(target, "Arn") if link.target.type == "lambda_function" else ref(target)
+        statements.setdefault(STEP_ACTIONS[link.target.type][3], []).append(arn)
+    sam.add(
+        f"{logical}Role",
+        "AWS::IAM::Role",
+        {
+            "AssumeRolePolicyDocument": trust_policy("ssm.amazonaws.com"),
+            "Policies": [
+                {
+                    "PolicyName": "run-steps",
+                    "PolicyDocument": {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {"Effect": "Allow", "Action": action, "Resource": resources}
+                            for action, resources in statements.items()
+                        ],
+                    },
+                }
+            ],
+        },
+        runbook,
+    )
+    content = runbook_content(plan, runbook, getatt(f"{logical}Role", "Arn"), lambda link: ref(sam.id(link.target)))
+    properties = {"DocumentType": "Automation", "DocumentFormat": "JSON", "Content": content, "Tags": tag_list(runbook)}
+    sam.add(logical, "AWS::SSM::Document", properties, runbook)
+    sam.output(f"{logical}Name", ref(logical), f"Runbook name of {plan.label(runbook)}", runbook)
+
+
+def cdk_ssm_document(cdk: CdkStack, runbook: Component) -> None:
+    plan, v = cdk.plan, var(runbook)
+    cdk.emit(
+        f"{v}_role = iam.Role(self, {py(cdk.id(runbook) + 'Role')}, assumed_by=iam.ServicePrincipal('ssm.amazonaws.com'))"
+    )
+    statements: dict[str, list[str]] = {}
+    for link in runbook_steps(plan, runbook):
+        t = var(link.target)
+        arn = f"{t}.function_arn" if link.target.type == "lambda_function" else f"{t}.state_machine_arn"
+        statements.setdefault(STEP_ACTIONS[link.target.type][3], []).append(arn)
+    for action, resources in statements.items():
+        cdk.emit(
+            f"{v}_role.add_to_policy(iam.PolicyStatement(actions=[{py(action)}], resources=[{', '.join(resources)}]))"
+        )
+
+    def target(link: Link) -> Code:
+        t = var(link.target)
+        return Code(f"{t}.function_name" if link.target.type == "lambda_function" else f"{t}.state_machine_arn")
+
+    content = runbook_content(plan, runbook, Code(f"{v}_role.role_arn"), target)
+    tags = f"[cdk.CfnTag(key='tierplan:component', value={py(runbook.id)})]"
+    cdk.emit(
+        f"{v} = ssm.CfnDocument(self, {py(cdk.id(runbook))}, document_type='Automation', document_format='JSON', "
+        f"content={pyexpr(content)}, tags={tags})"
+    )
+    cdk.emit(f"cdk.CfnOutput(self, {py(cdk.id(runbook) + 'Name')}, value={v}.ref)")
+    cdk.emit()
+
+
 SERVICES = (
+    # After the functions and state machines its steps run.
+    Service("ssm_document", sam=sam_ssm_document, cdk=cdk_ssm_document, cdk_order=73),
     # After the functions that serve it.
     Service("custom_resource", sam=sam_custom_resource, cdk=cdk_custom_resource, cdk_order=80),
     # After the buckets it writes to and the buckets and functions it audits.
