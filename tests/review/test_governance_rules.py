@@ -92,3 +92,18 @@ def test_a_single_region_trail_is_an_info() -> None:
     finding = only(trail(audit=None, multi_region=False), "trail-single-region")
     assert finding["severity"] == "info"
     assert findings(trail(audit=None), "trail-single-region") == []
+
+
+def test_functions_forwarding_each_others_logs_in_a_loop_are_an_error() -> None:
+    doc = design(
+        [fn("a", "Shipper"), fn("b", "Forwarder"), fn("c")],
+        [link("a", "b", "logs"), link("b", "a", "logs"), link("a", "c", "logs")],
+    )
+    finding = only(doc, "log-subscription-loop")
+    assert finding["severity"] == "error"
+    assert sorted(finding["components"]) == ["a", "b"]
+
+
+def test_a_chain_of_log_subscriptions_is_fine() -> None:
+    doc = design([fn("a"), fn("b"), comp("s", "kinesis_stream")], [link("a", "b", "logs"), link("b", "s", "logs")])
+    assert findings(doc, "log-subscription-loop") == []

@@ -14,6 +14,7 @@ KMS_ROTATION = "https://docs.aws.amazon.com/kms/latest/developerguide/rotate-key
 KMS_BEST_PRACTICES = "https://docs.aws.amazon.com/kms/latest/developerguide/best-practices.html"
 TRAIL_RECURSION = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-trail-recursive-logging.html"
 TRAIL_MULTI_REGION = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-practices-security.html"
+LOG_SUBSCRIPTIONS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html"
 DASHBOARDS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Dashboards.html"
 
 DEFAULT_SERVICE_TIMEOUT_S = 3600  # CloudFormation waits an hour for a custom resource's response by default
@@ -102,6 +103,38 @@ def _single_region_trail(ctx: ReviewContext) -> Iterator[Hit]:
             )
 
 
+def _log_subscription_loop(ctx: ReviewContext) -> Iterator[Hit]:
+    # A function that receives log events logs as it handles them; when its own logs lead back to the
+    # functions that send it events, every batch causes another, without end.
+    reported: set[frozenset[str]] = set()
+    for start in ctx.of_type("lambda_function"):
+        path = [start]
+        stack = [(start, iter(ctx.out(start, "logs")))]
+        while stack:
+            _, links = stack[-1]
+            link = next(links, None)
+            if link is None:
+                stack.pop()
+                path.pop()
+                continue
+            target = link.target
+            if target.id == start.id:
+                loop = frozenset(c.id for c in path)
+                if loop not in reported:
+                    reported.add(loop)
+                    yield Hit(
+                        tuple(c.id for c in path),
+                        f"Log subscriptions go round in a loop ({' → '.join(ctx.name(c) for c in [*path, start])}): "
+                        "each function's log events invoke the next, whose own log events lead back, so every "
+                        "batch causes another, and invocations and log ingestion are billed without end.",
+                        "Break the loop: subscribe a function that does not forward its own logs, or filter its "
+                        "events out with the filter pattern.",
+                    )
+            elif target.type == "lambda_function" and target not in path:
+                path.append(target)
+                stack.append((target, iter(ctx.out(target, "logs"))))
+
+
 RULES = (
     Rule(
         id="custom-resource-long-wait",
@@ -144,5 +177,12 @@ RULES = (
         title="Trail recording one Region only",
         reference=f"AWS CloudTrail security best practices ({TRAIL_MULTI_REGION})",
         check=_single_region_trail,
+    ),
+    Rule(
+        id="log-subscription-loop",
+        severity="error",
+        title="Log subscriptions in a loop",
+        reference=f"CloudWatch Logs subscription filters ({LOG_SUBSCRIPTIONS})",
+        check=_log_subscription_loop,
     ),
 )
