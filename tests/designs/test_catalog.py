@@ -39,6 +39,7 @@ COVERAGE_TYPES = {
     "cloudwatch_dashboard",
     "cloudtrail_trail",
     "ssm_document",
+    "application_insights",
 }
 
 # Cost-relevant field names are part of the contract (ARCHITECTURE §3).

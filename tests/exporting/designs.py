@@ -167,6 +167,7 @@ def every_type_design() -> dict[str, Any]:
             c("audit_logs", "s3_bucket"),
             c("trail", "cloudtrail_trail", props={"s3_key_prefix": "audit/prod", "multi_region": False}),
             c("runbook", "ssm_document", props={"parameters": "OrderId,Reason", "on_failure": "Continue"}),
+            c("insights", "application_insights", props={"events_monitoring": True}),
         ],
         "connections": [
             e("w1", "web", "cdn", "request"),

@@ -389,3 +389,27 @@ def test_a_runbook_role_may_invoke_and_start_its_steps_targets_only() -> None:
 def test_a_runbook_without_steps_is_refused() -> None:
     with pytest.raises(ExportError, match="at least one step"):
         export([comp("book", "ssm_document")], [])
+
+
+# -- Application Insights ----------------------------------------------------------------------------
+
+
+def test_application_insights_watches_a_resource_group_of_the_whole_stack() -> None:
+    sam, cdk = export([comp("fn", "lambda_function"), comp("insights", "application_insights")], [])
+    assert sam["Resources"]["InsightsResourceGroup"]["Properties"] == {
+        "Name": {"Fn::Sub": "ApplicationInsights-${AWS::StackName}"},
+        "ResourceQuery": {"Type": "CLOUDFORMATION_STACK_1_0"},
+    }
+    assert sam["Resources"]["Insights"]["Properties"] == {
+        "ResourceGroupName": {"Ref": "InsightsResourceGroup"},
+        "AutoConfigurationEnabled": True,
+        "CWEMonitorEnabled": False,
+    }
+    assert (
+        "cdk.aws_applicationinsights.CfnApplication(self, 'Insights', resource_group_name=c_insights_group.ref" in cdk
+    )
+
+
+def test_a_stack_has_one_application_insights() -> None:
+    with pytest.raises(ExportError, match="already monitors this stack"):
+        export([comp("a", "application_insights"), comp("b", "application_insights")], [])

@@ -275,7 +275,58 @@ def cdk_log_subscriptions(cdk: CdkStack, fn: Component) -> None:
         )
 
 
+# -- Application Insights -------------------------------------------------------------------------------
+
+
+def watched_stack(plan: Plan, insights: Component) -> None:
+    """One Application Insights component per stack: its resource group is named after the stack."""
+    account = plan.account_of(insights)
+    others = [c for c in plan.of_type("application_insights") if plan.account_of(c) is account]
+    if others[0].id != insights.id:
+        raise ExportError(
+            f"component {insights.id!r} (application_insights) cannot be exported: {others[0].id!r} already "
+            "monitors this stack (one resource group of the stack, one Application Insights application)"
+        )
+
+
+def sam_application_insights(sam: SamTemplate, insights: Component) -> None:
+    plan, logical = sam.plan, sam.id(insights)
+    watched_stack(plan, insights)
+    sam.add(
+        f"{logical}ResourceGroup",
+        "AWS::ResourceGroups::Group",
+        {
+            "Name": {"Fn::Sub": "ApplicationInsights-${AWS::StackName}"},
+            "ResourceQuery": {"Type": "CLOUDFORMATION_STACK_1_0"},
+        },
+        insights,
+    )
+    properties = {
+        "ResourceGroupName": ref(f"{logical}ResourceGroup"),
+        "AutoConfigurationEnabled": bool(plan.prop(insights, "auto_configuration")),
+        "CWEMonitorEnabled": bool(plan.prop(insights, "events_monitoring")),
+    }
+    sam.add(logical, "AWS::ApplicationInsights::Application", properties, insights)
+
+
+def cdk_application_insights(cdk: CdkStack, insights: Component) -> None:
+    plan, v = cdk.plan, var(insights)
+    watched_stack(plan, insights)
+    cdk.emit(
+        f"{v}_group = cdk.aws_resourcegroups.CfnGroup(self, {py(cdk.id(insights) + 'ResourceGroup')}, "
+        "name=cdk.Fn.join('', ['ApplicationInsights-', cdk.Aws.STACK_NAME]), "
+        "resource_query=cdk.aws_resourcegroups.CfnGroup.ResourceQueryProperty(type='CLOUDFORMATION_STACK_1_0'))"
+    )
+    cdk.emit(
+        f"{v} = cdk.aws_applicationinsights.CfnApplication(self, {py(cdk.id(insights))}, resource_group_name={v}_group.ref, "
+        f"auto_configuration_enabled={bool(plan.prop(insights, 'auto_configuration'))}, "
+        f"cwe_monitor_enabled={bool(plan.prop(insights, 'events_monitoring'))})"
+    )
+    cdk.emit()
+
+
 SERVICES = (
     # After every type it may show (APIs are created at 50 and 51).
     Service("cloudwatch_dashboard", sam=sam_cloudwatch_dashboard, cdk=cdk_cloudwatch_dashboard, cdk_order=71),
+    Service("application_insights", sam=sam_application_insights, cdk=cdk_application_insights, cdk_order=90),
 )
