@@ -125,9 +125,16 @@ def test_custom_type_names_follow_cloudformation() -> None:
             export([comp("seed", "custom_resource", resource_type=bad, service_token=TOKEN)], [])
 
 
-def test_repeated_property_names_are_refused() -> None:
-    with pytest.raises(ExportError, match="name 'A' twice"):
-        export([comp("seed", "custom_resource", properties="A=1;A=2", service_token=TOKEN)], [])
+@pytest.mark.parametrize("properties", ["A=1;A=2", "A=1;B=2;A=3", "Rows=1;Table=x;Rows=2'"])
+def test_repeated_property_names_are_refused(properties: str) -> None:
+    with pytest.raises(DesignInvalid) as caught:
+        export([comp("seed", "custom_resource", properties=properties, service_token=TOKEN)], [])
+    assert caught.value.problems[0].pointer == "/components/0/props/properties"
+
+
+def test_names_that_only_end_alike_are_not_repeats() -> None:
+    sam, _ = export([comp("seed", "custom_resource", properties="XRows=1;Rows=2;A=Rows=3", service_token=TOKEN)], [])
+    assert sam["Resources"]["Seed"]["Properties"] == {"ServiceToken": TOKEN, "XRows": "1", "Rows": "2", "A": "Rows=3"}
 
 
 # -- KMS keys ----------------------------------------------------------------------------------------

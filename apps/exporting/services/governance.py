@@ -60,16 +60,10 @@ def provider(plan: Plan, resource: Component) -> Component | None:
 
 
 def resource_properties(plan: Plan, resource: Component) -> dict[str, str]:
-    """The properties the provider receives, from ``Name=value;Other=value`` (the catalog's pattern keeps
-    the names apart from ServiceToken and ServiceTimeout)."""
-    properties: dict[str, str] = {}
+    """The properties the provider receives, from ``Name=value;Other=value`` (the catalog's pattern names
+    each once, and never ServiceToken or ServiceTimeout)."""
     raw = plan.prop(resource, "properties") or ""
-    for pair in raw.split(";") if raw else []:
-        name, _, value = pair.partition("=")
-        if name in properties:
-            _fail(resource, f"its properties name {name!r} twice")
-        properties[name] = value
-    return properties
+    return dict(pair.partition("=")[::2] for pair in raw.split(";")) if raw else {}
 
 
 def sam_custom_resource(sam: SamTemplate, resource: Component) -> None:
