@@ -158,7 +158,7 @@ def every_type_design() -> dict[str, Any]:
                 "custom_resource",
                 props={
                     "resource_type": "Custom::SeedTable",
-                    "properties": "Table=orders;Rows=10",
+                    "properties": "Table=orders",  # one pair: the hostile corpus appends to it
                     "service_timeout_s": 300,
                 },
             ),
@@ -275,8 +275,7 @@ def every_type_design() -> dict[str, Any]:
             e("ev14", "telemetry", "clickstream", "deliver"),
             e("ev15", "telemetry", "jobs_dlq", "dead_letter"),
             e("gv1", "seed", "seeder", "provide"),
-            e("gv2", "orders_fn", "data_key", "read_write"),
-            e("gv3", "seeder", "data_key", "write"),
+            e("gv2", "seeder", "data_key", "read_write"),
             e("gv4", "web_svc", "data_key", "read"),
             e("gv5", "crunch", "data_key", "write"),
             e("gv6", "orders_fn", "ops_board", "metric"),
