@@ -1067,6 +1067,68 @@ def acm_certificate(ctx: ComponentCost) -> None:
     ctx.note("public ACM certificates used by AWS services are free")
 
 
+def custom_resource(ctx: ComponentCost) -> None:
+    # AWS CloudFormation pricing: no charge for resource providers in the Custom::* namespace. The provider
+    # function runs only when the stack is created, updated or deleted.
+    ctx.note(
+        "CloudFormation charges nothing for custom resources; the provider function runs only when the stack "
+        "is created, updated or deleted (a few invocations, not modelled)"
+    )
+
+
+def kms_key(ctx: ComponentCost) -> None:
+    requests = ctx.flow("requests")
+    ctx.quantity("requests_per_month", requests)
+    ctx.charge("kms.keys", ctx.hours / HOURS_PER_MONTH)
+    ctx.charge("kms.requests", requests)
+    if not ctx.has_usage("requests_per_month"):
+        ctx.note("one KMS request per request of the connected workloads (no data key caching)")
+    if ctx.prop("enable_key_rotation", note=False):
+        ctx.note(
+            "automatic rotation adds $1 a month for each newly generated backing key (not included: the first "
+            "rotation comes only after rotation_period_days)"
+        )
+
+
+def cloudwatch_dashboard(ctx: ComponentCost) -> None:
+    ctx.charge("cloudwatch.dashboards", ctx.hours / HOURS_PER_MONTH)
+    ctx.note(
+        "a custom dashboard-month; with the free tier, 3 dashboards of up to 50 metrics each are free per account "
+        "(the metrics they graph are AWS's own and cost nothing more; API calls from people viewing are free)"
+    )
+
+
+def cloudtrail_trail(ctx: ComponentCost) -> None:
+    if ctx.prop("include_management_events", note=False):
+        if ctx.prop("first_trail"):
+            ctx.note("the first copy of management events in each Region is free (no other trail records them)")
+        else:
+            events = ctx.usage("management_events_per_month")
+            ctx.quantity("management_events_per_month", events)
+            ctx.charge("cloudtrail.management_events.additional", events)
+    data_events = 0.0
+    for edge in ctx.graph.incoming[ctx.position]:
+        if edge.kind != "audit":
+            continue
+        data_events += sum(ctx.all_flows[edge.source].values())
+    ctx.quantity("data_events_per_month", data_events)
+    if data_events:
+        ctx.charge("cloudtrail.data_events", data_events)
+        ctx.note(
+            "one data event per request of each audited bucket (GETs and PUTs) and per invocation of each audited "
+            "function: an upper bound where an audit connection records reads or writes only"
+        )
+
+
+def ssm_document(ctx: ComponentCost) -> None:
+    executions = ctx.flow("requests")
+    steps = len(ctx.outgoing("invoke"))
+    ctx.quantity("requests_per_month", executions)
+    ctx.quantity("steps", executions * steps)
+    ctx.charge("ssm.automation_steps", executions * steps)
+    ctx.note(f"{steps} basic Automation step{'s' if steps != 1 else ''} an execution, one per 'invoke' connection")
+
+
 MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "browser": client,
     "mobile_app": client,
@@ -1119,4 +1181,9 @@ MODELS: dict[str, Callable[[ComponentCost], None]] = {
     "ecr_repository": ecr_repository,
     "route53_zone": route53_zone,
     "acm_certificate": acm_certificate,
+    "custom_resource": custom_resource,
+    "kms_key": kms_key,
+    "cloudwatch_dashboard": cloudwatch_dashboard,
+    "cloudtrail_trail": cloudtrail_trail,
+    "ssm_document": ssm_document,
 }

@@ -137,6 +137,10 @@ class VpcEndpoint:
     label: str  # how people name the service
 
 
+CUSTOM_RESOURCE_PREFIX = "Custom::"
+CUSTOM_RESOURCE_TYPE = "AWS::CloudFormation::CustomResource"
+
+
 @dataclass(frozen=True)
 class ComponentType:
     name: str
@@ -246,6 +250,10 @@ class Catalog:
     def types_for_resource(self, resource_type: str) -> list[ComponentType]:
         """The catalog types a CloudFormation resource of ``resource_type`` can be drawn as (their
         ``cloudformation_types`` name it), in catalog order; the generic resource type is not one."""
+        if resource_type.startswith(CUSTOM_RESOURCE_PREFIX):
+            # A custom resource names a type of its own (Custom::SeedTable); CloudFormation treats every
+            # such type as AWS::CloudFormation::CustomResource.
+            resource_type = CUSTOM_RESOURCE_TYPE
         return [ctype for ctype in self if resource_type in ctype.cloudformation_types]
 
     def drawable(self, resource_type: str) -> bool:

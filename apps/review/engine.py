@@ -19,7 +19,7 @@ from apps.review.rules import RULES
 
 # Part of the cache key of stored reviews: bump it whenever a rule is added, removed or changes what it
 # reports, so that a revision reviewed before is reviewed again.
-ENGINE_VERSION = "review-5"
+ENGINE_VERSION = "review-6"
 
 _SEVERITY_ORDER = {severity: position for position, severity in enumerate(SEVERITIES)}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from apps.costing import estimate
-from tests.costing.designs import design, lambda_fn, line, link, usd
+from tests.costing.designs import component, design, lambda_fn, line, link, usd
 
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
 
@@ -127,3 +127,72 @@ def test_textract_bills_per_page_by_feature() -> None:
     both = {**called("textract", 10_000, pages_per_request=3), "props": {"features": "tables_forms"}}
     assert usd(text, "ai", "textract.text") == 45.00
     assert usd(estimate(design([both])), "ai", "textract.tables_forms") == 1950.00
+
+
+def test_a_kms_key_costs_a_dollar_a_month_and_its_requests_per_ten_thousand() -> None:
+    result = estimate(
+        design([lambda_fn(requests_per_month=2_000_000), {"id": "k", "type": "kms_key"}], [link("fn", "k", "read")])
+    )
+    # One key-month, $1.00; 2,000,000 Decrypt requests × $0.03 / 10,000 = $6.00.
+    assert usd(result, "k", "kms.keys") == 1.00
+    assert usd(result, "k", "kms.requests") == 6.00
+    free = estimate(
+        design([lambda_fn(requests_per_month=20_000), {"id": "k", "type": "kms_key"}], [link("fn", "k", "read")]),
+        free_tier=True,
+    )
+    assert usd(free, "k", "kms.requests") == 0.00  # 20,000 requests a month are free
+
+
+def test_a_custom_resource_is_free_and_its_provider_takes_no_traffic_from_it() -> None:
+    result = estimate(
+        design(
+            [{"id": "seed", "type": "custom_resource"}, lambda_fn("seeder")],
+            [link("seed", "seeder", "provide")],
+        )
+    )
+    seed = next(c for c in result["components"] if c["id"] == "seed")
+    assert seed["lines"] == []
+    assert any("charges nothing for custom resources" in text for text in result["assumptions"])
+    seeder = next(c for c in result["components"] if c["id"] == "seeder")
+    assert all(entry["quantity"] == 0 for entry in seeder["lines"])
+
+
+def test_a_dashboard_costs_three_dollars_a_month_and_three_are_free_with_the_free_tier() -> None:
+    boards = [{"id": f"d{n}", "type": "cloudwatch_dashboard"} for n in range(4)]
+    assert usd(estimate(design(boards)), "d0", "cloudwatch.dashboards") == 3.00
+    free = estimate(design(boards), free_tier=True)
+    billable = sum(line(free, f"d{n}", "cloudwatch.dashboards")["quantity"] for n in range(4))
+    assert billable == pytest.approx(1)
+
+
+def test_a_trail_bills_the_data_events_of_what_it_audits_and_its_first_copy_of_management_events_is_free() -> None:
+    components = [
+        lambda_fn(requests_per_month=3_000_000),
+        {"id": "logs", "type": "s3_bucket"},
+        {"id": "trail", "type": "cloudtrail_trail"},
+    ]
+    connections = [link("trail", "logs", "archive"), link("fn", "trail", "audit")]
+    result = estimate(design(components, connections))
+    # 3,000,000 invocations × $0.10 / 100,000 = $3.00; management events: the first copy is free.
+    assert usd(result, "trail", "cloudtrail.data_events") == 3.00
+    assert [entry["meter"] for entry in component(result, "trail")["lines"]] == ["cloudtrail.data_events"]
+    components[2] = {"id": "trail", "type": "cloudtrail_trail", "props": {"first_trail": False}}
+    second = estimate(design(components, connections))
+    # A second copy of the default 100,000 management events: $2.00.
+    assert usd(second, "trail", "cloudtrail.management_events.additional") == 2.00
+
+
+def test_a_runbook_bills_each_step_of_each_execution() -> None:
+    result = estimate(
+        design(
+            [
+                {"id": "book", "type": "ssm_document", "usage": {"requests_per_month": 1_000}},
+                lambda_fn("a"),
+                lambda_fn("b"),
+            ],
+            [link("book", "a", "invoke"), link("book", "b", "invoke")],
+        )
+    )
+    # 1,000 executions × 2 steps × $0.002 = $4.00; each function is invoked once an execution.
+    assert usd(result, "book", "ssm.automation_steps") == 4.00
+    assert line(result, "a", "lambda.requests")["quantity"] == pytest.approx(1_000 / 1_000_000)  # in 1M requests

@@ -23,8 +23,9 @@ DESIGNS = {
         for part in range(1, EVERY_CONNECTION_PARTS + 1)
     },
 }
-# Drawn and reviewed, and free as these designs configure them (an SSM parameter in the standard tier).
-FREE = {"browser", "mobile_app", "lambda_layer", "ssm_parameter"}
+# Drawn and reviewed, and free as these designs configure them (an SSM parameter in the standard tier, a
+# custom resource: CloudFormation charges nothing for the Custom:: namespace).
+FREE = {"browser", "mobile_app", "lambda_layer", "ssm_parameter", "custom_resource"}
 
 
 def damped(document: dict[str, Any]) -> dict[str, Any]:

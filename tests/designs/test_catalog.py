@@ -39,6 +39,12 @@ COVERAGE_TYPES = {
     "dsql_cluster",
     "iot_thing",
     "ecr_repository",
+    "custom_resource",
+    "kms_key",
+    "cloudwatch_dashboard",
+    "cloudtrail_trail",
+    "ssm_document",
+    "application_insights",
 }
 
 # Cost-relevant field names are part of the contract (ARCHITECTURE §3).
@@ -207,7 +213,7 @@ def test_a_resource_type_is_drawable_as_a_component_or_as_part_of_one() -> None:
     assert catalog.drawable("AWS::Lambda::EventSourceMapping")  # part of a poll connection
     assert not catalog.drawable("AWS::QLDB::Ledger")
     # the generic resource stands for any type, so it makes none drawable
-    assert catalog.types_for_resource("AWS::SSM::Document") == []
+    assert catalog.types_for_resource("AWS::SSM::Association") == []
 
 
 def test_a_resource_type_is_either_wiring_or_a_components_own() -> None:

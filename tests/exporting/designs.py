@@ -175,6 +175,22 @@ def every_type_design() -> dict[str, Any]:
                 "acm_certificate",
                 props={"domain_name": "example.com", "subject_alternative_names": "*.example.com"},
             ),
+            c("seeder", "lambda_function", props={"timeout_s": 120}),
+            c(
+                "seed",
+                "custom_resource",
+                props={
+                    "resource_type": "Custom::SeedTable",
+                    "properties": "Table=orders",  # one pair: the hostile corpus appends to it
+                    "service_timeout_s": 300,
+                },
+            ),
+            c("data_key", "kms_key", props={"alias": "orders/data", "rotation_period_days": 180}),
+            c("ops_board", "cloudwatch_dashboard", props={"period_s": 60, "time_range": "-P1D"}),
+            c("audit_logs", "s3_bucket"),
+            c("trail", "cloudtrail_trail", props={"s3_key_prefix": "audit/prod", "multi_region": False}),
+            c("runbook", "ssm_document", props={"parameters": "OrderId,Reason", "on_failure": "Continue"}),
+            c("insights", "application_insights", props={"events_monitoring": True}),
         ],
         "connections": [
             e("w1", "web", "cdn", "request"),
@@ -297,6 +313,21 @@ def every_type_design() -> dict[str, Any]:
             e("dn3", "zone", "http", "alias", record_name="api", failover="primary", health_check_path="/health"),
             e("dn4", "cdn", "cert", "secure"),
             e("dn5", "zone", "alb", "alias", record_name="app"),
+            e("gv1", "seed", "seeder", "provide"),
+            e("gv2", "seeder", "data_key", "read_write"),
+            e("gv4", "web_svc", "data_key", "read"),
+            e("gv5", "crunch", "data_key", "write"),
+            e("gv6", "orders_fn", "ops_board", "metric"),
+            e("gv7", "jobs", "ops_board", "metric", metric="ApproximateAgeOfOldestMessage"),
+            e("gv8", "http", "ops_board", "metric"),
+            e("gv9", "trail", "audit_logs", "archive"),
+            e("gv10", "media", "trail", "audit", read_write_type="WriteOnly"),
+            e("gv11", "worker", "trail", "audit"),
+            e("gv12", "orders_fn", "seeder", "logs", filter_pattern='{ $.level = "ERROR" }'),
+            e("gv13", "orders_fn", "clicks", "logs"),
+            e("gv14", "seeder", "clickstream", "logs", filter_pattern="ERROR"),
+            e("gv15", "runbook", "hook", "invoke"),
+            e("gv16", "runbook", "flow", "invoke"),
         ],
     }
 
@@ -371,8 +402,13 @@ def every_connection_design(part: int = 1, parts: int = 1) -> dict[str, Any]:
                     "deliver",
                     "firehose_stream",
                 )  # an alias needs its target's certificate, in the same part
+                required = (
+                    kind.name in ("authorize", "archive")  # a trail's bucket too
+                    or (kind.name, source_type) == ("invoke", "ssm_document")  # a runbook's steps too
+                    or (kind.name, source_type) == ("deliver", "firehose_stream")
+                )
                 if (allowed - 1) % parts != part - 1 and not required:
-                    continue  # in another part (but in each part, the APIs' authorizers, Firehose's bucket)
+                    continue  # in another part (but in each part, the APIs' authorizers, Firehose's and trails' buckets)
                 source = default(source_type)
                 target = default(target_type, second=source_type == target_type)
                 props: dict[str, Any] = {}
@@ -454,8 +490,10 @@ def every_connection_design(part: int = 1, parts: int = 1) -> dict[str, Any]:
     # Types no connection kind names, on their own; both shapes of a nested application.
     component("nested_url", "nested_application", template_url=NESTED_TEMPLATE_URL, parameters={"Stage": "prod"})
     component("nested_sar", "nested_application", application_id=SAR_APPLICATION, semantic_version="2.1.0")
+    # (a custom resource without its provider here is served from outside: it names the provider's ARN)
+    alone = {"custom_resource": {"service_token": "arn:aws:lambda:us-east-1:123456789012:function:provider"}}
     for type_id in sorted(set(catalog.types) - {c["type"] for c in components.values()}):
-        component(f"{type_id}_alone", type_id)
+        component(f"{type_id}_alone", type_id, **alone.get(type_id, {}))
     return {
         "schema": "tierplan.design/v1",
         "name": f"Every connection, part {part} of {parts}" if parts > 1 else "Every connection",

@@ -152,6 +152,21 @@ def pair_design(kind: str, source_type: str, target_type: str, *, connected: boo
             {"id": "target_cert", "type": "acm_certificate"},
             {"id": "target_secure", "source": "target_c", "target": "target_cert", "kind": "secure"},
         )
+    if "cloudtrail_trail" in (source_type, target_type):
+        # A trail writes its log files to one bucket: give it one unless the link is that archive.
+        trail = "source_c" if source_type == "cloudtrail_trail" else "target_c"
+        if not (kind == "archive" and connected):
+            add(
+                {"id": "trail_logs", "type": "s3_bucket"},
+                {"id": "trail_archive", "source": trail, "target": "trail_logs", "kind": "archive"},
+            )
+    if source_type == "ssm_document" and not connected:  # a runbook has at least one step
+        add(
+            {"id": "runbook_step", "type": "lambda_function"},
+            {"id": "runbook_invoke", "source": "source_c", "target": "runbook_step", "kind": "invoke"},
+        )
+    if source_type == "custom_resource" and not connected:  # without its provider, one served from outside
+        source["props"]["service_token"] = "arn:aws:lambda:us-east-1:123456789012:function:provider"
     if CATALOG.types[source_type].vpc_only or CATALOG.types[target_type].vpc_only:
         groups.append({"id": "net", "kind": "vpc"})
         source["group"] = target["group"] = "net"

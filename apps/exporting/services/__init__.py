@@ -1,73 +1,27 @@
 """The emitters, one module per service family, and the registry the writers look types up in.
 
 Adding a component type: its catalog entry, a ``Service`` in the family module it belongs to (or a
-new module listed here), its cost model and prices, and tests. ``tests/exporting/test_registry.py``
+new module in this package, found by its ``SERVICES``), its cost model and prices, and tests. ``tests/exporting/test_registry.py``
 fails while a catalog type has no emitter.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+from types import ModuleType
+
 from apps.exporting.plan import ExportError
-from apps.exporting.services import (
-    ai,
-    analytics,
-    apis,
-    applications,
-    batch,
-    brokers,
-    clusters,
-    containers,
-    delivery,
-    dns,
-    events,
-    files,
-    firewall,
-    functions,
-    generic,
-    identity,
-    iot,
-    layers,
-    load_balancing,
-    messaging,
-    monitoring,
-    realtime,
-    search,
-    secrets,
-    stores,
-    web,
-    workflows,
-)
 from apps.exporting.services.base import Service
 
-FAMILIES = (
-    ai,
-    analytics,
-    apis,
-    applications,
-    batch,
-    brokers,
-    clusters,
-    containers,
-    delivery,
-    events,
-    files,
-    firewall,
-    functions,
-    generic,
-    identity,
-    iot,
-    layers,
-    load_balancing,
-    messaging,
-    monitoring,
-    realtime,
-    search,
-    secrets,
-    stores,
-    web,
-    workflows,
-    dns,
-)
+
+def _families() -> tuple[ModuleType, ...]:
+    """Every module of this package that declares ``SERVICES``: a new family module is found by being here."""
+    modules = (importlib.import_module(f"{__name__}.{info.name}") for info in pkgutil.iter_modules(__path__))
+    return tuple(sorted((m for m in modules if hasattr(m, "SERVICES")), key=lambda m: m.__name__))
+
+
+FAMILIES = _families()
 
 SERVICES: dict[str, Service] = {}
 for _family in FAMILIES:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from apps.designs.document import Component, Link
 from apps.exporting.cfn import getatt, py, ref, sub, tags, trust_policy, var
 from apps.exporting.plan import Plan
-from apps.exporting.services import clusters, files, polling
+from apps.exporting.services import clusters, files, observability, polling
 from apps.exporting.services.base import Service, cdk_attribute, grant_call
 from apps.exporting.services.identity import cognito_trigger
 from apps.exporting.services.layers import sam_layers
@@ -173,6 +173,7 @@ def sam_lambda_function(sam: SamTemplate, fn: Component) -> None:
     if mount_targets:  # Lambda refuses a mount until the file system's mount targets are available
         extra["DependsOn"] = mount_targets
     sam.add(logical, "AWS::Serverless::Function", properties, fn, **extra)
+    observability.sam_log_subscriptions(sam, fn)
     sam.output(f"{logical}Name", ref(logical), f"Function name of {plan.label(fn)}", fn)
     if url_auth is not None:  # SAM names the AWS::Lambda::Url it makes <function>Url
         sam.output(f"{logical}FunctionUrl", getatt(f"{logical}Url", "FunctionUrl"), f"URL of {plan.label(fn)}", fn)
@@ -359,6 +360,7 @@ def cdk_function_wiring(cdk: CdkStack, fn: Component) -> None:
         )
         configured = f"{v}_alias" if plan.needs_alias(fn) else v  # SAM configures the alias SAM publishes
         cdk.emit(f"{configured}.configure_async_invoke({chosen})")
+    observability.cdk_log_subscriptions(cdk, fn)
     for link in plan.into(fn, "poll"):
         if link.source.type in polling.POLLED:
             polling.cdk_poll(cdk, link)

@@ -29,6 +29,7 @@ INTERFACE_SERVICES = {
     "comprehend": "COMPREHEND",
     "translate": "TRANSLATE",
     "textract": "TEXTRACT",
+    "kms": "KMS",
 }
 
 

@@ -20,6 +20,7 @@ from apps.exporting.cfn import (
     var,
 )
 from apps.exporting.plan import Plan
+from apps.exporting.services import governance
 from apps.exporting.services.base import Service, cdk_attribute
 from apps.exporting.services.delivery import sam_receive_statement
 
@@ -217,6 +218,7 @@ def sam_s3_bucket(sam: SamTemplate, bucket: Component) -> None:
         )
     for link in plan.into(bucket, "receive"):
         statements.append(sam_receive_statement(sam, link))
+    statements += governance.sam_log_bucket_statements(sam, bucket)  # trails that archive to it
     statements.append(
         {
             "Sid": "DenyInsecureTransport",

@@ -14,6 +14,7 @@ from apps.review.rules import (
     containers,
     dns,
     events,
+    governance,
     limits,
     messaging,
     networking,
@@ -41,6 +42,7 @@ RULES: tuple[Rule, ...] = (
     *realtime.RULES,
     *analytics.RULES,
     *dns.RULES,
+    *governance.RULES,
 )
 
 _ids = [rule.id for rule in RULES]
