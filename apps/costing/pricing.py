@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from apps.core.strict_yaml import load_strict
 
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_SNAPSHOT = DATA_DIR / "pricing-us-east-1.yaml"
@@ -240,7 +240,7 @@ def parse_snapshot(raw: Mapping[str, Any]) -> PricingSnapshot:
 def read_snapshot_data(path: Path) -> dict[str, Any]:
     """The raw YAML mapping of a snapshot file (what the offer-file loader rewrites)."""
     with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+        data = load_strict(handle)
     if not isinstance(data, dict):
         raise SnapshotError(f"{path}: a pricing snapshot must be a mapping")
     return data

@@ -17,10 +17,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from apps.core.jsontext import JsonRefused, loads_strict
 from apps.core.pointers import Problem, json_pointer
+from apps.core.strict_yaml import load_strict
 
 CATALOG_FILE = Path(__file__).parent / "data" / "catalog.yaml"
 
@@ -422,7 +421,7 @@ def parse_catalog(raw: Mapping[str, Any]) -> Catalog:
 def get_catalog() -> Catalog:
     """The catalog shipped with Tierplan (parsed once per process)."""
     with CATALOG_FILE.open(encoding="utf-8") as handle:
-        return parse_catalog(yaml.safe_load(handle))
+        return parse_catalog(load_strict(handle))
 
 
 def pattern_matches(pattern: str, value: str) -> bool:

@@ -15,9 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from apps.core.pointers import Invalid, Problem, json_pointer
+from apps.core.strict_yaml import load_strict
 from apps.designs.catalog import get_catalog
 from apps.designs.document import Design, DesignInvalid, Position, validate_design
 
@@ -72,7 +71,7 @@ def load_pattern(path: Path) -> Pattern:
     slug = path.stem
     if not SLUG.match(slug):
         raise ValueError(f"pattern file {path.name}: the slug must match {SLUG.pattern}")
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = load_strict(path.read_text(encoding="utf-8"))
     missing = {"name", "summary", "source", "tags", "design"} - set(raw)
     if missing:
         raise ValueError(f"pattern {slug}: missing {', '.join(sorted(missing))}")
