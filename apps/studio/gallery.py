@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import tempfile
 
 from celery import current_app
 from django.core.cache import cache
@@ -86,5 +88,20 @@ def pattern_diagram_render(*, slug: str) -> str:
         svg = render(pattern.design)
         # Content-addressed: had another worker stored it meanwhile, the bytes would be the same.
         if not default_storage.exists(name):
-            default_storage.save(name, ContentFile(svg))
+            store_whole(name, svg)
     return name
+
+
+def store_whole(name: str, data: bytes) -> None:
+    """Store ``data`` so that a reader finds either nothing or all of it, never a file still being written
+    (the web process serves the diagram as soon as its name exists)."""
+    try:
+        final = default_storage.path(name)
+    except NotImplementedError:  # an object store: a PUT is whole when it becomes visible
+        default_storage.save(name, ContentFile(data))
+        return
+    folder = os.path.dirname(final)
+    os.makedirs(folder, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, prefix=".", suffix=".part", delete=False) as part:
+        part.write(data)
+    os.replace(part.name, final)

@@ -115,3 +115,16 @@ def test_a_worker_draws_the_diagram_the_gallery_asked_for(alice: User, workers: 
         time.sleep(0.3)
         answer = client.get("/patterns/scheduled-job/diagram.svg")
     assert answer.status_code == 200 and b"<svg" in answer.content and b"being prepared" not in answer.content
+
+
+def test_a_diagram_is_stored_whole_and_leaves_no_part_file(settings: Any, tmp_path: Any) -> None:
+    # A reader finds the name only once all of the bytes are in place: written aside, then renamed.
+    from django.core.files.storage import default_storage
+
+    from apps.studio.gallery import store_whole
+
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                                          "OPTIONS": {"location": str(tmp_path)}}}  # fmt: skip
+    store_whole("pattern-diagrams/x.svg", b"<svg>whole</svg>")
+    assert default_storage.open("pattern-diagrams/x.svg").read() == b"<svg>whole</svg>"
+    assert [p.name for p in (tmp_path / "pattern-diagrams").iterdir()] == ["x.svg"]
