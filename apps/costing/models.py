@@ -579,14 +579,8 @@ def load_balancer(ctx: ComponentCost) -> None:
         "processed bytes": gb_per_hour / LCU_PROCESSED_GB_PER_HOUR,
         "rule evaluations": evaluations / LCU_RULE_EVALUATIONS_PER_S,
     }
-    dominant = max(dimensions, key=lambda name: dimensions[name])
-    lcus = dimensions[dominant]
     ctx.quantity("requests_per_month", requests)
-    ctx.quantity("lcu", lcus)
-    ctx.charge("elb.alb.hours", ctx.hours)
-    ctx.charge("elb.alb.lcu", lcus * ctx.hours)
-    if lcus > 0:
-        ctx.note(f"{lcus:.4g} LCU an hour, from {dominant} (the dimension that dominates is billed)")
+    bill_capacity_units(ctx, dimensions, "lcu", "elb.alb", "LCU")
     ctx.note("traffic spread evenly over the month; processed bytes counted at 1 GB per LCU (IP targets)")
     if ctx.inflow("integrate") > 0:
         # API Gateway's pricing page (https://aws.amazon.com/api-gateway/pricing/, read 2026-12-07) bills
@@ -603,6 +597,18 @@ NLCU_CONNECTIONS = {"TCP": (800, 100_000), "TLS": (50, 3000)}
 NLCU_PROCESSED_GB_PER_HOUR = 1.0
 
 
+def bill_capacity_units(ctx: ComponentCost, dimensions: dict[str, float], unit: str, offer: str, label: str) -> None:
+    """A load balancer's hours and capacity units: each hour bills the units of the dimension that needs the
+    most (new connections, active connections, processed bytes, rule evaluations), as ELB does."""
+    dominant = max(dimensions, key=lambda name: dimensions[name])
+    units = dimensions[dominant]
+    ctx.quantity(unit, units)
+    ctx.charge(f"{offer}.hours", ctx.hours)
+    ctx.charge(f"{offer}.{unit}", units * ctx.hours)
+    if units > 0:
+        ctx.note(f"{units:.4g} {label} an hour, from {dominant} (the dimension that dominates is billed)")
+
+
 def network_load_balancer(
     ctx: ComponentCost, requests: float, new_connections: float, active: float, gb_per_hour: float
 ) -> None:
@@ -614,14 +620,8 @@ def network_load_balancer(
         "active connections": active / per_active,
         "processed bytes": gb_per_hour / NLCU_PROCESSED_GB_PER_HOUR,
     }
-    dominant = max(dimensions, key=lambda name: dimensions[name])
-    nlcus = dimensions[dominant]
     ctx.quantity("requests_per_month", requests)
-    ctx.quantity("nlcu", nlcus)
-    ctx.charge("elb.nlb.hours", ctx.hours)
-    ctx.charge("elb.nlb.nlcu", nlcus * ctx.hours)
-    if nlcus > 0:
-        ctx.note(f"{nlcus:.4g} NLCU an hour ({listener}), from {dominant} (the dimension that dominates is billed)")
+    bill_capacity_units(ctx, dimensions, "nlcu", "elb.nlb", f"NLCU ({listener})")
     ctx.note("traffic spread evenly over the month")
     if ctx.inflow("integrate") > 0:
         ctx.note("requests from an API through a VPC link: the link has no charge of its own; the API bills its calls")

@@ -129,18 +129,17 @@ def check_load_balancer(plan: Plan, balancer: Component) -> None:
             fail(f"it forwards to {link.target.id!r}, which runs in another VPC; targets by IP must be in its own VPC")
 
 
-def sam_load_balancer(sam: SamTemplate, balancer: Component) -> None:
+def sam_balancer(
+    sam: SamTemplate, balancer: Component, balancer_type: str, ports: list[int], extra: dict[str, Any] | None = None
+) -> str:
+    """The load balancer of either type in its VPC's public (internet-facing) or private subnets, with a
+    security group open on ``ports`` to the internet or to the VPC; returns the VPC's logical id."""
     plan, logical = sam.plan, sam.id(balancer)
-    check_load_balancer(plan, balancer)
-    if network(plan, balancer):
-        sam_network_load_balancer(sam, balancer)
-        return
     vpc = plan.vpc_of(balancer)
     assert vpc is not None
     vpc_logical, az_count = plan.group_ids[vpc.id], plan.vpc_prop(vpc, "az_count")
     public = plan.prop(balancer, "scheme") == "internet-facing"
     source = {"CidrIp": "0.0.0.0/0"} if public else {"CidrIp": getatt(vpc_logical, "CidrBlock")}
-    ports = [80, 443] if https(plan, balancer) else [80]
     sam.add(
         f"{logical}SecurityGroup",
         "AWS::EC2::SecurityGroup",
@@ -157,16 +156,34 @@ def sam_load_balancer(sam: SamTemplate, balancer: Component) -> None:
         logical,
         "AWS::ElasticLoadBalancingV2::LoadBalancer",
         {
-            "Type": "application",
+            "Type": balancer_type,
             "Scheme": plan.prop(balancer, "scheme"),
             "Subnets": [ref(f"{vpc_logical}{kind}Subnet{i + 1}") for i in range(az_count)],
             "SecurityGroups": [getatt(f"{logical}SecurityGroup", "GroupId")],
-            "LoadBalancerAttributes": [
-                {"Key": "idle_timeout.timeout_seconds", "Value": str(plan.prop(balancer, "idle_timeout_s"))}
-            ],
+            **(extra or {}),
             "Tags": tag_list(balancer),
         },
         balancer,
+    )
+    return vpc_logical
+
+
+def sam_load_balancer(sam: SamTemplate, balancer: Component) -> None:
+    plan, logical = sam.plan, sam.id(balancer)
+    check_load_balancer(plan, balancer)
+    if network(plan, balancer):
+        sam_network_load_balancer(sam, balancer)
+        return
+    sam_balancer(
+        sam,
+        balancer,
+        "application",
+        [80, 443] if https(plan, balancer) else [80],
+        {
+            "LoadBalancerAttributes": [
+                {"Key": "idle_timeout.timeout_seconds", "Value": str(plan.prop(balancer, "idle_timeout_s"))}
+            ]
+        },
     )
     for link in forwards(plan, balancer):
         sam_target_group(sam, link)
@@ -346,36 +363,8 @@ def sam_network_load_balancer(sam: SamTemplate, balancer: Component) -> None:
     """A Network Load Balancer with a security group of its own, one TCP listener on port 80 (TLS on 443
     with a certificate) and the target group of its one 'forward' connection (ECS tasks by IP)."""
     plan, logical = sam.plan, sam.id(balancer)
-    vpc = plan.vpc_of(balancer)
-    assert vpc is not None
-    vpc_logical, az_count = plan.group_ids[vpc.id], plan.vpc_prop(vpc, "az_count")
-    public = plan.prop(balancer, "scheme") == "internet-facing"
-    source = {"CidrIp": "0.0.0.0/0"} if public else {"CidrIp": getatt(vpc_logical, "CidrBlock")}
     port = listener_port(plan, balancer)
-    sam.add(
-        f"{logical}SecurityGroup",
-        "AWS::EC2::SecurityGroup",
-        {
-            "GroupDescription": f"load_balancer {balancer.id}",
-            "VpcId": ref(vpc_logical),
-            "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": port, "ToPort": port, **source}],
-            "SecurityGroupEgress": [{"IpProtocol": "-1", "CidrIp": "0.0.0.0/0"}],
-        },
-        balancer,
-    )
-    kind = "Public" if public else "Private"
-    sam.add(
-        logical,
-        "AWS::ElasticLoadBalancingV2::LoadBalancer",
-        {
-            "Type": "network",
-            "Scheme": plan.prop(balancer, "scheme"),
-            "Subnets": [ref(f"{vpc_logical}{kind}Subnet{i + 1}") for i in range(az_count)],
-            "SecurityGroups": [getatt(f"{logical}SecurityGroup", "GroupId")],
-            "Tags": tag_list(balancer),
-        },
-        balancer,
-    )
+    vpc_logical = sam_balancer(sam, balancer, "network", [port])
     (link,) = forwards(plan, balancer)
     target = link.target
     sam.add(
