@@ -63,6 +63,7 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader plus CloudFormation's short tags; duplicate keys and unknown tags are refused."""
 
     aliases = 0
+    notes: list[str]
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
@@ -84,7 +85,8 @@ class _Loader(yaml.SafeLoader):
             if not isinstance(key, (str, int, float, bool)) or key is None:
                 raise TemplateRefused(f"a mapping key must be a plain value ({_where(key_node)})")
             if key in seen and key != "<<":
-                raise TemplateRefused(f"the key {key!r} appears twice in one mapping ({_where(key_node)})")
+                # CloudFormation takes the last one, so the template deploys; say so rather than refuse it
+                self.notes.append(f"the key {key!r} appears twice in one mapping ({_where(key_node)}); the last is used")
             seen[key] = key_node
         return super().construct_mapping(node, deep=deep)
 
@@ -150,17 +152,24 @@ def _plain(value: Any) -> Any:
     return root[0]
 
 
-def parse_text(text: str) -> Any:
-    """Parse template text as JSON (when it looks like JSON) or YAML; raise TemplateRefused if neither."""
+def parse_text(text: str, notes: list[str] | None = None) -> Any:
+    """Parse template text as JSON (when it looks like JSON) or YAML; raise TemplateRefused if neither.
+
+    What is read but worth telling (a key given twice: the last one counts) is added to ``notes``.
+    """
+    notes = notes if notes is not None else []
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped.startswith("{"):
         try:
-            return json.loads(stripped, object_pairs_hook=_json_object, parse_constant=_json_constant)
+            return json.loads(
+                stripped, object_pairs_hook=lambda pairs: _json_object(pairs, notes), parse_constant=_json_constant
+            )
         except json.JSONDecodeError as exc:
             raise TemplateRefused(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
         except RecursionError:
             raise TemplateRefused(f"the template is nested more than {MAX_DEPTH} levels deep") from None
     loader = _Loader(stripped)
+    loader.notes = notes
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
@@ -174,11 +183,11 @@ def parse_text(text: str) -> Any:
         loader.dispose()
 
 
-def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def _json_object(pairs: list[tuple[str, Any]], notes: list[str]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise TemplateRefused(f"the key {key!r} appears twice in one JSON object")
+            notes.append(f"the key {key!r} appears twice in one JSON object; the last is used")
         result[key] = value
     return result
 
@@ -187,12 +196,13 @@ def _json_constant(name: str) -> Any:
     raise TemplateRefused(f"not valid JSON: {name} is not a JSON value")
 
 
-def load_template(raw: bytes | str) -> dict[str, Any]:
+def load_template(raw: bytes | str, notes: list[str] | None = None) -> dict[str, Any]:
     """Decode, size-check, parse and shape-check a template; return it as plain JSON data.
 
     Raises TemplateRefused with a message a person can act on: too large, not UTF-8, not JSON or YAML,
     a tag that is not one of CloudFormation's intrinsics, an alias bomb, not a template (no
-    ``Resources`` mapping), or more resources than CloudFormation allows in one stack.
+    ``Resources`` mapping), or more resources than CloudFormation allows in one stack. What was read
+    but deserves a word (duplicate keys) is appended to ``notes``.
     """
     size = len(raw.encode("utf-8")) if isinstance(raw, str) else len(raw)
     if size > MAX_BYTES:
@@ -208,7 +218,7 @@ def load_template(raw: bytes | str) -> dict[str, Any]:
         raise TemplateRefused("the template holds a NUL character; it is not a text file")
     if not text.strip():
         raise TemplateRefused("the template is empty")
-    document = _plain(parse_text(text))
+    document = _plain(parse_text(text, notes))
     if not isinstance(document, dict):
         raise TemplateRefused(
             f"not a template: a CloudFormation template is a mapping with a Resources section, not {_kind(document)}"

@@ -1,0 +1,90 @@
+"""Benchmark: how real SAM/CloudFormation templates import into Tierplan designs.
+
+Run: .venv/bin/python bench/import.py DIR [--failures N]
+
+Imports every template under DIR (*.yaml, *.yml, *.json, *.template; files that are not templates —
+no Resources mapping — are counted apart) and prints: templates, imported without error, resources
+mapped to catalog types / kept as cloudformation_resource / folded into components as parts / drawn as
+connections / kept as written and not drawn, connections drawn, and the time per template. An import
+that raises anything but a refusal of its input is an engine bug and is listed. Keep the templates
+outside the repository; any folder of templates will do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "designer.settings")
+
+SUFFIXES = {".yaml", ".yml", ".json", ".template"}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--failures", type=int, default=10, help="list this many failures (default 10)")
+    args = parser.parse_args()
+
+    from apps.importing.engine import import_template
+    from apps.importing.loader import TemplateRefused
+
+    counts: collections.Counter[str] = collections.Counter()
+    not_templates, refused, crashed, seconds = [], [], [], []
+    unknown: collections.Counter[str] = collections.Counter()
+    paths = sorted(p for p in args.folder.rglob("*") if p.is_file() and p.suffix in SUFFIXES)
+    for path in paths:
+        raw = path.read_bytes()
+        started = time.perf_counter()
+        try:
+            result = import_template(raw, name=path.parent.name or path.stem)
+        except TemplateRefused as exc:
+            message = str(exc)
+            if message.startswith("not a template") or message.startswith("not valid"):
+                not_templates.append((path, message))
+            else:
+                refused.append((path, message))
+            continue
+        except Exception as exc:  # noqa: BLE001 - every other failure is an engine bug to list
+            crashed.append((path, f"{type(exc).__name__}: {exc}"))
+            continue
+        seconds.append(time.perf_counter() - started)
+        counts.update(result.report.counts())
+        for entry in result.report.resources.values():
+            if entry.generic or entry.became == "kept":
+                unknown[entry.resource_type] += 1
+        counts["not_understood"] += len(result.report.not_understood)
+    templates = len(paths) - len(not_templates)
+    imported = len(seconds)
+    print(f"files: {len(paths)} ({len(not_templates)} not templates)")
+    print(f"templates: {templates}")
+    print(f"imported without error: {imported} ({100 * imported / max(templates, 1):.1f}%)")
+    print(f"refused (limits, tags…): {len(refused)}   engine errors: {len(crashed)}")
+    total = counts["resources"] or 1
+    for key in ("mapped_to_catalog_types", "kept_as_cloudformation_resource", "parts", "connections", "kept_not_drawn"):
+        print(f"  resources {key.replace('_', ' ')}: {counts[key]} ({100 * counts[key] / total:.1f}%)")
+    print(f"  resources: {counts['resources']}, connections drawn: {counts['connections_drawn']}, "
+          f"things not understood: {counts['not_understood']}")
+    if seconds:
+        print(f"time per template: median {1000 * statistics.median(seconds):.1f} ms, "
+              f"max {1000 * max(seconds):.1f} ms")
+    print("most common types kept as cloudformation_resource or not drawn:")
+    for resource_type, number in unknown.most_common(15):
+        print(f"  {number:5} {resource_type}")
+    for title, failures in (("engine errors", crashed), ("refused", refused)):
+        if failures:
+            print(f"{title}:")
+            for path, message in failures[: args.failures]:
+                print(f"  {path.relative_to(args.folder)}: {message[:300]}")
+    return 1 if crashed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
