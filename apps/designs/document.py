@@ -121,6 +121,11 @@ class ComponentCloudFormation(_Kept):
         description="The resource's Properties as written (intrinsics in long form); exports write back the "
         "ones the component's props and connections do not produce",
     )
+    modelled: Annotated[list[Annotated[str, Field(max_length=255)]], Field(max_length=200)] = Field(
+        default_factory=list,
+        description="Properties the component's props stand for: exports write these from the props (so an edit "
+        "on the canvas takes effect) and every other kept property as written",
+    )
     attributes: JsonFields = Field(
         default_factory=dict,
         description="Condition, DependsOn, Metadata, DeletionPolicy, UpdateReplacePolicy, UpdatePolicy, CreationPolicy",

@@ -202,6 +202,15 @@ def referenced_names(value: Any) -> set[str]:
     return names
 
 
+def kept_logical_ids(design: Design) -> set[str]:
+    """Logical ids an imported design keeps for resources it writes back as they were."""
+    names = set(design.cloudformation.resources) if design.cloudformation is not None else set()
+    for component in design.components:
+        if component.cloudformation is not None:
+            names |= set(component.cloudformation.parts)
+    return names
+
+
 class Plan(DesignGraph):
     """The export decisions for one design. Build with ``Plan(design)``; it raises ExportError.
 
@@ -217,7 +226,12 @@ class Plan(DesignGraph):
         self.source = design
         super().__init__(verbatim_cloudformation(cfn_data(design), design))
         reserved = {"Stage", "DomainName", "CertificateArn", "Account", "DbMasterUsername"}
-        self.ids = unique_logical_ids([c.id for c in design.components], reserved)
+        # An imported component keeps its logical id (and its kept resources theirs), so that what the
+        # template's other parts say about it (Outputs, DependsOn, !Ref) still holds in the export.
+        kept_ids = {c.id: c.cloudformation.logical_id for c in design.components if c.cloudformation is not None}
+        reserved |= set(kept_ids.values()) | kept_logical_ids(design)
+        self.ids = unique_logical_ids([c.id for c in design.components if c.id not in kept_ids], reserved)
+        self.ids = {c.id: kept_ids.get(c.id) or self.ids[c.id] for c in design.components}
         group_ids = unique_logical_ids([g.id for g in design.groups], reserved | set(self.ids.values()))
         self.group_ids = group_ids
         self._check()

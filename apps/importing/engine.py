@@ -216,7 +216,7 @@ class Importer:
     def add_component(self, logical_id: str, ctype: ComponentType) -> None:
         resource = self.resources[logical_id]
         properties = with_globals(resource["Type"], resource.get("Properties") or {}, self.globals)
-        props, notes = props_from(ctype, resource["Type"], properties)
+        props, notes, modelled = props_from(ctype, resource["Type"], properties)
         if ctype.name == "eventbridge_bus" and resource["Type"] == "AWS::Events::Rule" and not props:
             notes.append("the rule has neither a literal schedule nor a literal event pattern")
         cid = self.new_id(logical_id)
@@ -225,7 +225,7 @@ class Importer:
             "type": ctype.name,
             "label": logical_id[:200],
             "props": props,
-            "cloudformation": self.keep_block(logical_id),
+            "cloudformation": self.keep_block(logical_id) | {"modelled": modelled},
         }
         self.owner[logical_id] = cid
         self.ctype_of[logical_id] = ctype

@@ -172,6 +172,10 @@ RULES: dict[str, list[tuple[tuple[str, ...], str, Convert]]] = {
     "AWS::Serverless::HttpApi": [(("StageName",), "stage_name", _same)],
 }
 
+# Properties written together with one the props stand for: the export writes both from the props
+# (a new partition key needs its attribute definition), so the kept one must not come back beside it.
+COMPANIONS = {"KeySchema": ("AttributeDefinitions",), "PrimaryKey": ()}
+
 # SAM's Globals sections and the resource types they apply to.
 GLOBALS = {
     "Function": "AWS::Serverless::Function",
@@ -222,10 +226,12 @@ def with_globals(resource_type: str, properties: Mapping[str, Any], globals_: Ma
 
 def props_from(
     ctype: ComponentType, resource_type: str, properties: Mapping[str, Any]
-) -> tuple[dict[str, Any], list[str]]:
-    """Catalog props of ``ctype`` read from ``properties``, and a note for each value that was not taken."""
+) -> tuple[dict[str, Any], list[str], list[str]]:
+    """Catalog props of ``ctype`` read from ``properties``, a note for each value that was not taken, and
+    the (top-level) properties the props now stand for."""
     props: dict[str, Any] = {}
     notes: list[str] = []
+    modelled: set[str] = set()
     for path, name, convert in RULES.get(resource_type, ()):
         raw = _at(properties, path)
         if raw is None or name in props or name not in ctype.props.fields:
@@ -245,7 +251,9 @@ def props_from(
             notes.append(f"{where} {_short(raw)} is not a {name} Tierplan takes ({problems[0].message})")
             continue
         props[name] = value
-    return props, notes
+        modelled.add(path[0])
+        modelled.update(COMPANIONS.get(path[0], ()))
+    return props, notes, sorted(modelled)
 
 
 def _short(value: Any) -> str:

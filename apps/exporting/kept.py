@@ -1,0 +1,133 @@
+"""Writing an imported design's kept CloudFormation back into its SAM export. Pure Python, no Django.
+
+An imported design carries what its template said that the design does not model (``cloudformation``
+blocks; see ``apps.designs.document``). The export is generated from the design as usual, then:
+
+- the template's sections come back: Parameters, Mappings, Conditions, Rules, Outputs, Metadata, Globals
+  and its Transform and Description, merged with what the export generates (generated entries win a
+  name clash: they are what the design says now);
+- each component's main resource keeps its logical id (the plan gives it) and gets back its resource
+  attributes (Condition, DependsOn, DeletionPolicy…) and every property its props do not stand for
+  (``modelled``); the properties that point at the user's own artefacts (code, handler, state machine
+  definition) come back even where the export writes a starter, since an import exists to keep them;
+- parts of components and the resources kept undrawn come back as written.
+
+The kept blocks are read from ``plan.source``: they are CloudFormation as the user wrote it, so ``${…}``
+in Fn::Sub must reach the template unchanged (the plan's escaped copy would break it). A dynamic
+reference (``{{resolve:…}}``) in them still makes the bundle refuse the export, like anywhere else.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Collection
+from typing import Any
+
+from apps.exporting.plan import Plan
+
+# Properties that name the user's own artefacts: the kept value wins over what the export writes.
+USER_ARTEFACTS = frozenset(
+    {"CodeUri", "Handler", "InlineCode", "ImageUri", "ImageConfig", "PackageType", "Code", "ContentUri",
+     "Definition", "DefinitionUri", "DefinitionString", "DefinitionS3Location", "DefinitionSubstitutions",
+     "DefinitionBody", "Role"}
+)  # fmt: skip
+# Lists the export and the template may both contribute to (items the export does not have are added).
+MERGED_LISTS = frozenset({"Policies", "Layers", "Tags", "ManagedPolicyArns"})
+# Properties the export derives from connections: merged with the kept ones, never replaced by them.
+WIRING = MERGED_LISTS | {"Environment", "Events"}
+# Function events the import draws as connections (the export writes them again from those).
+DRAWN_EVENTS = frozenset(
+    {"Api", "HttpApi", "SQS", "Kinesis", "DynamoDB", "MSK", "MQ", "DocumentDB", "S3", "SNS", "Cognito",
+     "EventBridgeRule", "CloudWatchEvent", "Schedule", "ScheduleV2"}
+)  # fmt: skip
+SECTIONS = {
+    "parameters": "Parameters",
+    "mappings": "Mappings",
+    "conditions": "Conditions",
+    "rules": "Rules",
+    "outputs": "Outputs",
+    "globals": "Globals",
+}
+ORDER = ("AWSTemplateFormatVersion", "Transform", "Description", "Metadata", "Parameters", "Rules", "Mappings",
+         "Conditions", "Globals", "Resources", "Outputs")  # fmt: skip
+
+
+def merge_properties(emitted: dict[str, Any], kept: dict[str, Any], modelled: Collection[str]) -> dict[str, Any]:
+    """The export's properties of a resource with the kept ones put back.
+
+    The export writes ``modelled`` properties (the component's props stand for them) and the wiring of
+    connections (events, policies, environment, merged with the kept ones); every other kept property is
+    written as the template had it, so what the design says nothing about is not replaced by a default.
+    """
+    merged = dict(emitted)
+    for key, value in kept.items():
+        if key not in merged or key in USER_ARTEFACTS or (key not in modelled and key not in WIRING):
+            merged[key] = copy.deepcopy(value)
+        elif key in MERGED_LISTS and isinstance(value, list) and isinstance(merged[key], list):
+            merged[key] = merged[key] + [copy.deepcopy(item) for item in value if item not in merged[key]]
+        elif key == "Environment" and isinstance(value, dict) and isinstance(merged[key], dict):
+            variables = {**(value.get("Variables") or {}), **(merged[key].get("Variables") or {})}
+            merged[key] = {**copy.deepcopy(value), **merged[key], "Variables": variables}
+        elif key == "Events" and isinstance(value, dict) and isinstance(merged[key], dict):
+            for name, event in value.items():
+                undrawn = not (isinstance(event, dict) and event.get("Type") in DRAWN_EVENTS)
+                if undrawn and name not in merged[key]:
+                    merged[key][name] = copy.deepcopy(event)
+    if "Role" in kept and "Role" in merged:
+        merged.pop("Policies", None)  # SAM refuses a function with both a role of its own and policies
+    return merged
+
+
+def write_back(template: dict[str, Any], plan: Plan) -> list[str]:
+    """Put the kept CloudFormation of ``plan.source`` back into ``template`` (changed in place).
+
+    Returns what could not be written back (a kept logical id the export itself uses), for the caller
+    to report; an export of a design that was never imported is left exactly as it was.
+    """
+    design = plan.source
+    resources: dict[str, Any] = template["Resources"]
+    generated = set(resources)
+    conflicts: list[str] = []
+
+    def restore(logical_id: str, resource: Any) -> None:
+        if logical_id in generated:
+            conflicts.append(f"{logical_id}: the export writes a resource of that name; the kept one is left out")
+        else:
+            resources[logical_id] = copy.deepcopy(resource)
+
+    for component in design.components:
+        kept = component.cloudformation
+        if kept is None:
+            continue
+        main = resources.get(plan.ids[component.id])
+        if main is not None:
+            if component.type != "cloudformation_resource" or kept.properties:
+                main["Properties"] = merge_properties(main.get("Properties") or {}, kept.properties, kept.modelled)
+            for key, value in kept.attributes.items():
+                main[key] = copy.deepcopy(value)
+        for logical_id, resource in kept.parts.items():
+            restore(logical_id, resource)
+    kept_design = design.cloudformation
+    if kept_design is None:
+        return conflicts
+    for logical_id, resource in kept_design.resources.items():
+        restore(logical_id, resource)
+    for field, section in SECTIONS.items():
+        value = getattr(kept_design, field)
+        if value:
+            template[section] = {**copy.deepcopy(value), **template.get(section, {})}
+    if kept_design.metadata:
+        template["Metadata"] = {**copy.deepcopy(kept_design.metadata), **template.get("Metadata", {})}
+    if kept_design.description:
+        template["Description"] = kept_design.description
+    transforms = kept_design.transform if isinstance(kept_design.transform, list) else [kept_design.transform]
+    wanted = [t for t in transforms if t is not None]
+    if wanted:
+        ours = template.get("Transform")
+        merged = wanted + [ours] if ours and ours not in wanted else wanted
+        template["Transform"] = merged[0] if len(merged) == 1 else merged
+    ordered = {key: template.pop(key) for key in ORDER if key in template}
+    ordered.update(template)
+    template.clear()
+    template.update(ordered)
+    return conflicts
