@@ -1,12 +1,17 @@
 """Benchmark: how real SAM/CloudFormation templates import into Tierplan designs.
 
-Run: .venv/bin/python bench/import.py DIR [--failures N]
+Run: .venv/bin/python bench/import.py DIR [--failures N] [--round-trip] [--limit N]
 
 Imports every template under DIR (*.yaml, *.yml, *.json, *.template; files that are not templates —
 no Resources mapping — are counted apart) and prints: templates, imported without error, resources
 mapped to catalog types / kept as cloudformation_resource / folded into components as parts / drawn as
 connections / kept as written and not drawn, connections drawn, and the time per template. An import
-that raises anything but a refusal of its input is an engine bug and is listed. Keep the templates
+that raises anything but a refusal of its input is an engine bug and is listed.
+
+With --round-trip each imported design is exported as SAM again and compared with its input: cfn-lint
+errors (no more than the input had), the SAM translator (succeeds where it did on the input), and the
+logical ids with their types (each input resource that did not become regenerated wiring is in the
+export under its own id and type). cfn-lint takes about a second a template. Keep the templates
 outside the repository; any folder of templates will do.
 """
 
@@ -19,6 +24,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -31,6 +37,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--failures", type=int, default=10, help="list this many failures (default 10)")
+    parser.add_argument("--round-trip", action="store_true", help="export each import as SAM and lint it")
+    parser.add_argument("--limit", type=int, help="read only the first N files")
     args = parser.parse_args()
 
     from apps.importing.engine import import_template
@@ -39,7 +47,9 @@ def main() -> int:
     counts: collections.Counter[str] = collections.Counter()
     not_templates, refused, crashed, seconds = [], [], [], []
     unknown: collections.Counter[str] = collections.Counter()
-    paths = sorted(p for p in args.folder.rglob("*") if p.is_file() and p.suffix in SUFFIXES)
+    paths = sorted(p for p in args.folder.rglob("*") if p.is_file() and p.suffix in SUFFIXES)[: args.limit]
+    trips: collections.Counter[str] = collections.Counter()
+    trip_failures: list[tuple[Path, str]] = []
     for path in paths:
         raw = path.read_bytes()
         started = time.perf_counter()
@@ -61,6 +71,8 @@ def main() -> int:
             if entry.generic or entry.became == "kept":
                 unknown[entry.resource_type] += 1
         counts["not_understood"] += len(result.report.not_understood)
+        if args.round_trip:
+            round_trip(raw, result, trips, lambda why, path=path: trip_failures.append((path, why)))
     templates = len(paths) - len(not_templates)
     imported = len(seconds)
     print(f"files: {len(paths)} ({len(not_templates)} not templates)")
@@ -75,15 +87,67 @@ def main() -> int:
     if seconds:
         print(f"time per template: median {1000 * statistics.median(seconds):.1f} ms, "
               f"max {1000 * max(seconds):.1f} ms")
+    if args.round_trip:
+        print(f"round trips: {trips['exported']} exported of {imported}; "
+              f"lint no worse than the input: {trips['lint_no_worse']} (lint-clean: {trips['lint_clean']}); "
+              f"SAM translate where the input translated: {trips['translated']}/{trips['input_translated']}; "
+              f"every logical id and type kept: {trips['ids_kept']}")
     print("most common types kept as cloudformation_resource or not drawn:")
     for resource_type, number in unknown.most_common(15):
         print(f"  {number:5} {resource_type}")
-    for title, failures in (("engine errors", crashed), ("refused", refused)):
+    for title, failures in (("engine errors", crashed), ("refused", refused), ("round trips", trip_failures)):
         if failures:
             print(f"{title}:")
             for path, message in failures[: args.failures]:
                 print(f"  {path.relative_to(args.folder)}: {message[:300]}")
     return 1 if crashed else 0
+
+
+def round_trip(raw: bytes, result: Any, trips: collections.Counter[str], fail: Any) -> None:
+    """Export the imported design as SAM and compare it with the template it came from."""
+    import json
+
+    from apps.exporting.bundle import template_yaml
+    from apps.exporting.plan import ExportError, Plan
+    from apps.exporting.sam import sam_template
+    from apps.exporting.validate import lint_errors, translate_sam
+    from apps.importing.loader import load_template
+
+    try:
+        exported = sam_template(Plan(result.design))
+    except ExportError as exc:
+        fail(f"export refused: {exc}")
+        return
+    trips["exported"] += 1
+    source = load_template(raw)
+    text = template_yaml(exported)
+    before, after = lint_errors(json.dumps(source)), lint_errors(text)
+    trips["lint_clean"] += not after
+    if len(after) <= len(before):
+        trips["lint_no_worse"] += 1
+    else:
+        fail(f"lint: {len(before)} errors before, {len(after)} after: {after[0][:200]}")
+    if _translates(translate_sam, json.dumps(source)):
+        trips["input_translated"] += 1
+        if _translates(translate_sam, text):
+            trips["translated"] += 1
+        else:
+            fail("the SAM translator refuses the export")
+    regenerated = {e.logical_id for e in result.report.resources.values() if e.became == "connection"}
+    wanted = {(lid, r["Type"]) for lid, r in source["Resources"].items() if lid not in regenerated}
+    missing = wanted - {(lid, r.get("Type")) for lid, r in exported["Resources"].items()}
+    if missing:
+        fail(f"missing from the export: {sorted(missing)[:3]}")
+    else:
+        trips["ids_kept"] += 1
+
+
+def _translates(translate: Any, text: str) -> bool:
+    try:
+        translate(text)
+    except Exception:  # noqa: BLE001 - any refusal of the translator counts the same
+        return False
+    return True
 
 
 if __name__ == "__main__":

@@ -61,10 +61,16 @@ def merge_properties(emitted: dict[str, Any], kept: dict[str, Any], modelled: Co
     """
     merged = dict(emitted)
     for key, value in kept.items():
-        if key not in merged or key in USER_ARTEFACTS or (key not in modelled and key not in WIRING):
+        if key in USER_ARTEFACTS or (key not in modelled and (key not in merged or key not in WIRING)):
             merged[key] = copy.deepcopy(value)
         elif key in MERGED_LISTS and isinstance(value, list) and isinstance(merged[key], list):
             merged[key] = merged[key] + [copy.deepcopy(item) for item in value if item not in merged[key]]
+        elif key == "AttributeDefinitions" and isinstance(value, list) and isinstance(merged[key], list):
+            # the export's keys, typed as the template typed them, and the template's index attributes
+            kept_by_name = {item.get("AttributeName"): item for item in value if isinstance(item, dict)}
+            ours = [kept_by_name.get(item.get("AttributeName"), item) for item in merged[key]]
+            names = {item.get("AttributeName") for item in ours}
+            merged[key] = ours + [copy.deepcopy(item) for name, item in kept_by_name.items() if name not in names]
         elif key == "Environment" and isinstance(value, dict) and isinstance(merged[key], dict):
             variables = {**(value.get("Variables") or {}), **(merged[key].get("Variables") or {})}
             merged[key] = {**copy.deepcopy(value), **merged[key], "Variables": variables}
@@ -76,6 +82,20 @@ def merge_properties(emitted: dict[str, Any], kept: dict[str, Any], modelled: Co
     if "Role" in kept and "Role" in merged:
         merged.pop("Policies", None)  # SAM refuses a function with both a role of its own and policies
     return merged
+
+
+def _drop_dangling_depends_on(resources: dict[str, Any]) -> None:
+    """DependsOn entries naming resources the export does not write (wiring it regenerated under other
+    names) are dropped: the export orders what it generates itself."""
+    for resource in resources.values():
+        depends = resource.get("DependsOn") if isinstance(resource, dict) else None
+        if depends is None:
+            continue
+        kept = [name for name in (depends if isinstance(depends, list) else [depends]) if name in resources]
+        if not kept:
+            resource.pop("DependsOn")
+        else:
+            resource["DependsOn"] = kept if isinstance(depends, list) else kept[0]
 
 
 def write_back(template: dict[str, Any], plan: Plan) -> list[str]:
@@ -100,13 +120,16 @@ def write_back(template: dict[str, Any], plan: Plan) -> list[str]:
         if kept is None:
             continue
         main = resources.get(plan.ids[component.id])
-        if main is not None:
+        # Only onto a resource of the type it came from: an AWS::ApiGateway::RestApi the export writes as
+        # an AWS::Serverless::Api takes other properties (the report calls it regenerated).
+        if main is not None and main.get("Type") == kept.resource_type:
             if component.type != "cloudformation_resource" or kept.properties:
                 main["Properties"] = merge_properties(main.get("Properties") or {}, kept.properties, kept.modelled)
             for key, value in kept.attributes.items():
                 main[key] = copy.deepcopy(value)
         for logical_id, resource in kept.parts.items():
             restore(logical_id, resource)
+    _drop_dangling_depends_on(resources)
     kept_design = design.cloudformation
     if kept_design is None:
         return conflicts

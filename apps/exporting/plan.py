@@ -547,6 +547,16 @@ class Plan(DesignGraph):
                         f"its visibility timeout is shorter than the timeout of {link.target.id!r}, which Lambda refuses",
                     )
 
+    def kept_names(self) -> set[str]:
+        """What an imported design's kept CloudFormation lets a resource name: the template's parameters,
+        the resources it keeps, and the components that kept their logical ids (the SAM export writes all
+        of them back under those names)."""
+        source = self.source
+        if source.cloudformation is None:
+            return set()
+        names = set(source.cloudformation.parameters) | kept_logical_ids(source)
+        return names | {self.ids[c.id] for c in source.components if c.cloudformation is not None}
+
     def _check_cloudformation_references(self) -> None:
         """A generic resource's properties may name pseudo parameters and the other generic resources of
         its account by logical id: other components' resources are named differently by the CDK, so a
@@ -558,6 +568,7 @@ class Plan(DesignGraph):
                 for other in self.of_type("cloudformation_resource")
                 if other is not resource and self.account_of(other) is account
             }
+            known |= self.kept_names()
             for name in sorted(referenced_names(self.prop(resource, "properties"))):
                 if not PSEUDO_PARAMETER.match(name) and name not in known:
                     hint = f" (the CloudFormation resources it may name: {', '.join(sorted(known))})" if known else ""

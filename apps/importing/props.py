@@ -172,9 +172,23 @@ RULES: dict[str, list[tuple[tuple[str, ...], str, Convert]]] = {
     "AWS::Serverless::HttpApi": [(("StageName",), "stage_name", _same)],
 }
 
-# Properties written together with one the props stand for: the export writes both from the props
-# (a new partition key needs its attribute definition), so the kept one must not come back beside it.
-COMPANIONS = {"KeySchema": ("AttributeDefinitions",), "PrimaryKey": ()}
+# Properties written together with one the props stand for (none so far; AttributeDefinitions is merged
+# by the export instead, as indexes need theirs and a key may be a number).
+COMPANIONS: dict[str, tuple[str, ...]] = {}
+
+# CloudFormation's own defaults where the catalog's differ: a template that leaves a property out means
+# CloudFormation's default, not Tierplan's (a table without BillingMode is provisioned).
+CLOUDFORMATION_DEFAULTS: dict[str, dict[str, Any]] = {
+    "AWS::Serverless::Function": {"Tracing": "PassThrough"},
+    "AWS::Lambda::Function": {"TracingConfig": {"Mode": "PassThrough"}},
+    "AWS::DynamoDB::Table": {
+        "BillingMode": "PROVISIONED",
+        "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": False},
+    },
+    "AWS::Serverless::StateMachine": {"Tracing": {"Enabled": False}},
+    "AWS::StepFunctions::StateMachine": {"TracingConfiguration": {"Enabled": False}},
+    "AWS::Serverless::Api": {"TracingEnabled": False},
+}
 
 # SAM's Globals sections and the resource types they apply to.
 GLOBALS = {
@@ -232,6 +246,7 @@ def props_from(
     props: dict[str, Any] = {}
     notes: list[str] = []
     modelled: set[str] = set()
+    properties = {**CLOUDFORMATION_DEFAULTS.get(resource_type, {}), **properties}
     for path, name, convert in RULES.get(resource_type, ()):
         raw = _at(properties, path)
         if raw is None or name in props or name not in ctype.props.fields:

@@ -197,6 +197,8 @@ class Wiring:
                         self.connect(own, target, ["layer"], {}, f"{logical_id}.Layers")
             elif resource_type == "AWS::Lambda::EventSourceMapping":
                 self.event_source_mapping(logical_id, properties)
+            elif resource_type in ("AWS::Serverless::Api", "AWS::Serverless::HttpApi") and own:
+                self.api_auth(logical_id, own, with_globals(resource_type, properties, self.imp.globals))
             elif resource_type == "AWS::SNS::Subscription":
                 source, target = self.component_for(properties.get("TopicArn")), self.component_for(properties.get("Endpoint"))
                 if source and target:
@@ -242,12 +244,33 @@ class Wiring:
                 api = self.component_for(properties.get("RestApiId") or properties.get("ApiId"))
                 target = self.component_for(properties.get("AuthorizerUri") or properties.get("ProviderARNs"))
                 if api and target:
+                    self.authorize(api, target, logical_id)
                     self.consumed(logical_id, self.connect(api, target, ["authorize"], {}, logical_id), "an authorize connection")
             elif resource_type in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::Role"):
                 self.iam(logical_id, properties)
         for logical_id, resource in self.imp.resources.items():
             if resource["Type"] == "AWS::Lambda::Permission":
                 self.permission(logical_id, resource.get("Properties") or {})
+
+    def authorize(self, api: str, target: str, origin: str) -> None:
+        """A function that authorizes an API's requests has the authorizer role in the catalog."""
+        component = self.imp.components[target]
+        if component["type"] == "lambda_function":
+            component["props"]["role"] = "authorizer"
+
+    def api_auth(self, logical_id: str, own: str, properties: dict[str, Any]) -> None:
+        """Authorizers of a SAM API (Auth.Authorizers): its functions and user pools."""
+        auth = properties.get("Auth")
+        authorizers = auth.get("Authorizers") if isinstance(auth, dict) else None
+        if not isinstance(authorizers, dict):
+            return
+        for name, authorizer in authorizers.items():
+            target = self.component_for(
+                authorizer.get("FunctionArn") or authorizer.get("UserPoolArn") if isinstance(authorizer, dict) else None
+            )
+            if target:
+                self.authorize(own, target, logical_id)
+                self.connect(own, target, ["authorize"], {}, f"{logical_id}.Auth.Authorizers.{name}")
 
     def events(self, logical_id: str, own: str, events: Any) -> None:
         if not isinstance(events, dict):
@@ -410,12 +433,19 @@ class Wiring:
             if resource["Type"] == "AWS::Serverless::Function" and config is None:
                 config = (self.imp.globals.get("Function") or {}).get("VpcConfig") if isinstance(self.imp.globals.get("Function"), dict) else None
             if not isinstance(config, dict):
-                continue
+                # Services that live in a VPC name their subnets elsewhere (Subnets, SubnetIds, a subnet
+                # group, a network configuration): any subnet or VPC of the template they refer to.
+                parts = [resource, *self.imp.components[cid].get("cloudformation", {}).get("parts", {}).values()]
+                near = {n for part in parts for n in referenced_names(part.get("Properties") or {})} & set(self.imp.resources)
+                near |= {n for m in list(near) for n in self.imp.refs.get(m, ()) if self.imp.resources[m]["Type"].startswith("AWS::EC2::")}
+                networks = {n for n in near if self.imp.resources[n]["Type"] in ("AWS::EC2::Subnet", "AWS::EC2::VPC")}
+                if not networks and not self.catalog.types[component["type"]].vpc_only:
+                    continue
+                config = {"SubnetIds": [{"Ref": n} for n in sorted(networks)]}
             subnets = referenced_names(config.get("SubnetIds")) & set(self.imp.resources)
             vpcs = sorted(
-                name
-                for subnet in subnets
-                for name in referenced_names((self.imp.resources[subnet].get("Properties") or {}).get("VpcId"))
+                {name for subnet in subnets for name in referenced_names((self.imp.resources[subnet].get("Properties") or {}).get("VpcId"))}
+                | {n for n in subnets if self.imp.resources[n]["Type"] == "AWS::EC2::VPC"}
             )
             key = vpcs[0] if vpcs else json.dumps(config.get("SubnetIds"), sort_keys=True)
             if key not in groups:
