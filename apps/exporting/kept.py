@@ -79,9 +79,46 @@ def merge_properties(emitted: dict[str, Any], kept: dict[str, Any], modelled: Co
                 undrawn = not (isinstance(event, dict) and event.get("Type") in DRAWN_EVENTS)
                 if undrawn and name not in merged[key]:
                     merged[key][name] = copy.deepcopy(event)
+    code = [key for key in ("InlineCode", "ImageUri", "CodeUri") if key in kept]
+    for key in ("InlineCode", "ImageUri", "CodeUri"):
+        if code and key not in code:
+            merged.pop(key, None)  # one source of code: the template's
+    if "ImageUri" in kept:
+        for key in ("Handler", "Runtime"):
+            if key not in kept:
+                merged.pop(key, None)  # an image function has neither
+    body = merged.get("DefinitionBody")
+    if body is not None and not (isinstance(body, dict) and ("openapi" in body or "swagger" in body)):
+        if "Tags" not in kept:
+            merged.pop("Tags", None)  # SAM writes an API's tags into its OpenAPI, which it cannot read here
     if "Role" in kept and "Role" in merged:
         merged.pop("Policies", None)  # SAM refuses a function with both a role of its own and policies
     return merged
+
+
+def _as_serverless_function(properties: dict[str, Any]) -> dict[str, Any]:
+    """An AWS::Lambda::Function's properties as an AWS::Serverless::Function takes them (the export writes
+    functions as SAM's): the code moves to InlineCode or CodeUri, the tracing mode to Tracing."""
+    converted = {key: value for key, value in properties.items() if key not in ("Code", "TracingConfig")}
+    code = properties.get("Code")
+    if isinstance(code, dict):
+        if "ZipFile" in code:
+            converted["InlineCode"] = code["ZipFile"]
+        elif "ImageUri" in code:
+            converted["ImageUri"] = code["ImageUri"]
+        elif "S3Bucket" in code:
+            location = {"Bucket": code["S3Bucket"], "Key": code.get("S3Key")}
+            if "S3ObjectVersion" in code:
+                location["Version"] = code["S3ObjectVersion"]
+            converted["CodeUri"] = location
+    tracing = properties.get("TracingConfig")
+    if isinstance(tracing, dict) and "Mode" in tracing:
+        converted["Tracing"] = tracing["Mode"]
+    return converted
+
+
+# Kept properties of a resource the export writes as another type, converted to what that type takes.
+CONVERSIONS = {("AWS::Lambda::Function", "AWS::Serverless::Function"): _as_serverless_function}
 
 
 def _drop_dangling_depends_on(resources: dict[str, Any]) -> None:
@@ -122,11 +159,18 @@ def write_back(template: dict[str, Any], plan: Plan) -> list[str]:
         main = resources.get(plan.ids[component.id])
         # Only onto a resource of the type it came from: an AWS::ApiGateway::RestApi the export writes as
         # an AWS::Serverless::Api takes other properties (the report calls it regenerated).
-        if main is not None and main.get("Type") == kept.resource_type:
-            if component.type != "cloudformation_resource" or kept.properties:
-                main["Properties"] = merge_properties(main.get("Properties") or {}, kept.properties, kept.modelled)
+        written_as = main.get("Type") if main is not None else None
+        convert = CONVERSIONS.get((kept.resource_type, written_as or ""))
+        same_type = written_as == kept.resource_type or convert is not None
+        if main is not None and same_type:
+            properties = convert(kept.properties) if convert else kept.properties
+            if component.type != "cloudformation_resource" or properties:
+                modelled = set(kept.modelled) | ({"Tracing"} if convert and "TracingConfig" in kept.modelled else set())
+                main["Properties"] = merge_properties(main.get("Properties") or {}, properties, modelled)
             for key, value in kept.attributes.items():
                 main[key] = copy.deepcopy(value)
+        if main is not None and not same_type:
+            continue  # written as another type (a RestApi as a Serverless::Api): its parts are regenerated too
         for logical_id, resource in kept.parts.items():
             restore(logical_id, resource)
     _drop_dangling_depends_on(resources)

@@ -163,6 +163,17 @@ RULES: dict[str, list[tuple[tuple[str, ...], str, Convert]]] = {
         (("ScheduleExpressionTimezone",), "timezone", _same),
         (("State",), "state", _same),
     ],
+    "AWS::RDS::DBInstance": [
+        (("Engine",), "engine", _same),
+        (("DBInstanceClass",), "instance_class", _same),
+        (("AllocatedStorage",), "storage_gb", _integer),
+        (("MultiAZ",), "multi_az", _boolean),
+    ],
+    "AWS::RDS::DBCluster": [
+        (("Engine",), "engine", _same),
+        (("ServerlessV2ScalingConfiguration", "MinCapacity"), "min_capacity_acu", _same),
+        (("ServerlessV2ScalingConfiguration", "MaxCapacity"), "max_capacity_acu", _same),
+    ],
     "AWS::S3::Bucket": [(("VersioningConfiguration",), "versioning", _versioning)],
     "AWS::Serverless::Api": [
         (("StageName",), "stage_name", _same),
@@ -214,6 +225,10 @@ def _has_intrinsic(value: Any) -> bool:
     return False
 
 
+def _is_intrinsic(value: Any) -> bool:
+    return isinstance(value, dict) and len(value) == 1 and (next(iter(value)) in ("Ref", "Condition") or next(iter(value)).startswith("Fn::"))
+
+
 def _at(properties: Mapping[str, Any], path: tuple[str, ...]) -> Any:
     value: Any = properties
     for part in path:
@@ -252,10 +267,10 @@ def props_from(
         if raw is None or name in props or name not in ctype.props.fields:
             continue
         where = ".".join(path)
-        if _has_intrinsic(raw):
+        value = convert(raw) if not _is_intrinsic(raw) else None
+        if _is_intrinsic(raw) or _has_intrinsic(value):
             notes.append(f"{where} is computed at deploy time; {name} keeps its default")
             continue
-        value = convert(raw)
         if value is ABSENT:
             continue
         if value is None:

@@ -424,6 +424,7 @@ class Wiring:
         """A vpc group per VPC the components' VpcConfig places them in (by the VPC resource when the
         subnets are resources of the template, else by the subnets as written)."""
         groups: dict[str, dict[str, Any]] = {}
+        network: dict[str, set[str]] = {}  # group key → the subnets and VPC that make it
         for logical_id, cid in list(self.imp.owner.items()):
             component = self.imp.components.get(cid)
             resource = self.imp.resources.get(logical_id)
@@ -437,7 +438,7 @@ class Wiring:
                 # group, a network configuration): any subnet or VPC of the template they refer to.
                 parts = [resource, *self.imp.components[cid].get("cloudformation", {}).get("parts", {}).values()]
                 near = {n for part in parts for n in referenced_names(part.get("Properties") or {})} & set(self.imp.resources)
-                near |= {n for m in list(near) for n in self.imp.refs.get(m, ()) if self.imp.resources[m]["Type"].startswith("AWS::EC2::")}
+                near |= {n for m in list(near) for n in self.imp.refs.get(m, ())}  # a subnet group's subnets
                 networks = {n for n in near if self.imp.resources[n]["Type"] in ("AWS::EC2::Subnet", "AWS::EC2::VPC")}
                 if not networks and not self.catalog.types[component["type"]].vpc_only:
                     continue
@@ -453,14 +454,17 @@ class Wiring:
                 gid = self.imp.new_id(vpcs[0] if vpcs else "Vpc")
                 groups[key] = {"id": gid, "kind": "vpc", "label": label[:200], "props": {}}
             component["group"] = groups[key]["id"]
-        for key, group in groups.items():
-            if key in self.imp.resources and key not in self.imp.report.resources:
-                from apps.importing.engine import ResourceEntry
+            network[key] = network.get(key, set()) | subnets | set(vpcs)
+        from apps.importing.engine import ResourceEntry
 
-                self.imp.kept[key] = self.imp.resources[key]
-                self.imp.report.resources[key] = ResourceEntry(
-                    key, self.imp.resources[key]["Type"], "kept", notes=[f"drawn as the vpc group {group['id']}, kept as written"]
-                )
+        for key, names in network.items():
+            for name in sorted(names):
+                if name in self.imp.resources and name not in self.imp.report.resources:
+                    self.imp.kept[name] = self.imp.resources[name]
+                    self.imp.report.resources[name] = ResourceEntry(
+                        name, self.imp.resources[name]["Type"], "kept",
+                        notes=[f"the network of the vpc group {groups[key]['id']}, kept as written"],
+                    )
         return list(groups.values())
 
 
