@@ -350,10 +350,11 @@ def import_template(raw: bytes | str, *, name: str = "Imported template", catalo
     """
     notes: list[str] = []
     template = load_template(raw, notes)
-    importer = Importer(template, name=name[:200] or "Imported template", catalog=catalog or get_catalog())
+    catalog = catalog or get_catalog()
+    importer = Importer(template, name=name[:200] or "Imported template", catalog=catalog)
     document = importer.run()
     importer.report.not_understood[:0] = notes
-    design = lay_out(validate_design(document))
+    design = lay_out(validate_design(document, catalog=catalog))
     return ImportResult(design=design, report=importer.report)
 
 
