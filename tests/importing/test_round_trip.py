@@ -131,3 +131,10 @@ def test_the_export_of_an_import_passes_cfn_lint_and_the_sam_translator(name: st
     regenerated = {e.logical_id for e in result.report.resources.values() if e.became == "connection"}
     kept = {lid for lid in result.report.resources if lid not in regenerated}
     assert kept - set(template["Resources"]) == RENAMED[name]
+
+
+def test_the_cdk_export_of_an_import_is_refused_rather_than_lossy() -> None:
+    from apps.exporting.bundle import cdk_files
+
+    with pytest.raises(ExportError, match="export it as SAM"):
+        cdk_files(imported("orders_sam.yaml").design)
