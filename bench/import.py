@@ -82,18 +82,21 @@ def main() -> int:
     total = counts["resources"] or 1
     for key in ("mapped_to_catalog_types", "kept_as_cloudformation_resource", "parts", "connections", "kept_not_drawn"):
         print(f"  resources {key.replace('_', ' ')}: {counts[key]} ({100 * counts[key] / total:.1f}%)")
-    print(f"  resources: {counts['resources']}, connections drawn: {counts['connections_drawn']}, "
-          f"things not understood: {counts['not_understood']}")
+    print(
+        f"  resources: {counts['resources']}, connections drawn: {counts['connections_drawn']}, "
+        f"things not understood: {counts['not_understood']}"
+    )
     if seconds:
-        print(f"time per template: median {1000 * statistics.median(seconds):.1f} ms, "
-              f"max {1000 * max(seconds):.1f} ms")
+        print(f"time per template: median {1000 * statistics.median(seconds):.1f} ms, max {1000 * max(seconds):.1f} ms")
     if args.round_trip:
-        print(f"round trips: {trips['exported']} exported of {imported}; "
-              f"lint no worse than the input: {trips['lint_no_worse']} (lint-clean: {trips['lint_clean']}); "
-              f"SAM translate where the input translated: {trips['translated']}/{trips['input_translated']}; "
-              f"every logical id kept: {trips['ids_kept'] + trips['ids_kept_equivalent_type']} "
-              f"(with the same types: {trips['ids_kept']}; some written as an equivalent type, such as a "
-              f"RestApi as a Serverless::Api: {trips['ids_kept_equivalent_type']})")
+        print(
+            f"round trips: {trips['exported']} exported of {imported}; "
+            f"lint no worse than the input: {trips['lint_no_worse']} (lint-clean: {trips['lint_clean']}); "
+            f"SAM translate where the input translated: {trips['translated']}/{trips['input_translated']}; "
+            f"every logical id kept: {trips['ids_kept'] + trips['ids_kept_equivalent_type']} "
+            f"(with the same types: {trips['ids_kept']}; some written as an equivalent type, such as a "
+            f"RestApi as a Serverless::Api: {trips['ids_kept_equivalent_type']})"
+        )
     print("most common types kept as cloudformation_resource or not drawn:")
     for resource_type, number in unknown.most_common(15):
         print(f"  {number:5} {resource_type}")

@@ -516,15 +516,17 @@ def _kept_problems(design: Design) -> list[Problem]:
     if design.cloudformation is not None:
         for name in design.cloudformation.resources:
             if name in owners:
-                where = json_pointer(("cloudformation", "resources", name))
-                problems.append(Problem(where, f"logical id {name!r} is already used at {owners[name]}"))
+                pointer = json_pointer(("cloudformation", "resources", name))
+                problems.append(Problem(pointer, f"logical id {name!r} is already used at {owners[name]}"))
     total = 0
     for path, value in kept:
         if json_depth(value) > KEPT_MAX_DEPTH:
             problems.append(Problem(json_pointer(path), f"is nested more than {KEPT_MAX_DEPTH} levels deep"))
         total += len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
     if total > KEPT_MAX_BYTES:
-        problems.append(Problem("/cloudformation", f"the kept CloudFormation is {total} bytes; at most {KEPT_MAX_BYTES}"))
+        problems.append(
+            Problem("/cloudformation", f"the kept CloudFormation is {total} bytes; at most {KEPT_MAX_BYTES}")
+        )
     return problems
 
 

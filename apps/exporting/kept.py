@@ -88,9 +88,9 @@ def merge_properties(emitted: dict[str, Any], kept: dict[str, Any], modelled: Co
             if key not in kept:
                 merged.pop(key, None)  # an image function has neither
     body = merged.get("DefinitionBody")
-    if body is not None and not (isinstance(body, dict) and ("openapi" in body or "swagger" in body)):
-        if "Tags" not in kept:
-            merged.pop("Tags", None)  # SAM writes an API's tags into its OpenAPI, which it cannot read here
+    readable = isinstance(body, dict) and ("openapi" in body or "swagger" in body)
+    if body is not None and not readable and "Tags" not in kept:
+        merged.pop("Tags", None)  # SAM writes an API's tags into its OpenAPI, which it cannot read here
     if "Role" in kept and "Role" in merged:
         merged.pop("Policies", None)  # SAM refuses a function with both a role of its own and policies
     return merged

@@ -32,7 +32,15 @@ from apps.importing.loader import TemplateRefused, load_template
 from apps.importing.props import props_from, with_globals
 
 GENERIC = "cloudformation_resource"
-ATTRIBUTES = ("Condition", "DependsOn", "Metadata", "DeletionPolicy", "UpdateReplacePolicy", "UpdatePolicy", "CreationPolicy")
+ATTRIBUTES = (
+    "Condition",
+    "DependsOn",
+    "Metadata",
+    "DeletionPolicy",
+    "UpdateReplacePolicy",
+    "UpdatePolicy",
+    "CreationPolicy",
+)
 # A rule is a component of its own (the catalog draws one eventbridge_bus per rule: its pattern or
 # schedule is the component's), never a part of the bus it listens on.
 NEVER_PARTS = frozenset({"AWS::Events::Rule"})
@@ -129,7 +137,9 @@ class Importer:
         globals_ = template.get("Globals")
         self.globals: dict[str, Any] = globals_ if isinstance(globals_, dict) else {}
         self.report = ImportReport()
-        self.refs = {lid: referenced_names(r.get("Properties") or {}) & set(self.resources) for lid, r in self.resources.items()}
+        self.refs = {
+            lid: referenced_names(r.get("Properties") or {}) & set(self.resources) for lid, r in self.resources.items()
+        }
         self.referrers: dict[str, set[str]] = {lid: set() for lid in self.resources}
         for lid, names in self.refs.items():
             for name in names:
@@ -169,7 +179,9 @@ class Importer:
             if not pending:
                 break
             # The most referred-to first: a cluster its instances name becomes the component they join.
-            logical_id = max(pending, key=lambda lid: (len(self.referrers[lid] & set(pending)), -list(pending).index(lid)))
+            logical_id = max(
+                pending, key=lambda lid: (len(self.referrers[lid] & set(pending)), -list(pending).index(lid))
+            )
             found = pending.pop(logical_id)
             mains = [t for t in found if t.cloudformation_types[0] == self.resources[logical_id]["Type"]]
             self.add_component(logical_id, (mains or found)[0])
@@ -183,9 +195,7 @@ class Importer:
                     continue
                 names = {t.name for t in pending[logical_id]}
                 neighbours = sorted(self.refs[logical_id] | self.referrers[logical_id])
-                owner = next(
-                    (n for n in neighbours if n in self.owner and self.ctype_of[n].name in names), None
-                )
+                owner = next((n for n in neighbours if n in self.owner and self.ctype_of[n].name in names), None)
                 if owner is None:
                     continue
                 pending.pop(logical_id)
@@ -314,7 +324,9 @@ class Importer:
         wiring.connect_all()
         groups = wiring.vpc_groups()
         self.fold_wiring(wiring)
-        self.report.resources = {lid: self.report.resources[lid] for lid in self.resources if lid in self.report.resources}
+        self.report.resources = {
+            lid: self.report.resources[lid] for lid in self.resources if lid in self.report.resources
+        }
         sections = {key: self.template[key] for key in SECTIONS if key in self.template}
         self.report.kept_sections = list(sections)
         kept = {SECTIONS[key]: value for key, value in sections.items()}
@@ -341,7 +353,9 @@ class Importer:
         }
 
 
-def import_template(raw: bytes | str, *, name: str = "Imported template", catalog: Catalog | None = None) -> ImportResult:
+def import_template(
+    raw: bytes | str, *, name: str = "Imported template", catalog: Catalog | None = None
+) -> ImportResult:
     """Read a SAM or CloudFormation template and return the design it makes, with the report.
 
     Raises ``TemplateRefused`` for input that is not a template Tierplan reads (the message says why).

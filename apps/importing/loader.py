@@ -86,7 +86,9 @@ class _Loader(yaml.SafeLoader):
                 raise TemplateRefused(f"a mapping key must be a plain value ({_where(key_node)})")
             if key in seen and key != "<<":
                 # CloudFormation takes the last one, so the template deploys; say so rather than refuse it
-                self.notes.append(f"the key {key!r} appears twice in one mapping ({_where(key_node)}); the last is used")
+                self.notes.append(
+                    f"the key {key!r} appears twice in one mapping ({_where(key_node)}); the last is used"
+                )
             seen[key] = key_node
         return super().construct_mapping(node, deep=deep)
 
@@ -173,7 +175,9 @@ def parse_text(text: str, notes: list[str] | None = None) -> Any:
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
-        where = f" at line {exc.problem_mark.line + 1}, column {exc.problem_mark.column + 1}" if exc.problem_mark else ""
+        where = (
+            f" at line {exc.problem_mark.line + 1}, column {exc.problem_mark.column + 1}" if exc.problem_mark else ""
+        )
         raise TemplateRefused(f"not valid YAML: {exc.problem or exc.context}{where}") from None
     except yaml.YAMLError as exc:
         raise TemplateRefused(f"not valid YAML: {exc}") from None
@@ -225,7 +229,9 @@ def load_template(raw: bytes | str, notes: list[str] | None = None) -> dict[str,
         )
     resources = document.get("Resources")
     if not isinstance(resources, dict) or not resources:
-        raise TemplateRefused("not a template: it has no Resources mapping (every template declares at least one resource)")
+        raise TemplateRefused(
+            "not a template: it has no Resources mapping (every template declares at least one resource)"
+        )
     if len(resources) > MAX_RESOURCES:
         raise TemplateRefused(
             f"the template declares {len(resources)} resources; CloudFormation allows at most {MAX_RESOURCES} in one stack"

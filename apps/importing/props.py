@@ -80,7 +80,9 @@ def _kinesis_mode(value: Any) -> Any:
 
 
 def _versioning(value: Any) -> Any:
-    return value.get("Status") == "Enabled" if isinstance(value, dict) and isinstance(value.get("Status"), str) else None
+    return (
+        value.get("Status") == "Enabled" if isinstance(value, dict) and isinstance(value.get("Status"), str) else None
+    )
 
 
 def _max_receive(value: Any) -> Any:
@@ -226,7 +228,11 @@ def _has_intrinsic(value: Any) -> bool:
 
 
 def _is_intrinsic(value: Any) -> bool:
-    return isinstance(value, dict) and len(value) == 1 and (next(iter(value)) in ("Ref", "Condition") or next(iter(value)).startswith("Fn::"))
+    return (
+        isinstance(value, dict)
+        and len(value) == 1
+        and (next(iter(value)) in ("Ref", "Condition") or next(iter(value)).startswith("Fn::"))
+    )
 
 
 def _at(properties: Mapping[str, Any], path: tuple[str, ...]) -> Any:

@@ -99,7 +99,11 @@ class Wiring:
         if source == target:
             return None
         source_type, target_type = self.type_of(source), self.type_of(target)
-        allowed = [k for k in kinds if k in self.catalog.connection_kinds and self.catalog.connection_kinds[k].allows(source_type, target_type)]
+        allowed = [
+            k
+            for k in kinds
+            if k in self.catalog.connection_kinds and self.catalog.connection_kinds[k].allows(source_type, target_type)
+        ]
         if not allowed:
             self.imp.report.not_understood.append(
                 f"{origin}: {source} ({source_type}) reaches {target} ({target_type}), "
@@ -122,7 +126,11 @@ class Wiring:
             return str(existing["id"])
         for other, upgrade in (("read", "write"), ("write", "read")):
             twin = self.pairs.get((source, target, other))
-            if kind == upgrade and twin is not None and self.catalog.connection_kinds["read_write"].allows(source_type, target_type):
+            if (
+                kind == upgrade
+                and twin is not None
+                and self.catalog.connection_kinds["read_write"].allows(source_type, target_type)
+            ):
                 twin["kind"] = "read_write"
                 self.pairs[(source, target, kind)] = twin
                 return str(twin["id"])
@@ -134,7 +142,9 @@ class Wiring:
         connection = {"id": cid, "source": source, "target": target, "kind": kind, "props": clean}
         self.pairs[key] = connection
         self.imp.connections.append(connection)
-        self.imp.report.connections.append({"id": cid, "kind": kind, "source": source, "target": target, "from": origin})
+        self.imp.report.connections.append(
+            {"id": cid, "kind": kind, "source": source, "target": target, "from": origin}
+        )
         return cid
 
     def connected(self, source: str, target: str) -> bool:
@@ -162,9 +172,11 @@ class Wiring:
     # -- implicit components (what SAM creates from a function's events) -------------------------------
 
     def implicit_components(self) -> None:
-        for logical_id, resource in self.imp.resources.items():
+        for resource in self.imp.resources.values():
             events = (resource.get("Properties") or {}).get("Events")
-            if resource["Type"] not in ("AWS::Serverless::Function", "AWS::Serverless::StateMachine") or not isinstance(events, dict):
+            if resource["Type"] not in ("AWS::Serverless::Function", "AWS::Serverless::StateMachine") or not isinstance(
+                events, dict
+            ):
                 continue
             for event in events.values():
                 kind = event.get("Type") if isinstance(event, dict) else None
@@ -174,7 +186,12 @@ class Wiring:
                     name, ctype = IMPLICIT_APIS[kind]
                     if name not in self.imp.owner:
                         cid = self.imp.new_id(name)
-                        self.imp.components[cid] = {"id": cid, "type": ctype, "label": f"{name} (made by SAM)", "props": {}}
+                        self.imp.components[cid] = {
+                            "id": cid,
+                            "type": ctype,
+                            "label": f"{name} (made by SAM)",
+                            "props": {},
+                        }
                         self.imp.owner[name] = cid
                         self.imp.ctype_of[name] = self.catalog.types[ctype]
 
@@ -200,9 +217,16 @@ class Wiring:
             elif resource_type in ("AWS::Serverless::Api", "AWS::Serverless::HttpApi") and own:
                 self.api_auth(logical_id, own, with_globals(resource_type, properties, self.imp.globals))
             elif resource_type == "AWS::SNS::Subscription":
-                source, target = self.component_for(properties.get("TopicArn")), self.component_for(properties.get("Endpoint"))
+                source, target = (
+                    self.component_for(properties.get("TopicArn")),
+                    self.component_for(properties.get("Endpoint")),
+                )
                 if source and target:
-                    self.consumed(logical_id, self.connect(source, target, ["trigger"], {}, logical_id), "a trigger from the topic")
+                    self.consumed(
+                        logical_id,
+                        self.connect(source, target, ["trigger"], {}, logical_id),
+                        "a trigger from the topic",
+                    )
             elif resource_type == "AWS::SNS::Topic" and own:
                 for item in _listed(properties.get("Subscription")):
                     target = self.component_for(item.get("Endpoint") if isinstance(item, dict) else None)
@@ -219,7 +243,10 @@ class Wiring:
                 if to:
                     self.connect(own, to, ["deliver", "trigger"], {}, f"{logical_id}.Target")
             elif resource_type == "AWS::Pipes::Pipe" and own:
-                source, target = self.component_for(properties.get("Source")), self.component_for(properties.get("Target"))
+                source, target = (
+                    self.component_for(properties.get("Source")),
+                    self.component_for(properties.get("Target")),
+                )
                 if source:
                     self.connect(source, own, ["poll"], {}, f"{logical_id}.Source")
                 if target:
@@ -228,7 +255,8 @@ class Wiring:
                 if enrichment:
                     self.connect(own, enrichment, ["enrich"], {}, f"{logical_id}.Enrichment")
             elif resource_type == "AWS::CloudFront::Distribution" and own:
-                config = properties.get("DistributionConfig") if isinstance(properties.get("DistributionConfig"), dict) else {}
+                distribution = properties.get("DistributionConfig")
+                config: dict[str, Any] = distribution if isinstance(distribution, dict) else {}
                 for origin in _listed(config.get("Origins")):
                     target = self.component_for(origin)
                     if target:
@@ -245,7 +273,9 @@ class Wiring:
                 target = self.component_for(properties.get("AuthorizerUri") or properties.get("ProviderARNs"))
                 if api and target:
                     self.authorize(api, target, logical_id)
-                    self.consumed(logical_id, self.connect(api, target, ["authorize"], {}, logical_id), "an authorize connection")
+                    self.consumed(
+                        logical_id, self.connect(api, target, ["authorize"], {}, logical_id), "an authorize connection"
+                    )
             elif resource_type in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::Role"):
                 self.iam(logical_id, properties)
         for logical_id, resource in self.imp.resources.items():
@@ -286,7 +316,11 @@ class Wiring:
             source_key, kinds = EVENT_SOURCES[kind]
             props: dict[str, Any] = {}
             if kind in IMPLICIT_APIS:
-                source = self.component_for(properties.get(source_key)) if properties.get(source_key) else self.imp.owner.get(IMPLICIT_APIS[kind][0])
+                source = (
+                    self.component_for(properties.get(source_key))
+                    if properties.get(source_key)
+                    else self.imp.owner.get(IMPLICIT_APIS[kind][0])
+                )
                 method, path = properties.get("Method"), properties.get("Path")
                 if isinstance(method, str) and isinstance(path, str):
                     props["route"] = f"{method.upper()} {path}"
@@ -298,7 +332,11 @@ class Wiring:
                 props["queue_name"] = queues[0] if queues else None
                 if kind == "S3":
                     props["events"] = _listed(properties.get("Events"))[0] if properties.get("Events") else None
-                    rules = ((properties.get("Filter") or {}).get("S3Key") or {}).get("Rules") if isinstance(properties.get("Filter"), dict) else None
+                    rules = (
+                        ((properties.get("Filter") or {}).get("S3Key") or {}).get("Rules")
+                        if isinstance(properties.get("Filter"), dict)
+                        else None
+                    )
                     for rule in _listed(rules):
                         if isinstance(rule, dict) and str(rule.get("Name")).lower() in ("prefix", "suffix"):
                             props[str(rule["Name"]).lower()] = rule.get("Value")
@@ -323,7 +361,10 @@ class Wiring:
             ctype, props = "eventbridge_bus", {"schedule_expression": properties.get("Schedule")}
         else:
             pattern = properties.get("Pattern")
-            ctype, props = "eventbridge_bus", {"event_pattern": json.dumps(pattern) if isinstance(pattern, dict) else None}
+            ctype, props = (
+                "eventbridge_bus",
+                {"event_pattern": json.dumps(pattern) if isinstance(pattern, dict) else None},
+            )
         fields = self.catalog.types[ctype].props.fields
         props = {k: v for k, v in props.items() if isinstance(v, str) and not fields[k].check(v, (k,))}
         return self.implicit(wanted, ctype, props, f"{wanted} (made by SAM from {logical_id}'s {name} event)")
@@ -341,8 +382,8 @@ class Wiring:
                 targets = self.components_for(arguments)
                 if kinds is None and targets:
                     self.imp.report.not_understood.append(f"{origin}: the policy template {template} is not drawn")
-                for target in targets if kinds else []:
-                    self.connect(own, target, kinds, {}, f"{origin} ({template})")
+                for target in targets if kinds is not None else []:
+                    self.connect(own, target, kinds or [], {}, f"{origin} ({template})")
 
     def statements(self, own: str, statements: Any, origin: str) -> None:
         for statement in _listed(statements):
@@ -354,7 +395,11 @@ class Wiring:
                 self.connect(own, target, kind_from_actions(actions), props, f"{origin} (IAM statement)")
 
     def environment(self, logical_id: str, own: str, properties: dict[str, Any]) -> None:
-        variables = (properties.get("Environment") or {}).get("Variables") if isinstance(properties.get("Environment"), dict) else None
+        variables = (
+            (properties.get("Environment") or {}).get("Variables")
+            if isinstance(properties.get("Environment"), dict)
+            else None
+        )
         if not isinstance(variables, dict):
             return
         for name, value in variables.items():
@@ -373,10 +418,15 @@ class Wiring:
             entry = destinations.get(on) if isinstance(destinations, dict) else None
             target = self.component_for(entry.get("Destination") if isinstance(entry, dict) else None)
             if target:
-                self.connect(own, target, ["destination"], {"on": on[2:].lower()}, f"{logical_id}.EventInvokeConfig.{on}")
+                self.connect(
+                    own, target, ["destination"], {"on": on[2:].lower()}, f"{logical_id}.EventInvokeConfig.{on}"
+                )
 
     def event_source_mapping(self, logical_id: str, properties: dict[str, Any]) -> None:
-        source, target = self.component_for(properties.get("EventSourceArn")), self.component_for(properties.get("FunctionName"))
+        source, target = (
+            self.component_for(properties.get("EventSourceArn")),
+            self.component_for(properties.get("FunctionName")),
+        )
         if not (source and target):
             return
         props = {ours: properties.get(theirs) for theirs, ours in POLL_PROPS.items()}
@@ -390,7 +440,9 @@ class Wiring:
         integration = properties.get("Integration") if "RestApiId" in properties else properties.get("IntegrationUri")
         target = self.component_for(integration)
         if api and target:
-            self.consumed(logical_id, self.connect(api, target, ["invoke", "integrate"], {}, logical_id), "a route of the API")
+            self.consumed(
+                logical_id, self.connect(api, target, ["invoke", "integrate"], {}, logical_id), "a route of the API"
+            )
 
     def iam(self, logical_id: str, properties: dict[str, Any]) -> None:
         """Statements of a role or policy, drawn from the components that use the role."""
@@ -403,7 +455,8 @@ class Wiring:
         users = [
             self.imp.owner[lid]
             for lid, resource in self.imp.resources.items()
-            if lid in self.imp.owner and resource["Type"] in FUNCTIONS + STATE_MACHINES
+            if lid in self.imp.owner
+            and resource["Type"] in FUNCTIONS + STATE_MACHINES
             and referenced_names((resource.get("Properties") or {}).get("Role")) & roles
         ]
         for user in users:
@@ -412,11 +465,18 @@ class Wiring:
                     self.statements(user, document.get("Statement"), logical_id)
 
     def permission(self, logical_id: str, properties: dict[str, Any]) -> None:
-        function, source = self.component_for(properties.get("FunctionName")), self.component_for(properties.get("SourceArn"))
+        function, source = (
+            self.component_for(properties.get("FunctionName")),
+            self.component_for(properties.get("SourceArn")),
+        )
         if not (function and source):
             return
         existing = next((c["id"] for (s, t, _), c in self.pairs.items() if s == source and t == function), None)
-        self.consumed(logical_id, existing or self.connect(source, function, INVOKE, {}, logical_id), "the permission of a connection")
+        self.consumed(
+            logical_id,
+            existing or self.connect(source, function, INVOKE, {}, logical_id),
+            "the permission of a connection",
+        )
 
     # -- VPC groups -----------------------------------------------------------------------------------------
 
@@ -432,12 +492,18 @@ class Wiring:
                 continue
             config = (resource.get("Properties") or {}).get("VpcConfig")
             if resource["Type"] == "AWS::Serverless::Function" and config is None:
-                config = (self.imp.globals.get("Function") or {}).get("VpcConfig") if isinstance(self.imp.globals.get("Function"), dict) else None
+                config = (
+                    (self.imp.globals.get("Function") or {}).get("VpcConfig")
+                    if isinstance(self.imp.globals.get("Function"), dict)
+                    else None
+                )
             if not isinstance(config, dict):
                 # Services that live in a VPC name their subnets elsewhere (Subnets, SubnetIds, a subnet
                 # group, a network configuration): any subnet or VPC of the template they refer to.
                 parts = [resource, *self.imp.components[cid].get("cloudformation", {}).get("parts", {}).values()]
-                near = {n for part in parts for n in referenced_names(part.get("Properties") or {})} & set(self.imp.resources)
+                near = {n for part in parts for n in referenced_names(part.get("Properties") or {})} & set(
+                    self.imp.resources
+                )
                 near |= {n for m in list(near) for n in self.imp.refs.get(m, ())}  # a subnet group's subnets
                 networks = {n for n in near if self.imp.resources[n]["Type"] in ("AWS::EC2::Subnet", "AWS::EC2::VPC")}
                 if not networks and not self.catalog.types[component["type"]].vpc_only:
@@ -445,7 +511,11 @@ class Wiring:
                 config = {"SubnetIds": [{"Ref": n} for n in sorted(networks)]}
             subnets = referenced_names(config.get("SubnetIds")) & set(self.imp.resources)
             vpcs = sorted(
-                {name for subnet in subnets for name in referenced_names((self.imp.resources[subnet].get("Properties") or {}).get("VpcId"))}
+                {
+                    name
+                    for subnet in subnets
+                    for name in referenced_names((self.imp.resources[subnet].get("Properties") or {}).get("VpcId"))
+                }
                 | {n for n in subnets if self.imp.resources[n]["Type"] == "AWS::EC2::VPC"}
             )
             key = vpcs[0] if vpcs else json.dumps(config.get("SubnetIds"), sort_keys=True)
@@ -462,7 +532,9 @@ class Wiring:
                 if name in self.imp.resources and name not in self.imp.report.resources:
                     self.imp.kept[name] = self.imp.resources[name]
                     self.imp.report.resources[name] = ResourceEntry(
-                        name, self.imp.resources[name]["Type"], "kept",
+                        name,
+                        self.imp.resources[name]["Type"],
+                        "kept",
                         notes=[f"the network of the vpc group {groups[key]['id']}, kept as written"],
                     )
         return list(groups.values())

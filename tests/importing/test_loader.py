@@ -101,7 +101,10 @@ def test_a_document_without_resources_is_not_a_template() -> None:
 
 
 def test_a_resource_without_a_type_is_refused() -> None:
-    assert refused("Resources:\n  Thing:\n    Properties: {}\n") == "Resources/Thing is not a resource: it needs a Type (a string)"
+    assert (
+        refused("Resources:\n  Thing:\n    Properties: {}\n")
+        == "Resources/Thing is not a resource: it needs a Type (a string)"
+    )
 
 
 def test_more_than_a_megabyte_is_refused_before_parsing() -> None:

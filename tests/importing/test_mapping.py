@@ -115,7 +115,11 @@ def test_vpc_config_makes_a_vpc_group_holding_what_lives_in_it() -> None:
     assert [(g.id, g.kind, g.label) for g in result.design.groups] == [("network", "vpc", "Network")]
     assert component(result, "report_function").group == "network"
     assert component(result, "reports").group == "network"
-    assert component(result, "reports").props == {"engine": "postgres", "instance_class": "db.t4g.micro", "storage_gb": 20}
+    assert component(result, "reports").props == {
+        "engine": "postgres",
+        "instance_class": "db.t4g.micro",
+        "storage_gb": 20,
+    }
 
 
 def test_what_no_catalog_type_names_is_kept_verbatim_as_a_cloudformation_resource() -> None:
@@ -150,7 +154,10 @@ def test_every_resource_is_in_the_report_in_template_order() -> None:
         assert list(result.report.resources) == list(template["Resources"])
         counts = result.report.counts()
         assert counts["resources"] == len(template["Resources"])
-        assert counts["components"] + counts["parts"] + counts["connections"] + counts["kept_not_drawn"] == counts["resources"]
+        assert (
+            counts["components"] + counts["parts"] + counts["connections"] + counts["kept_not_drawn"]
+            == counts["resources"]
+        )
 
 
 def test_the_report_as_json_names_components_connections_and_kept_sections() -> None:
@@ -172,7 +179,9 @@ def test_an_event_the_catalog_cannot_draw_is_reported_not_understood() -> None:
         "    Properties:\n      Handler: x\n      CodeUri: .\n      Runtime: python3.12\n"
         "      Events:\n        Logs: {Type: CloudWatchLogs, Properties: {LogGroupName: x, FilterPattern: ''}}\n"
     )
-    assert result.report.not_understood == ["F.Events.Logs: a CloudWatchLogs event is not drawn (kept with the function)"]
+    assert result.report.not_understood == [
+        "F.Events.Logs: a CloudWatchLogs event is not drawn (kept with the function)"
+    ]
 
 
 def test_the_mapping_follows_the_catalog_so_a_new_type_maps_the_day_it_lands() -> None:
