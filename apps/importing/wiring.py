@@ -216,6 +216,9 @@ class Wiring:
                 self.event_source_mapping(logical_id, properties)
             elif resource_type in ("AWS::Serverless::Api", "AWS::Serverless::HttpApi") and own:
                 self.api_auth(logical_id, own, with_globals(resource_type, properties, self.imp.globals))
+                self.openapi(logical_id, own, properties.get("DefinitionBody"))
+            elif resource_type in ("AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api") and own:
+                self.openapi(logical_id, own, properties.get("Body"))
             elif resource_type == "AWS::SNS::Subscription":
                 source, target = (
                     self.component_for(properties.get("TopicArn")),
@@ -301,6 +304,25 @@ class Wiring:
             if target:
                 self.authorize(own, target, logical_id)
                 self.connect(own, target, ["authorize"], {}, f"{logical_id}.Auth.Authorizers.{name}")
+
+    def openapi(self, logical_id: str, own: str, body: Any) -> None:
+        """Routes of an OpenAPI definition whose x-amazon-apigateway-integration names a resource."""
+        paths = body.get("paths") if isinstance(body, dict) else None
+        if not isinstance(paths, dict):
+            return
+        for path, operations in paths.items():
+            for method, operation in operations.items() if isinstance(operations, dict) else ():
+                integration = operation.get("x-amazon-apigateway-integration") if isinstance(operation, dict) else None
+                if not isinstance(integration, dict):
+                    continue
+                # the URI names a function; a service integration names its target in its parameters
+                # (QueueUrl, StateMachineArn…); the credentials name a role, which is not the target
+                target = self.component_for({k: v for k, v in integration.items() if k != "credentials"})
+                if target is None:
+                    continue
+                verb = "ANY" if method == "x-amazon-apigateway-any-method" else str(method).upper()
+                props = {"route": f"{verb} {path}"}
+                self.connect(own, target, ["invoke", "integrate"], props, f"{logical_id} OpenAPI {verb} {path}")
 
     def events(self, logical_id: str, own: str, events: Any) -> None:
         if not isinstance(events, dict):

@@ -227,3 +227,14 @@ def _timed(text: str) -> float:
     elapsed = time.perf_counter() - started
     assert len(result.design.components) == 200 and len(result.design.connections) == 100
     return elapsed
+
+
+def test_openapi_integrations_become_routes_to_functions_and_services() -> None:
+    result = imported("openapi_http.yaml")
+    routes = {(c.target, c.kind, c.props.get("route")) for c in result.design.connections}
+    assert routes == {
+        ("items_function", "invoke", "GET /items/{id}"),
+        ("orders_queue", "integrate", "POST /orders"),  # QueueUrl names the queue; the role is not a target
+    }
+    role = result.report.resources["GatewayRole"]
+    assert role.became == "connection" and role.connections == ["gateway_to_orders_queue"]
