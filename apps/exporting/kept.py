@@ -31,6 +31,12 @@ USER_ARTEFACTS = frozenset(
      "Definition", "DefinitionUri", "DefinitionString", "DefinitionS3Location", "DefinitionSubstitutions",
      "DefinitionBody", "Role"}
 )  # fmt: skip
+# Properties of which a resource takes only one (its code, its definition).
+ONE_OF = (
+    ("InlineCode", "ImageUri", "CodeUri"),
+    ("Definition", "DefinitionUri"),
+    ("Definition", "DefinitionString", "DefinitionS3Location"),
+)
 # Lists the export and the template may both contribute to (items the export does not have are added).
 MERGED_LISTS = frozenset({"Policies", "Layers", "Tags", "ManagedPolicyArns"})
 # Properties the export derives from connections: merged with the kept ones, never replaced by them.
@@ -61,7 +67,16 @@ def merge_properties(emitted: dict[str, Any], kept: dict[str, Any], modelled: Co
     """
     merged = dict(emitted)
     for key, value in kept.items():
-        if key in USER_ARTEFACTS or (key not in modelled and (key not in merged or key not in WIRING)):
+        if key == "Events" and isinstance(value, dict):
+            # the drawn events come back from their connections (maybe as components of their own)
+            events = dict(merged.get("Events") or {})
+            for name, event in value.items():
+                undrawn = not (isinstance(event, dict) and event.get("Type") in DRAWN_EVENTS)
+                if undrawn and name not in events:
+                    events[name] = copy.deepcopy(event)
+            if events:
+                merged["Events"] = events
+        elif key in USER_ARTEFACTS or (key not in modelled and (key not in merged or key not in WIRING)):
             merged[key] = copy.deepcopy(value)
         elif key in MERGED_LISTS and isinstance(value, list) and isinstance(merged[key], list):
             merged[key] = merged[key] + [copy.deepcopy(item) for item in value if item not in merged[key]]
@@ -74,15 +89,11 @@ def merge_properties(emitted: dict[str, Any], kept: dict[str, Any], modelled: Co
         elif key == "Environment" and isinstance(value, dict) and isinstance(merged[key], dict):
             variables = {**(value.get("Variables") or {}), **(merged[key].get("Variables") or {})}
             merged[key] = {**copy.deepcopy(value), **merged[key], "Variables": variables}
-        elif key == "Events" and isinstance(value, dict) and isinstance(merged[key], dict):
-            for name, event in value.items():
-                undrawn = not (isinstance(event, dict) and event.get("Type") in DRAWN_EVENTS)
-                if undrawn and name not in merged[key]:
-                    merged[key][name] = copy.deepcopy(event)
-    code = [key for key in ("InlineCode", "ImageUri", "CodeUri") if key in kept]
-    for key in ("InlineCode", "ImageUri", "CodeUri"):
-        if code and key not in code:
-            merged.pop(key, None)  # one source of code: the template's
+    for group in ONE_OF:
+        if any(key in kept for key in group):
+            for key in group:
+                if key not in kept:
+                    merged.pop(key, None)  # one source of code or definition: the template's
     if "ImageUri" in kept:
         for key in ("Handler", "Runtime"):
             if key not in kept:

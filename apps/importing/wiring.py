@@ -208,6 +208,8 @@ class Wiring:
                 self.policies(logical_id, own, properties.get("Policies"))
                 self.environment(logical_id, own, properties)
                 self.destinations(logical_id, own, properties)
+                if resource_type in STATE_MACHINES:
+                    self.definition(logical_id, own, properties)
                 for layer in _listed(properties.get("Layers")):
                     target = self.component_for(layer)
                     if target:
@@ -428,6 +430,13 @@ class Wiring:
             for target in self.components_for(value):
                 if not self.connected(own, target):
                     self.connect(own, target, DATA_ACCESS, {}, f"{logical_id}.Environment.{name}")
+
+    def definition(self, logical_id: str, own: str, properties: dict[str, Any]) -> None:
+        """What a state machine's definition (or its substitutions) names: the tasks it runs."""
+        for key in ("DefinitionSubstitutions", "Definition", "DefinitionString"):
+            for target in self.components_for(properties.get(key)):
+                if not self.connected(own, target):
+                    self.connect(own, target, ["invoke", *DATA_ACCESS], {}, f"{logical_id}.{key}")
 
     def destinations(self, logical_id: str, own: str, properties: dict[str, Any]) -> None:
         dead_letter = properties.get("DeadLetterQueue")

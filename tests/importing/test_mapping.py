@@ -238,3 +238,14 @@ def test_openapi_integrations_become_routes_to_functions_and_services() -> None:
     }
     role = result.report.resources["GatewayRole"]
     assert role.became == "connection" and role.connections == ["gateway_to_orders_queue"]
+
+
+def test_a_state_machine_gets_its_tasks_schedules_and_express_type() -> None:
+    result = imported("workflow.yaml")
+    assert component(result, "checkout").props == {"workflow_type": "express", "tracing": False}
+    assert links(result) == {
+        ("checkout_hourly", "checkout", "deliver"),  # ScheduleV2 event → a scheduler_schedule component
+        ("checkout", "charge_function", "invoke"),  # LambdaInvokePolicy
+        ("checkout", "ledger", "write"),  # DynamoDBWritePolicy on a SimpleTable
+    }
+    assert component(result, "ledger").props == {"partition_key": "entryId"}

@@ -107,6 +107,12 @@ def test_a_plain_lambda_function_is_written_as_sam_with_its_own_role_and_code() 
     assert "CodeUri" not in properties and "Policies" not in properties
 
 
+def test_a_state_machine_keeps_its_definition_and_its_drawn_schedule_is_not_doubled() -> None:
+    properties = exported(imported("workflow.yaml"))["Resources"]["Checkout"]["Properties"]
+    assert properties["Definition"]["States"]["Charge"]["Parameters"]["FunctionName"] == "${ChargeFunctionArn}"
+    assert "DefinitionUri" not in properties and "Events" not in properties
+
+
 def test_a_kept_dynamic_reference_is_refused_by_the_export_like_anywhere_else() -> None:
     from apps.exporting.bundle import sam_files
 
@@ -123,6 +129,7 @@ RENAMED = {
     "pipeline_cfn.json": {"HourlyRule"},
     "vpc_database.yaml": set(),
     "openapi_http.yaml": set(),
+    "workflow.yaml": set(),
 }
 
 
