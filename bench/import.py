@@ -47,6 +47,8 @@ def main() -> int:
     counts: collections.Counter[str] = collections.Counter()
     not_templates, refused, crashed, seconds = [], [], [], []
     unknown: collections.Counter[str] = collections.Counter()
+    # The first import loads the catalog and CloudFormation's resource schemas, as a server does once.
+    import_template("Resources:\n  Warm:\n    Type: AWS::SQS::Queue\n")
     paths = sorted(p for p in args.folder.rglob("*") if p.is_file() and p.suffix in SUFFIXES)[: args.limit]
     trips: collections.Counter[str] = collections.Counter()
     trip_failures: list[tuple[Path, str]] = []

@@ -406,7 +406,7 @@ class Wiring:
                 targets = self.components_for(arguments)
                 if kinds is None and targets:
                     self.imp.report.not_understood.append(f"{origin}: the policy template {template} is not drawn")
-                for target in targets if kinds is not None else []:
+                for target in targets if kinds else []:
                     self.connect(own, target, kinds or [], {}, f"{origin} ({template})")
 
     def statements(self, own: str, statements: Any, origin: str) -> None:
@@ -572,6 +572,7 @@ class Wiring:
 
 
 # SAM policy templates → connection kinds from the function to what the template's arguments name.
+# An empty list: the permission of a poll connection (the source's event draws it), nothing to draw.
 POLICY_TEMPLATES: dict[str, list[str]] = {
     "DynamoDBCrudPolicy": ["read_write"],
     "DynamoDBReadPolicy": ["read", "read_write"],
@@ -579,9 +580,9 @@ POLICY_TEMPLATES: dict[str, list[str]] = {
     "DynamoDBBackupFullAccessPolicy": ["read_write"],
     "DynamoDBRestoreFromBackupPolicy": ["write", "read_write"],
     "DynamoDBReconfigurePolicy": ["write", "read_write"],
-    "DynamoDBStreamReadPolicy": ["read", "read_write"],
+    "DynamoDBStreamReadPolicy": [],
     "SQSSendMessagePolicy": ["write"],
-    "SQSPollerPolicy": ["read", "reference"],
+    "SQSPollerPolicy": [],
     "S3ReadPolicy": ["read", "read_write"],
     "S3WritePolicy": ["write", "read_write"],
     "S3CrudPolicy": ["read_write"],
@@ -592,7 +593,7 @@ POLICY_TEMPLATES: dict[str, list[str]] = {
     "StepFunctionsExecutionPolicy": ["invoke"],
     "LambdaInvokePolicy": ["invoke"],
     "KinesisCrudPolicy": ["write", "read_write"],
-    "KinesisStreamReadPolicy": ["read", "reference"],
+    "KinesisStreamReadPolicy": [],
     "FirehoseWritePolicy": ["write"],
     "FirehoseCrudPolicy": ["write"],
     "SSMParameterReadPolicy": ["read"],
