@@ -310,6 +310,7 @@ class Importer:
     # -- the whole import ---------------------------------------------------------------------------------
 
     def run(self) -> dict[str, Any]:
+        from apps.importing.groups import vpc_groups
         from apps.importing.wiring import Wiring
 
         self.classify()
@@ -322,7 +323,7 @@ class Importer:
                 continue  # the wiring pass decides: consumed into a connection, or kept
             self.add_generic_or_keep(logical_id)
         wiring.connect_all()
-        groups = wiring.vpc_groups()
+        groups = vpc_groups(wiring)
         self.fold_wiring(wiring)
         self.report.resources = {
             lid: self.report.resources[lid] for lid in self.resources if lid in self.report.resources

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from apps.designs.document import poll_source_problems
 from apps.exporting.plan import referenced_names
+from apps.importing.permissions import DATA_ACCESS, POLICY_TEMPLATES, kind_from_actions
 from apps.importing.props import with_globals
 
 if TYPE_CHECKING:
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 
 FUNCTIONS = ("AWS::Serverless::Function", "AWS::Lambda::Function")
 STATE_MACHINES = ("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine")
-DATA_ACCESS = ["read_write", "write", "invoke", "read", "call", "reference"]
 INVOKE = ["invoke", "trigger", "deliver", "integrate"]
 
 # SAM event type → (the property naming its source, kinds from source to function, implicit component).
@@ -51,26 +51,10 @@ POLL_PROPS = {
     "DatabaseName": "database_name",
     "CollectionName": "collection_name",
 }
-READ_VERBS = ("Get", "List", "Describe", "Query", "Scan", "Receive", "Read", "BatchGet", "Select", "Head", "Search")
-WRITE_VERBS = ("Put", "Send", "Publish", "Write", "Update", "Delete", "BatchWrite", "Create", "Upload", "Post")
 
 
 def _listed(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value] if value is not None else []
-
-
-def kind_from_actions(actions: list[str]) -> list[str]:
-    """Connection kinds in order of preference for what IAM ``actions`` allow."""
-    verbs = [a.split(":", 1)[1] if ":" in a else a for a in actions if isinstance(a, str)]
-    if any(a in ("lambda:InvokeFunction", "states:StartExecution", "states:StartSyncExecution") for a in actions):
-        return ["invoke", *DATA_ACCESS]
-    reads = any(v == "*" or v.startswith(READ_VERBS) for v in verbs)
-    writes = any(v == "*" or v.startswith(WRITE_VERBS) for v in verbs)
-    if reads and writes:
-        return DATA_ACCESS
-    if reads:
-        return ["read", "read_write", "reference"]
-    return ["write", "read_write", "reference"] if writes else ["reference"]
 
 
 class Wiring:
@@ -508,103 +492,3 @@ class Wiring:
             existing or self.connect(source, function, INVOKE, {}, logical_id),
             "the permission of a connection",
         )
-
-    # -- VPC groups -----------------------------------------------------------------------------------------
-
-    def vpc_groups(self) -> list[dict[str, Any]]:
-        """A vpc group per VPC the components' VpcConfig places them in (by the VPC resource when the
-        subnets are resources of the template, else by the subnets as written)."""
-        groups: dict[str, dict[str, Any]] = {}
-        network: dict[str, set[str]] = {}  # group key → the subnets and VPC that make it
-        for logical_id, cid in list(self.imp.owner.items()):
-            component = self.imp.components.get(cid)
-            resource = self.imp.resources.get(logical_id)
-            if component is None or resource is None or component.get("group"):
-                continue
-            config = (resource.get("Properties") or {}).get("VpcConfig")
-            if resource["Type"] == "AWS::Serverless::Function" and config is None:
-                config = (
-                    (self.imp.globals.get("Function") or {}).get("VpcConfig")
-                    if isinstance(self.imp.globals.get("Function"), dict)
-                    else None
-                )
-            if not isinstance(config, dict):
-                # Services that live in a VPC name their subnets elsewhere (Subnets, SubnetIds, a subnet
-                # group, a network configuration): any subnet or VPC of the template they refer to.
-                parts = [resource, *self.imp.components[cid].get("cloudformation", {}).get("parts", {}).values()]
-                near = {n for part in parts for n in referenced_names(part.get("Properties") or {})} & set(
-                    self.imp.resources
-                )
-                near |= {n for m in list(near) for n in self.imp.refs.get(m, ())}  # a subnet group's subnets
-                networks = {n for n in near if self.imp.resources[n]["Type"] in ("AWS::EC2::Subnet", "AWS::EC2::VPC")}
-                if not networks and not self.catalog.types[component["type"]].vpc_only:
-                    continue
-                config = {"SubnetIds": [{"Ref": n} for n in sorted(networks)]}
-            subnets = referenced_names(config.get("SubnetIds")) & set(self.imp.resources)
-            vpcs = sorted(
-                {
-                    name
-                    for subnet in subnets
-                    for name in referenced_names((self.imp.resources[subnet].get("Properties") or {}).get("VpcId"))
-                }
-                | {n for n in subnets if self.imp.resources[n]["Type"] == "AWS::EC2::VPC"}
-            )
-            key = vpcs[0] if vpcs else json.dumps(config.get("SubnetIds"), sort_keys=True)
-            if key not in groups:
-                label = vpcs[0] if vpcs else "VPC"
-                gid = self.imp.new_id(vpcs[0] if vpcs else "Vpc")
-                groups[key] = {"id": gid, "kind": "vpc", "label": label[:200], "props": {}}
-            component["group"] = groups[key]["id"]
-            network[key] = network.get(key, set()) | subnets | set(vpcs)
-        from apps.importing.engine import ResourceEntry
-
-        for key, names in network.items():
-            for name in sorted(names):
-                if name in self.imp.resources and name not in self.imp.report.resources:
-                    self.imp.kept[name] = self.imp.resources[name]
-                    self.imp.report.resources[name] = ResourceEntry(
-                        name,
-                        self.imp.resources[name]["Type"],
-                        "kept",
-                        notes=[f"the network of the vpc group {groups[key]['id']}, kept as written"],
-                    )
-        return list(groups.values())
-
-
-# SAM policy templates → connection kinds from the function to what the template's arguments name.
-# An empty list: the permission of a poll connection (the source's event draws it), nothing to draw.
-POLICY_TEMPLATES: dict[str, list[str]] = {
-    "DynamoDBCrudPolicy": ["read_write"],
-    "DynamoDBReadPolicy": ["read", "read_write"],
-    "DynamoDBWritePolicy": ["write", "read_write"],
-    "DynamoDBBackupFullAccessPolicy": ["read_write"],
-    "DynamoDBRestoreFromBackupPolicy": ["write", "read_write"],
-    "DynamoDBReconfigurePolicy": ["write", "read_write"],
-    "DynamoDBStreamReadPolicy": [],
-    "SQSSendMessagePolicy": ["write"],
-    "SQSPollerPolicy": [],
-    "S3ReadPolicy": ["read", "read_write"],
-    "S3WritePolicy": ["write", "read_write"],
-    "S3CrudPolicy": ["read_write"],
-    "S3FullAccessPolicy": ["read_write"],
-    "SNSPublishMessagePolicy": ["write"],
-    "SNSCrudPolicy": ["write"],
-    "EventBridgePutEventsPolicy": ["write"],
-    "StepFunctionsExecutionPolicy": ["invoke"],
-    "LambdaInvokePolicy": ["invoke"],
-    "KinesisCrudPolicy": ["write", "read_write"],
-    "KinesisStreamReadPolicy": [],
-    "FirehoseWritePolicy": ["write"],
-    "FirehoseCrudPolicy": ["write"],
-    "SSMParameterReadPolicy": ["read"],
-    "SSMParameterWithSlashPrefixReadPolicy": ["read"],
-    "AWSSecretsManagerGetSecretValuePolicy": ["read"],
-    "AWSSecretsManagerRotationPolicy": ["read"],
-    "SESCrudPolicy": ["write"],
-    "SESSendBouncePolicy": ["write"],
-    "SESBulkTemplatedCrudPolicy": ["write"],
-    "SESEmailTemplateCrudPolicy": ["write"],
-    "ElasticsearchHttpPostPolicy": ["read_write"],
-    "EFSWriteAccessPolicy": ["read_write"],
-    "AthenaQueryPolicy": ["read"],
-}
