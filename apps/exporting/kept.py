@@ -128,8 +128,25 @@ def _as_serverless_function(properties: dict[str, Any]) -> dict[str, Any]:
     return converted
 
 
+def _as_dynamodb_table(properties: dict[str, Any]) -> dict[str, Any]:
+    """An AWS::Serverless::SimpleTable's properties as the AWS::DynamoDB::Table the export writes: its
+    primary key (SAM's default: a string named id) becomes the key schema and its attribute."""
+    converted = {key: value for key, value in properties.items() if key != "PrimaryKey"}
+    key = properties.get("PrimaryKey") or {"Name": "id", "Type": "String"}
+    if isinstance(key, dict) and isinstance(key.get("Name"), str):
+        kind = {"String": "S", "Number": "N", "Binary": "B"}.get(str(key.get("Type")), "S")
+        converted["AttributeDefinitions"] = [{"AttributeName": key["Name"], "AttributeType": kind}]
+        converted["KeySchema"] = [{"AttributeName": key["Name"], "KeyType": "HASH"}]
+    return converted
+
+
 # Kept properties of a resource the export writes as another type, converted to what that type takes.
-CONVERSIONS = {("AWS::Lambda::Function", "AWS::Serverless::Function"): _as_serverless_function}
+CONVERSIONS = {
+    ("AWS::Lambda::Function", "AWS::Serverless::Function"): _as_serverless_function,
+    ("AWS::Serverless::SimpleTable", "AWS::DynamoDB::Table"): _as_dynamodb_table,
+}
+# What a modelled property is called once converted.
+CONVERTED_NAMES = {"TracingConfig": "Tracing", "PrimaryKey": "KeySchema"}
 
 
 def _drop_dangling_depends_on(resources: dict[str, Any]) -> None:
@@ -176,7 +193,7 @@ def write_back(template: dict[str, Any], plan: Plan) -> list[str]:
         if main is not None and same_type:
             properties = convert(kept.properties) if convert else kept.properties
             if component.type != "cloudformation_resource" or properties:
-                modelled = set(kept.modelled) | ({"Tracing"} if convert and "TracingConfig" in kept.modelled else set())
+                modelled = {CONVERTED_NAMES.get(name, name) if convert else name for name in kept.modelled}
                 main["Properties"] = merge_properties(main.get("Properties") or {}, properties, modelled)
             for key, value in kept.attributes.items():
                 main[key] = copy.deepcopy(value)

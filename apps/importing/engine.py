@@ -219,7 +219,8 @@ class Importer:
             "logical_id": logical_id,
             "resource_type": resource["Type"],
             "properties": resource.get("Properties") or {},
-            "attributes": {key: resource[key] for key in ATTRIBUTES if key in resource},
+            # every key beside Type and Properties, the known attributes and any other the template has
+            "attributes": {key: value for key, value in resource.items() if key not in ("Type", "Properties")},
             "parts": {},
         }
 

@@ -133,6 +133,8 @@ RULES: dict[str, list[tuple[tuple[str, ...], str, Convert]]] = {
     ],
     "AWS::Serverless::SimpleTable": [
         (("PrimaryKey",), "partition_key", _simple_key),
+        (("ProvisionedThroughput",), "capacity_mode", lambda value: "provisioned" if isinstance(value, dict) else None),
+        (("PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"), "point_in_time_recovery", _boolean),
         (("ProvisionedThroughput", "ReadCapacityUnits"), "rcu", _integer),
         (("ProvisionedThroughput", "WriteCapacityUnits"), "wcu", _integer),
     ],
@@ -201,6 +203,12 @@ CLOUDFORMATION_DEFAULTS: dict[str, dict[str, Any]] = {
     "AWS::Serverless::StateMachine": {"Tracing": {"Enabled": False}},
     "AWS::StepFunctions::StateMachine": {"TracingConfiguration": {"Enabled": False}},
     "AWS::Serverless::Api": {"TracingEnabled": False},
+    # SAM's simple table: a string key named id, on demand, no point-in-time recovery (the last is how
+    # the export writes it as a DynamoDB table, so it is read from there)
+    "AWS::Serverless::SimpleTable": {
+        "PrimaryKey": {"Name": "id", "Type": "String"},
+        "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": False},
+    },
 }
 
 # SAM's Globals sections and the resource types they apply to.

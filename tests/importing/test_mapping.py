@@ -248,4 +248,4 @@ def test_a_state_machine_gets_its_tasks_schedules_and_express_type() -> None:
         ("checkout", "charge_function", "invoke"),  # LambdaInvokePolicy
         ("checkout", "ledger", "write"),  # DynamoDBWritePolicy on a SimpleTable
     }
-    assert component(result, "ledger").props == {"partition_key": "entryId"}
+    assert component(result, "ledger").props == {"partition_key": "entryId", "point_in_time_recovery": False}

@@ -150,3 +150,19 @@ def test_the_cdk_export_of_an_import_is_refused_rather_than_lossy() -> None:
 
     with pytest.raises(ExportError, match="export it as SAM"):
         cdk_files(imported("orders_sam.yaml").design)
+
+
+def test_a_simple_table_keeps_its_key_and_name_as_the_dynamodb_table_it_is_written_as() -> None:
+    from apps.importing.engine import import_template
+
+    result = import_template(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Readings:\n    Type: AWS::Serverless::SimpleTable\n"
+        "    Description: kept where it was written\n"
+        "    Properties: {TableName: readings, PrimaryKey: {Name: sensor, Type: Number}}\n"
+    )
+    resource = exported(result)["Resources"]["Readings"]
+    assert resource["Type"] == "AWS::DynamoDB::Table"
+    assert resource["Description"] == "kept where it was written"
+    assert resource["Properties"]["TableName"] == "readings"
+    assert resource["Properties"]["KeySchema"] == [{"AttributeName": "sensor", "KeyType": "HASH"}]
+    assert resource["Properties"]["AttributeDefinitions"] == [{"AttributeName": "sensor", "AttributeType": "N"}]
