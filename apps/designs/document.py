@@ -494,6 +494,30 @@ def _semantic_problems(design: Design, catalog: Catalog) -> list[Problem]:
     return problems + _layer_problems(design, components) + _web_acl_problems(design, components, groups)
 
 
+def _macro_in(value: Any) -> str | None:
+    """The first macro kept CloudFormation would run (a Transform or Fn::Transform not named AWS::…)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            names = _listed_names(item.get("transform")) if item is value else []  # the design block's
+            call = item.get("Fn::Transform")
+            if isinstance(call, dict):
+                names += _listed_names(call.get("Name"))
+            for name in names:
+                if not name.startswith("AWS::"):
+                    return name
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
+def _listed_names(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value] if value is not None else []
+    return [str(item) for item in items]
+
+
 def _kept_problems(design: Design) -> list[Problem]:
     """What the kept CloudFormation of an imported design may not do: outgrow the template it came from,
     nest past what any walk over it should follow, or give two resources one logical id."""
@@ -520,6 +544,11 @@ def _kept_problems(design: Design) -> list[Problem]:
                 problems.append(Problem(pointer, f"logical id {name!r} is already used at {owners[name]}"))
     total = 0
     for path, value in kept:
+        macro = _macro_in(value)
+        if macro is not None:
+            problems.append(
+                Problem(json_pointer(path), f"runs the macro {macro!r}; only AWS's transforms (AWS::…) are kept")
+            )
         if json_depth(value) > KEPT_MAX_DEPTH:
             problems.append(Problem(json_pointer(path), f"is nested more than {KEPT_MAX_DEPTH} levels deep"))
         total += len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))

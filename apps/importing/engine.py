@@ -355,6 +355,30 @@ class Importer:
         }
 
 
+def macro_problems(template: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """Macros the template runs (refused: their code runs at deploy time and no one reviewed it here) and
+    the AWS-owned ones that fetch something from outside the template (kept and reported)."""
+    transforms = template.get("Transform")
+    names = [t for t in (transforms if isinstance(transforms, list) else [transforms]) if t is not None]
+    external: list[str] = []
+    stack: list[Any] = [template.get("Resources"), template.get("Outputs"), template.get("Conditions")]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            call = item.get("Fn::Transform")
+            if isinstance(call, dict):
+                names.append(call.get("Name"))
+                location = (
+                    (call.get("Parameters") or {}).get("Location") if isinstance(call.get("Parameters"), dict) else None
+                )
+                external.append(f"Fn::Transform {call.get('Name')} reads {location!r} at deploy time; kept as written")
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    macros = sorted({str(name) for name in names if not (isinstance(name, str) and name.startswith("AWS::"))})
+    return macros, external
+
+
 def import_template(
     raw: bytes | str, *, name: str = "Imported template", catalog: Catalog | None = None
 ) -> ImportResult:
@@ -366,6 +390,12 @@ def import_template(
     """
     notes: list[str] = []
     template = load_template(raw, notes)
+    macros, external = macro_problems(template)
+    if macros:
+        raise TemplateRefused(
+            f"the template runs the macro {', '.join(macros)}: its code would run at deploy time, so it is not imported"
+        )
+    notes += external
     catalog = catalog or get_catalog()
     importer = Importer(template, name=name[:200] or "Imported template", catalog=catalog)
     document = importer.run()

@@ -129,3 +129,19 @@ def test_empty_input_and_nul_characters_are_refused() -> None:
 
 def test_nesting_past_the_limit_is_refused() -> None:
     assert "nested more than 64 levels" in refused(MINIMAL + "    Properties: " + "[" * 70 + "]" * 70 + "\n")
+
+
+def test_a_template_that_runs_a_macro_is_refused_and_an_aws_include_is_reported() -> None:
+    from apps.importing.engine import import_template
+
+    with pytest.raises(TemplateRefused, match="runs the macro Shout"):
+        import_template("Transform: [AWS::Serverless-2016-10-31, Shout]\n" + MINIMAL)
+    with pytest.raises(TemplateRefused, match="runs the macro Upper"):
+        import_template(MINIMAL + "    Properties:\n      Tags: {'Fn::Transform': {Name: Upper}}\n")
+    result = import_template(
+        MINIMAL
+        + "    Properties:\n      Tags: {'Fn::Transform': {Name: AWS::Include, Parameters: {Location: s3://b/t.yaml}}}\n"
+    )
+    assert result.report.not_understood == [
+        "Fn::Transform AWS::Include reads 's3://b/t.yaml' at deploy time; kept as written"
+    ]

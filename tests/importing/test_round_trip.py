@@ -166,3 +166,14 @@ def test_a_simple_table_keeps_its_key_and_name_as_the_dynamodb_table_it_is_writt
     assert resource["Properties"]["TableName"] == "readings"
     assert resource["Properties"]["KeySchema"] == [{"AttributeName": "sensor", "KeyType": "HASH"}]
     assert resource["Properties"]["AttributeDefinitions"] == [{"AttributeName": "sensor", "AttributeType": "N"}]
+
+
+def test_kept_cloudformation_that_would_run_a_macro_is_refused() -> None:
+    document = imported("orders_sam.yaml").design.canonical()
+    document["cloudformation"]["transform"] = ["AWS::Serverless-2016-10-31", "Shout"]
+    with pytest.raises(DesignInvalid, match="runs the macro 'Shout'"):
+        validate_design(document)
+    document = imported("orders_sam.yaml").design.canonical()
+    document["cloudformation"]["resources"]["LegacyHook"]["Properties"]["X"] = {"Fn::Transform": {"Name": "Upper"}}
+    with pytest.raises(DesignInvalid, match="runs the macro 'Upper'"):
+        validate_design(document)
