@@ -87,6 +87,9 @@ class ImportReport:
     connections: list[dict[str, Any]] = field(default_factory=list)
     not_understood: list[str] = field(default_factory=list)
     kept_sections: list[str] = field(default_factory=list)
+    # Components SAM makes from a function's events (its implicit API, a schedule's rule): no resource
+    # of the template stands for them, the export writes them as resources of their own.
+    implicit: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         became = [entry.became for entry in self.resources.values()]
@@ -108,6 +111,7 @@ class ImportReport:
             "resources": [entry.as_dict() for entry in self.resources.values()],
             "connections": self.connections,
             "kept_sections": self.kept_sections,
+            "implicit_components": self.implicit,
             "not_understood": self.not_understood,
         }
 

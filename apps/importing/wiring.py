@@ -151,6 +151,7 @@ class Wiring:
         if cid not in self.imp.components:
             cid = self.imp.new_id(wanted_id)
             self.imp.components[cid] = {"id": cid, "type": ctype, "label": label[:200], "props": props}
+            self.imp.report.implicit.append(cid)
         return cid
 
     # -- implicit components (what SAM creates from a function's events) -------------------------------
@@ -177,6 +178,7 @@ class Wiring:
                             "props": {},
                         }
                         self.imp.owner[name] = cid
+                        self.imp.report.implicit.append(cid)
                         self.imp.ctype_of[name] = self.catalog.types[ctype]
 
     # -- every source of connections -----------------------------------------------------------------------

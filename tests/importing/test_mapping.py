@@ -83,6 +83,7 @@ def test_function_events_become_connections_of_the_right_kind() -> None:
     assert poll.props == {"batch_size": 5}
     schedule = component(result, "fulfilment_function_nightly")
     assert schedule.type == "eventbridge_bus" and schedule.props == {"schedule_expression": "cron(0 3 * * ? *)"}
+    assert result.report.implicit == ["fulfilment_function_nightly"]
 
 
 def test_policy_templates_become_data_connections() -> None:
