@@ -128,9 +128,14 @@ def round_trip(raw: bytes, result: Any, trips: collections.Counter[str], fail: A
     trips["exported"] += 1
     source = load_template(raw)
     text = template_yaml(exported)
-    before, after = lint_errors(json.dumps(source)), lint_errors(text)
+    before, after = _lint(lint_errors, json.dumps(source)), _lint(lint_errors, text)
+    if after is None:
+        fail("cfn-lint crashed on the export")
+        return
     trips["lint_clean"] += not after
-    if len(after) <= len(before):
+    if before is None:
+        trips["input_not_lintable"] += 1  # cfn-lint itself crashes on the input
+    elif len(after) <= len(before):
         trips["lint_no_worse"] += 1
     else:
         fail(f"lint: {len(before)} errors before, {len(after)} after: {after[0][:200]}")
@@ -154,6 +159,13 @@ def round_trip(raw: bytes, result: Any, trips: collections.Counter[str], fail: A
         trips["ids_kept"] += 1
     else:
         trips["ids_kept_equivalent_type"] += 1
+
+
+def _lint(lint: Any, text: str) -> list[str] | None:
+    try:
+        return list(lint(text))
+    except Exception:  # noqa: BLE001 - cfn-lint crashes on some inputs; counted apart
+        return None
 
 
 def _translates(translate: Any, text: str) -> bool:
