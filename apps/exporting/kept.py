@@ -149,14 +149,16 @@ CONVERSIONS = {
 CONVERTED_NAMES = {"TracingConfig": "Tracing", "PrimaryKey": "KeySchema"}
 
 
-def _drop_dangling_depends_on(resources: dict[str, Any]) -> None:
-    """DependsOn entries naming resources the export does not write (wiring it regenerated under other
-    names) are dropped: the export orders what it generates itself."""
+def _drop_depends_on(resources: dict[str, Any], gone: set[str]) -> None:
+    """DependsOn entries naming ``gone`` resources (the parts of a component written as another type,
+    which the export regenerates under SAM's names) are dropped: the export orders what it generates."""
+    if not gone:
+        return
     for resource in resources.values():
         depends = resource.get("DependsOn") if isinstance(resource, dict) else None
         if depends is None:
             continue
-        kept = [name for name in (depends if isinstance(depends, list) else [depends]) if name in resources]
+        kept = [name for name in (depends if isinstance(depends, list) else [depends]) if name not in gone]
         if not kept:
             resource.pop("DependsOn")
         else:
@@ -173,6 +175,7 @@ def write_back(template: dict[str, Any], plan: Plan) -> list[str]:
     resources: dict[str, Any] = template["Resources"]
     generated = set(resources)
     conflicts: list[str] = []
+    gone: set[str] = set()
 
     def restore(logical_id: str, resource: Any) -> None:
         if logical_id in generated:
@@ -198,10 +201,11 @@ def write_back(template: dict[str, Any], plan: Plan) -> list[str]:
             for key, value in kept.attributes.items():
                 main[key] = copy.deepcopy(value)
         if main is not None and not same_type:
-            continue  # written as another type (a RestApi as a Serverless::Api): its parts are regenerated too
+            gone |= set(kept.parts)  # written as another type (a RestApi as a Serverless::Api): parts regenerated
+            continue
         for logical_id, resource in kept.parts.items():
             restore(logical_id, resource)
-    _drop_dangling_depends_on(resources)
+    _drop_depends_on(resources, gone)
     kept_design = design.cloudformation
     if kept_design is None:
         return conflicts

@@ -307,6 +307,41 @@ class Importer:
             else:
                 self.keep(logical_id, f"kept as written, not drawn ({what})")
 
+    def drop_regenerated_dependencies(self) -> None:
+        """DependsOn on wiring the export regenerates under its own names (a subscription, a permission)
+        would name nothing in the export: those entries are dropped from what is kept, and reported."""
+        gone = {
+            lid for lid, entry in self.report.resources.items() if entry.became == "connection" and lid not in self.kept
+        }
+        if not gone:
+            return
+        holders = [
+            (c["cloudformation"]["logical_id"], c["cloudformation"]["attributes"])
+            for c in self.components.values()
+            if "cloudformation" in c
+        ]
+        holders += [
+            (lid, r)
+            for c in self.components.values()
+            if "cloudformation" in c
+            for lid, r in c["cloudformation"]["parts"].items()
+        ]
+        holders += list(self.kept.items())
+        for logical_id, holder in holders:
+            depends = holder.get("DependsOn")
+            names = depends if isinstance(depends, list) else [depends] if depends is not None else []
+            dropped = [name for name in names if name in gone]
+            if not dropped:
+                continue
+            rest = [name for name in names if name not in gone]
+            if rest:
+                holder["DependsOn"] = rest if isinstance(depends, list) else rest[0]
+            else:
+                holder.pop("DependsOn")
+            self.report.resources[logical_id].notes.append(
+                f"DependsOn {', '.join(dropped)} left out: the export regenerates that wiring under its own names"
+            )
+
     def keep(self, logical_id: str, note: str) -> None:
         resource = self.resources[logical_id]
         self.kept[logical_id] = resource
@@ -330,6 +365,7 @@ class Importer:
         wiring.connect_all()
         groups = vpc_groups(wiring)
         self.fold_wiring(wiring)
+        self.drop_regenerated_dependencies()
         self.report.resources = {
             lid: self.report.resources[lid] for lid in self.resources if lid in self.report.resources
         }

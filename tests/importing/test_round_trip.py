@@ -177,3 +177,22 @@ def test_kept_cloudformation_that_would_run_a_macro_is_refused() -> None:
     document["cloudformation"]["resources"]["LegacyHook"]["Properties"]["X"] = {"Fn::Transform": {"Name": "Upper"}}
     with pytest.raises(DesignInvalid, match="runs the macro 'Upper'"):
         validate_design(document)
+
+
+def test_depends_on_regenerated_wiring_is_left_out_and_reported() -> None:
+    from apps.importing.engine import import_template
+
+    result = import_template(
+        "Resources:\n"
+        "  Topic: {Type: AWS::SNS::Topic}\n"
+        "  Queue: {Type: AWS::SQS::Queue}\n"
+        "  Link:\n    Type: AWS::SNS::Subscription\n"
+        "    Properties: {TopicArn: !Ref Topic, Endpoint: !GetAtt Queue.Arn, Protocol: sqs}\n"
+        "  Audit:\n    Type: AWS::SSM::Parameter\n    DependsOn: [Link, Queue]\n"
+        "    Properties: {Type: String, Value: x}\n"
+    )
+    assert component(result, "audit").cloudformation.attributes == {"DependsOn": ["Queue"]}
+    assert result.report.resources["Audit"].notes[-1] == (
+        "DependsOn Link left out: the export regenerates that wiring under its own names"
+    )
+    assert exported(result)["Resources"]["Audit"]["DependsOn"] == ["Queue"]
