@@ -17,11 +17,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    WithJsonSchema,
+    model_serializer,
+)
 
 from apps.core.jsontext import JsonRefused, loads_strict
 from apps.core.pointers import Invalid, Problem, json_pointer, nul_problems
-from apps.designs.catalog import Catalog, get_catalog, json_type
+from apps.designs.catalog import Catalog, get_catalog, json_depth, json_type
 from apps.designs.cfn_schemas import resource_problems
 from apps.designs.domains import domain_problems
 from apps.designs.fargate import FARGATE_SIZES, fargate_size_problems
@@ -84,6 +93,77 @@ class Group(_Strict):
     size: Size | None = None
 
 
+LOGICAL_ID_PATTERN = r"^[A-Za-z0-9]{1,255}$"
+LogicalId = Annotated[str, Field(pattern=LOGICAL_ID_PATTERN, max_length=255)]
+KEPT_MAX_BYTES = 1024 * 1024  # the template a design was imported from is at most 1 MB
+KEPT_MAX_DEPTH = 64
+
+
+class _Kept(_Strict):
+    """What an imported template said that the design does not model, kept so that exports write it back.
+
+    Optional and left out of the canonical form when absent, so documents without it (every design not
+    imported) read, validate and hash exactly as before.
+    """
+
+    @model_serializer(mode="wrap")
+    def _drop_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return {key: value for key, value in handler(self).items() if value not in (None, {}, [], "")}
+
+
+class ComponentCloudFormation(_Kept):
+    """The template resource a component was imported from, as far as its props do not say it."""
+
+    logical_id: LogicalId = Field(description="Logical id in the imported template; exports keep it")
+    resource_type: Annotated[str, Field(max_length=256)] = Field(
+        default="", description="The resource's type in the imported template"
+    )
+    properties: JsonFields = Field(
+        default_factory=dict,
+        description="The resource's Properties as written (intrinsics in long form); exports write back the "
+        "ones the component's props and connections do not produce",
+    )
+    modelled: Annotated[list[Annotated[str, Field(max_length=255)]], Field(max_length=200)] = Field(
+        default_factory=list,
+        description="Properties the component's props stand for: exports write these from the props (so an edit "
+        "on the canvas takes effect) and every other kept property as written",
+    )
+    attributes: JsonFields = Field(
+        default_factory=dict,
+        description="Condition, DependsOn, Metadata, DeletionPolicy, UpdateReplacePolicy, UpdatePolicy, CreationPolicy",
+    )
+    parts: JsonFields = Field(
+        default_factory=dict,
+        description="Resources of the template folded into this component (a task definition, a resolver…), by logical id",
+    )
+
+
+class DesignCloudFormation(_Kept):
+    """The sections of an imported template that are not resources, and the resources drawn as nothing."""
+
+    format_version: Annotated[str, Field(max_length=64)] = ""
+    description: Annotated[str, Field(max_length=1024)] = ""
+    transform: Any = Field(default=None, description="Transform, as written (a name or a list)")
+    parameters: JsonFields = Field(default_factory=dict)
+    mappings: JsonFields = Field(default_factory=dict)
+    conditions: JsonFields = Field(default_factory=dict)
+    rules: JsonFields = Field(default_factory=dict)
+    outputs: JsonFields = Field(default_factory=dict)
+    metadata: JsonFields = Field(default_factory=dict)
+    globals: JsonFields = Field(default_factory=dict, description="SAM's Globals section")
+    resources: JsonFields = Field(
+        default_factory=dict,
+        description="Resources kept exactly as written and not drawn (roles, permissions, resources whose "
+        "properties a component cannot hold), by logical id",
+    )
+
+
+def _without_absent_keep(data: dict[str, Any]) -> dict[str, Any]:
+    if data.get("cloudformation") is None:
+        data.pop("cloudformation", None)
+    return data
+
+
 class Component(_Strict):
     id: Slug
     type: str = Field(description="Component type from the catalog")
@@ -93,6 +173,13 @@ class Component(_Strict):
     usage: JsonFields = Field(default_factory=dict, description="Traffic, per the type's usage schema")
     group: Slug | None = None
     position: Position | None = None
+    cloudformation: ComponentCloudFormation | None = Field(
+        default=None, description="Imported designs: the template resource this component came from"
+    )
+
+    @model_serializer(mode="wrap")
+    def _serialize(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _without_absent_keep(handler(self))
 
 
 class Connection(_Strict):
@@ -127,8 +214,15 @@ class Design(_Strict):
     components: Annotated[list[Component], Field(max_length=MAX_COMPONENTS)] = Field(default_factory=list)
     connections: Annotated[list[Connection], Field(max_length=MAX_CONNECTIONS)] = Field(default_factory=list)
     workload: Workload = Field(default_factory=Workload)
+    cloudformation: DesignCloudFormation | None = Field(
+        default=None, description="Imported designs: what the template held that the design does not model"
+    )
 
     model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+
+    @model_serializer(mode="wrap")
+    def _serialize(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _without_absent_keep(handler(self))
 
     def canonical(self) -> dict[str, Any]:
         """The document as plain JSON data, with defaults filled in (what is stored and hashed)."""
@@ -434,7 +528,73 @@ def _semantic_problems(design: Design, catalog: Catalog) -> list[Problem]:
         lambda group_id, kind: enclosing_group(groups, group_id, kind),
         lambda account: account_region(design, account),
     )
+    problems += _kept_problems(design)
     return problems + _layer_problems(design, components) + _web_acl_problems(design, components, groups)
+
+
+def _macro_in(value: Any) -> str | None:
+    """The first macro kept CloudFormation would run (a Transform or Fn::Transform not named AWS::…)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            names = _listed_names(item.get("transform")) if item is value else []  # the design block's
+            call = item.get("Fn::Transform")
+            if isinstance(call, dict):
+                names += _listed_names(call.get("Name"))
+            for name in names:
+                if not name.startswith("AWS::"):
+                    return name
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
+def _listed_names(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value] if value is not None else []
+    return [str(item) for item in items]
+
+
+def _kept_problems(design: Design) -> list[Problem]:
+    """What the kept CloudFormation of an imported design may not do: outgrow the template it came from,
+    nest past what any walk over it should follow, or give two resources one logical id."""
+    problems: list[Problem] = []
+    kept: list[tuple[tuple[str | int, ...], Any]] = []
+    if design.cloudformation is not None:
+        kept.append((("cloudformation",), design.cloudformation.model_dump(mode="json")))
+    owners: dict[str, str] = {}
+    for index, component in enumerate(design.components):
+        if component.cloudformation is None:
+            continue
+        path: tuple[str | int, ...] = ("components", index, "cloudformation")
+        kept.append((path, component.cloudformation.model_dump(mode="json")))
+        names = [(component.cloudformation.logical_id, (*path, "logical_id"))]
+        names += [(name, (*path, "parts", name)) for name in component.cloudformation.parts]
+        for name, where in names:
+            if name in owners:
+                problems.append(Problem(json_pointer(where), f"logical id {name!r} is already used at {owners[name]}"))
+            owners.setdefault(name, json_pointer(where))
+    if design.cloudformation is not None:
+        for name in design.cloudformation.resources:
+            if name in owners:
+                pointer = json_pointer(("cloudformation", "resources", name))
+                problems.append(Problem(pointer, f"logical id {name!r} is already used at {owners[name]}"))
+    total = 0
+    for path, value in kept:
+        macro = _macro_in(value)
+        if macro is not None:
+            problems.append(
+                Problem(json_pointer(path), f"runs the macro {macro!r}; only AWS's transforms (AWS::…) are kept")
+            )
+        if json_depth(value) > KEPT_MAX_DEPTH:
+            problems.append(Problem(json_pointer(path), f"is nested more than {KEPT_MAX_DEPTH} levels deep"))
+        total += len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+    if total > KEPT_MAX_BYTES:
+        problems.append(
+            Problem("/cloudformation", f"the kept CloudFormation is {total} bytes; at most {KEPT_MAX_BYTES}")
+        )
+    return problems
 
 
 STACK_PARAMETER_NAME = re.compile(r"^[A-Za-z0-9]{1,255}$")

@@ -244,6 +244,13 @@ def readme_cdk(design: Design, plan: Plan, name: str, context: Mapping[str, str]
 
 def cdk_files(design: Design) -> dict[str, str]:
     """The files of the CDK (Python) app: app.py, the stack module, cdk.json, requirements, handlers, README."""
+    if design.cloudformation is not None or any(c.cloudformation is not None for c in design.components):
+        # Refused rather than silently lossy: the CDK app would drop the template's parameters,
+        # conditions, kept resources and logical ids that the SAM export writes back.
+        raise ExportError(
+            "this design was imported from a template, and the CDK export does not yet write back what the "
+            "import kept (parameters, conditions, outputs, kept resources, logical ids); export it as SAM"
+        )
     plan = Plan(design)
     name = stack_name(design)
     context = zip_safe_context(plan)

@@ -203,6 +203,15 @@ def referenced_names(value: Any) -> set[str]:
     return names
 
 
+def kept_logical_ids(design: Design) -> set[str]:
+    """Logical ids an imported design keeps for resources it writes back as they were."""
+    names = set(design.cloudformation.resources) if design.cloudformation is not None else set()
+    for component in design.components:
+        if component.cloudformation is not None:
+            names |= set(component.cloudformation.parts)
+    return names
+
+
 class Plan(DesignGraph):
     """The export decisions for one design. Build with ``Plan(design)``; it raises ExportError.
 
@@ -218,7 +227,12 @@ class Plan(DesignGraph):
         self.source = design
         super().__init__(verbatim_cloudformation(cfn_data(design), design))
         reserved = {"Stage", "DomainName", "CertificateArn", "Account", "DbMasterUsername"}
-        self.ids = unique_logical_ids([c.id for c in design.components], reserved)
+        # An imported component keeps its logical id (and its kept resources theirs), so that what the
+        # template's other parts say about it (Outputs, DependsOn, !Ref) still holds in the export.
+        kept_ids = {c.id: c.cloudformation.logical_id for c in design.components if c.cloudformation is not None}
+        reserved |= set(kept_ids.values()) | kept_logical_ids(design)
+        self.ids = unique_logical_ids([c.id for c in design.components if c.id not in kept_ids], reserved)
+        self.ids = {c.id: kept_ids.get(c.id) or self.ids[c.id] for c in design.components}
         group_ids = unique_logical_ids([g.id for g in design.groups], reserved | set(self.ids.values()))
         self.group_ids = group_ids
         self._check()
@@ -538,6 +552,16 @@ class Plan(DesignGraph):
                         f"its visibility timeout is shorter than the timeout of {link.target.id!r}, which Lambda refuses",
                     )
 
+    def kept_names(self) -> set[str]:
+        """What an imported design's kept CloudFormation lets a resource name: the template's parameters,
+        the resources it keeps, and the components that kept their logical ids (the SAM export writes all
+        of them back under those names)."""
+        source = self.source
+        if source.cloudformation is None:
+            return set()
+        names = set(source.cloudformation.parameters) | kept_logical_ids(source)
+        return names | {self.ids[c.id] for c in source.components if c.cloudformation is not None}
+
     def _check_cloudformation_references(self) -> None:
         """A generic resource's properties may name pseudo parameters and the other generic resources of
         its account by logical id: other components' resources are named differently by the CDK, so a
@@ -549,6 +573,7 @@ class Plan(DesignGraph):
                 for other in self.of_type("cloudformation_resource")
                 if other is not resource and self.account_of(other) is account
             }
+            known |= self.kept_names()
             for name in sorted(referenced_names(self.prop(resource, "properties"))):
                 if not PSEUDO_PARAMETER.match(name) and name not in known:
                     hint = f" (the CloudFormation resources it may name: {', '.join(sorted(known))})" if known else ""

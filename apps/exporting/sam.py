@@ -12,6 +12,7 @@ from typing import Any
 
 from apps.designs.document import Component, Group, Link
 from apps.exporting.cfn import ref
+from apps.exporting.kept import write_back
 from apps.exporting.plan import Plan
 from apps.exporting.services import service_for
 from apps.exporting.services.network import sam_vpc
@@ -27,6 +28,7 @@ class SamTemplate:
         self.parameters: dict[str, dict[str, Any]] = {}
         self.conditions: dict[str, Any] = {}
         self.outputs: dict[str, dict[str, Any]] = {}
+        self.kept_conflicts: list[str] = []
 
     # -- helpers ----------------------------------------------------------------------------------
 
@@ -129,6 +131,8 @@ class SamTemplate:
         template["Resources"] = self.resources
         if self.outputs:
             template["Outputs"] = self.outputs
+        # An imported design writes back what its template said that the design does not model.
+        self.kept_conflicts = write_back(template, self.plan)
         return template
 
 

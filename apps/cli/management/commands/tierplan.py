@@ -82,6 +82,16 @@ class Command(BaseCommand):
             help="exit 1 when a finding of this severity or worse is found (default: error)",
         )
 
+        importing = verbs.add_parser(
+            "import", help="read a SAM or CloudFormation template (YAML or JSON) into a design document"
+        )
+        importing.add_argument("file", metavar="FILE", help="template; - reads standard input")
+        importing.add_argument("-o", "--output", metavar="PATH", help="write the design here instead of stdout")
+        importing.add_argument("--name", help="the design's name (default: the file's name)")
+        importing.add_argument(
+            "--json", action="store_true", help="print the design and the import report as one JSON object"
+        )
+
         patterns = verbs.add_parser("patterns", help="list the pattern library or print one pattern's design")
         pattern_verbs = patterns.add_subparsers(dest="pattern_verb", metavar="list|show", required=True)
         listing = pattern_verbs.add_parser("list", help="every pattern: slug, size, name")
@@ -263,6 +273,38 @@ class Command(BaseCommand):
         order = ["error", "warning", "info"]
         if fail_on != "never" and any(order.index(f["severity"]) <= order.index(fail_on) for f in findings):
             raise SystemExit(EXIT_INVALID)
+
+    def handle_import(self, *, file: str, output: str | None, json: bool, name: str | None, **_: Any) -> None:
+        from apps.importing.engine import TemplateRefused, import_template
+
+        source = "standard input" if file == "-" else file
+        default_name = "Imported template" if file == "-" else Path(file).stem
+        try:
+            result = import_template(read_source(file), name=name or default_name)
+        except TemplateRefused as exc:
+            if json:
+                self.stdout.write(_dumps({"imported": False, "problems": [{"pointer": "", "message": str(exc)}]}))
+            else:
+                self.stderr.write(f"{source}: cannot import: {exc}")
+            raise SystemExit(EXIT_INVALID) from None
+        design = result.design.canonical()
+        report = result.report.as_dict()
+        if output:
+            Path(output).write_text(_dumps(design) + "\n", encoding="utf-8")
+        if json:
+            self.stdout.write(_dumps({"imported": True, "design": design, "report": report}))
+            return
+        if not output:
+            self.stdout.write(_dumps(design))
+        counts = report["counts"]
+        self.stderr.write(
+            f"{source}: {counts['resources']} resources → {counts['components']} components "
+            f"({counts['kept_as_cloudformation_resource']} as cloudformation_resource), "
+            f"{counts['connections_drawn']} connections, {counts['parts']} parts of components, "
+            f"{counts['kept_not_drawn']} kept as written and not drawn"
+        )
+        for line in report["not_understood"]:
+            self.stderr.write(f"  not understood: {line}")
 
     def handle_patterns(self, *, pattern_verb: str, **options: Any) -> None:
         if pattern_verb == "list":

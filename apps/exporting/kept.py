@@ -1,0 +1,232 @@
+"""Writing an imported design's kept CloudFormation back into its SAM export. Pure Python, no Django.
+
+An imported design carries what its template said that the design does not model (``cloudformation``
+blocks; see ``apps.designs.document``). The export is generated from the design as usual, then:
+
+- the template's sections come back: Parameters, Mappings, Conditions, Rules, Outputs, Metadata, Globals
+  and its Transform and Description, merged with what the export generates (generated entries win a
+  name clash: they are what the design says now);
+- each component's main resource keeps its logical id (the plan gives it) and gets back its resource
+  attributes (Condition, DependsOn, DeletionPolicy…) and every property its props do not stand for
+  (``modelled``); the properties that point at the user's own artefacts (code, handler, state machine
+  definition) come back even where the export writes a starter, since an import exists to keep them;
+- parts of components and the resources kept undrawn come back as written.
+
+The kept blocks are read from ``plan.source``: they are CloudFormation as the user wrote it, so ``${…}``
+in Fn::Sub must reach the template unchanged (the plan's escaped copy would break it). A dynamic
+reference (``{{resolve:…}}``) in them still makes the bundle refuse the export, like anywhere else.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Collection
+from typing import Any
+
+from apps.exporting.plan import Plan
+
+# Properties that name the user's own artefacts: the kept value wins over what the export writes.
+USER_ARTEFACTS = frozenset(
+    {"CodeUri", "Handler", "InlineCode", "ImageUri", "ImageConfig", "PackageType", "Code", "ContentUri",
+     "Definition", "DefinitionUri", "DefinitionString", "DefinitionS3Location", "DefinitionSubstitutions",
+     "DefinitionBody", "Role"}
+)  # fmt: skip
+# Properties of which a resource takes only one (its code, its definition).
+ONE_OF = (
+    ("InlineCode", "ImageUri", "CodeUri"),
+    ("Definition", "DefinitionUri"),
+    ("Definition", "DefinitionString", "DefinitionS3Location"),
+)
+# Lists the export and the template may both contribute to (items the export does not have are added).
+MERGED_LISTS = frozenset({"Policies", "Layers", "Tags", "ManagedPolicyArns"})
+# Properties the export derives from connections: merged with the kept ones, never replaced by them.
+WIRING = MERGED_LISTS | {"Environment", "Events"}
+# Function events the import draws as connections (the export writes them again from those).
+DRAWN_EVENTS = frozenset(
+    {"Api", "HttpApi", "SQS", "Kinesis", "DynamoDB", "MSK", "MQ", "DocumentDB", "S3", "SNS", "Cognito",
+     "EventBridgeRule", "CloudWatchEvent", "Schedule", "ScheduleV2"}
+)  # fmt: skip
+SECTIONS = {
+    "parameters": "Parameters",
+    "mappings": "Mappings",
+    "conditions": "Conditions",
+    "rules": "Rules",
+    "outputs": "Outputs",
+    "globals": "Globals",
+}
+ORDER = ("AWSTemplateFormatVersion", "Transform", "Description", "Metadata", "Parameters", "Rules", "Mappings",
+         "Conditions", "Globals", "Resources", "Outputs")  # fmt: skip
+
+
+def merge_properties(emitted: dict[str, Any], kept: dict[str, Any], modelled: Collection[str]) -> dict[str, Any]:
+    """The export's properties of a resource with the kept ones put back.
+
+    The export writes ``modelled`` properties (the component's props stand for them) and the wiring of
+    connections (events, policies, environment, merged with the kept ones); every other kept property is
+    written as the template had it, so what the design says nothing about is not replaced by a default.
+    """
+    merged = dict(emitted)
+    for key, value in kept.items():
+        if key == "Events" and isinstance(value, dict):
+            # the drawn events come back from their connections (maybe as components of their own)
+            events = dict(merged.get("Events") or {})
+            for name, event in value.items():
+                undrawn = not (isinstance(event, dict) and event.get("Type") in DRAWN_EVENTS)
+                if undrawn and name not in events:
+                    events[name] = copy.deepcopy(event)
+            if events:
+                merged["Events"] = events
+        elif key in USER_ARTEFACTS or (key not in modelled and (key not in merged or key not in WIRING)):
+            merged[key] = copy.deepcopy(value)
+        elif key in MERGED_LISTS and isinstance(value, list) and isinstance(merged[key], list):
+            merged[key] = merged[key] + [copy.deepcopy(item) for item in value if item not in merged[key]]
+        elif key == "AttributeDefinitions" and isinstance(value, list) and isinstance(merged[key], list):
+            # the export's keys, typed as the template typed them, and the template's index attributes
+            kept_by_name = {item.get("AttributeName"): item for item in value if isinstance(item, dict)}
+            ours = [kept_by_name.get(item.get("AttributeName"), item) for item in merged[key]]
+            names = {item.get("AttributeName") for item in ours}
+            merged[key] = ours + [copy.deepcopy(item) for name, item in kept_by_name.items() if name not in names]
+        elif key == "Environment" and isinstance(value, dict) and isinstance(merged[key], dict):
+            variables = {**(value.get("Variables") or {}), **(merged[key].get("Variables") or {})}
+            merged[key] = {**copy.deepcopy(value), **merged[key], "Variables": variables}
+    for group in ONE_OF:
+        if any(key in kept for key in group):
+            for key in group:
+                if key not in kept:
+                    merged.pop(key, None)  # one source of code or definition: the template's
+    if "ImageUri" in kept:
+        for key in ("Handler", "Runtime"):
+            if key not in kept:
+                merged.pop(key, None)  # an image function has neither
+    body = merged.get("DefinitionBody")
+    readable = isinstance(body, dict) and ("openapi" in body or "swagger" in body)
+    if body is not None and not readable and "Tags" not in kept:
+        merged.pop("Tags", None)  # SAM writes an API's tags into its OpenAPI, which it cannot read here
+    if "Role" in kept and "Role" in merged:
+        merged.pop("Policies", None)  # SAM refuses a function with both a role of its own and policies
+    return merged
+
+
+def _as_serverless_function(properties: dict[str, Any]) -> dict[str, Any]:
+    """An AWS::Lambda::Function's properties as an AWS::Serverless::Function takes them (the export writes
+    functions as SAM's): the code moves to InlineCode or CodeUri, the tracing mode to Tracing."""
+    converted = {key: value for key, value in properties.items() if key not in ("Code", "TracingConfig")}
+    code = properties.get("Code")
+    if isinstance(code, dict):
+        if "ZipFile" in code:
+            converted["InlineCode"] = code["ZipFile"]
+        elif "ImageUri" in code:
+            converted["ImageUri"] = code["ImageUri"]
+        elif "S3Bucket" in code:
+            location = {"Bucket": code["S3Bucket"], "Key": code.get("S3Key")}
+            if "S3ObjectVersion" in code:
+                location["Version"] = code["S3ObjectVersion"]
+            converted["CodeUri"] = location
+    tracing = properties.get("TracingConfig")
+    if isinstance(tracing, dict) and "Mode" in tracing:
+        converted["Tracing"] = tracing["Mode"]
+    return converted
+
+
+def _as_dynamodb_table(properties: dict[str, Any]) -> dict[str, Any]:
+    """An AWS::Serverless::SimpleTable's properties as the AWS::DynamoDB::Table the export writes: its
+    primary key (SAM's default: a string named id) becomes the key schema and its attribute."""
+    converted = {key: value for key, value in properties.items() if key != "PrimaryKey"}
+    key = properties.get("PrimaryKey") or {"Name": "id", "Type": "String"}
+    if isinstance(key, dict) and isinstance(key.get("Name"), str):
+        kind = {"String": "S", "Number": "N", "Binary": "B"}.get(str(key.get("Type")), "S")
+        converted["AttributeDefinitions"] = [{"AttributeName": key["Name"], "AttributeType": kind}]
+        converted["KeySchema"] = [{"AttributeName": key["Name"], "KeyType": "HASH"}]
+    return converted
+
+
+# Kept properties of a resource the export writes as another type, converted to what that type takes.
+CONVERSIONS = {
+    ("AWS::Lambda::Function", "AWS::Serverless::Function"): _as_serverless_function,
+    ("AWS::Serverless::SimpleTable", "AWS::DynamoDB::Table"): _as_dynamodb_table,
+}
+# What a modelled property is called once converted.
+CONVERTED_NAMES = {"TracingConfig": "Tracing", "PrimaryKey": "KeySchema"}
+
+
+def _drop_depends_on(resources: dict[str, Any], gone: set[str]) -> None:
+    """DependsOn entries naming ``gone`` resources (the parts of a component written as another type,
+    which the export regenerates under SAM's names) are dropped: the export orders what it generates."""
+    if not gone:
+        return
+    for resource in resources.values():
+        depends = resource.get("DependsOn") if isinstance(resource, dict) else None
+        if depends is None:
+            continue
+        kept = [name for name in (depends if isinstance(depends, list) else [depends]) if name not in gone]
+        if not kept:
+            resource.pop("DependsOn")
+        else:
+            resource["DependsOn"] = kept if isinstance(depends, list) else kept[0]
+
+
+def write_back(template: dict[str, Any], plan: Plan) -> list[str]:
+    """Put the kept CloudFormation of ``plan.source`` back into ``template`` (changed in place).
+
+    Returns what could not be written back (a kept logical id the export itself uses), for the caller
+    to report; an export of a design that was never imported is left exactly as it was.
+    """
+    design = plan.source
+    resources: dict[str, Any] = template["Resources"]
+    generated = set(resources)
+    conflicts: list[str] = []
+    gone: set[str] = set()
+
+    def restore(logical_id: str, resource: Any) -> None:
+        if logical_id in generated:
+            conflicts.append(f"{logical_id}: the export writes a resource of that name; the kept one is left out")
+        else:
+            resources[logical_id] = copy.deepcopy(resource)
+
+    for component in design.components:
+        kept = component.cloudformation
+        if kept is None:
+            continue
+        main = resources.get(plan.ids[component.id])
+        # Only onto a resource of the type it came from: an AWS::ApiGateway::RestApi the export writes as
+        # an AWS::Serverless::Api takes other properties (the report calls it regenerated).
+        written_as = main.get("Type") if main is not None else None
+        convert = CONVERSIONS.get((kept.resource_type, written_as or ""))
+        same_type = written_as == kept.resource_type or convert is not None
+        if main is not None and same_type:
+            properties = convert(kept.properties) if convert else kept.properties
+            if component.type != "cloudformation_resource" or properties:
+                modelled = {CONVERTED_NAMES.get(name, name) if convert else name for name in kept.modelled}
+                main["Properties"] = merge_properties(main.get("Properties") or {}, properties, modelled)
+            for key, value in kept.attributes.items():
+                main[key] = copy.deepcopy(value)
+        if main is not None and not same_type:
+            gone |= set(kept.parts)  # written as another type (a RestApi as a Serverless::Api): parts regenerated
+            continue
+        for logical_id, resource in kept.parts.items():
+            restore(logical_id, resource)
+    _drop_depends_on(resources, gone)
+    kept_design = design.cloudformation
+    if kept_design is None:
+        return conflicts
+    for logical_id, resource in kept_design.resources.items():
+        restore(logical_id, resource)
+    for field, section in SECTIONS.items():
+        value = getattr(kept_design, field)
+        if value:
+            template[section] = {**copy.deepcopy(value), **template.get(section, {})}
+    if kept_design.metadata:
+        template["Metadata"] = {**copy.deepcopy(kept_design.metadata), **template.get("Metadata", {})}
+    if kept_design.description:
+        template["Description"] = kept_design.description
+    transforms = kept_design.transform if isinstance(kept_design.transform, list) else [kept_design.transform]
+    wanted = [t for t in transforms if t is not None]
+    if wanted:
+        ours = template.get("Transform")
+        merged = wanted + [ours] if ours and ours not in wanted else wanted
+        template["Transform"] = merged[0] if len(merged) == 1 else merged
+    ordered = {key: template.pop(key) for key in ORDER if key in template}
+    ordered.update(template)
+    template.clear()
+    template.update(ordered)
+    return conflicts

@@ -1,0 +1,252 @@
+"""Templates to designs: catalog types, props, connections, groups, layout and the report."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import yaml
+
+from apps.designs.catalog import CATALOG_FILE, parse_catalog
+from apps.designs.document import validate_design
+from apps.importing.engine import component_id, import_template
+from apps.importing.loader import load_template
+from tests.importing.helpers import FIXTURES, component, imported, links
+
+
+def test_the_design_is_a_valid_document_laid_out_in_tier_lanes() -> None:
+    result = imported("orders_sam.yaml")
+    document = result.design.canonical()
+    assert validate_design(document).canonical() == document
+    assert all(c.position is not None for c in result.design.components)
+    lanes = {c.tier: c.position.y for c in result.design.components}
+    assert lanes["logic"] < lanes["data"]
+
+
+def test_resources_become_components_of_the_catalog_types_that_name_them() -> None:
+    result = imported("orders_sam.yaml")
+    types = {c.id: c.type for c in result.design.components}
+    assert types["orders_api"] == "api_gateway_rest"
+    assert types["create_order_function"] == "lambda_function"
+    assert types["orders_table"] == "dynamodb_table"
+    assert types["order_created_topic"] == "sns_topic"
+    assert types["fulfilment_queue"] == "sqs_queue"
+    assert types["export_settings"] == "ssm_parameter"
+
+
+def test_props_come_from_the_properties_with_globals_applied() -> None:
+    result = imported("orders_sam.yaml")
+    create = component(result, "create_order_function").props
+    assert create == {
+        "runtime": "python3.12", "memory_mb": 512, "timeout_s": 15, "architecture": "arm64", "tracing": True,
+    }  # fmt: skip
+    fulfilment = component(result, "fulfilment_function").props
+    assert fulfilment["timeout_s"] == 60 and fulfilment["reserved_concurrency"] == 5
+    assert component(result, "orders_table").props == {
+        "capacity_mode": "on_demand", "partition_key": "orderId", "point_in_time_recovery": False,
+    }  # fmt: skip
+    assert component(result, "fulfilment_queue").props == {"visibility_timeout_s": 360, "max_receive_count": 3}
+
+
+def test_cloudformation_defaults_stand_where_a_property_is_left_out() -> None:
+    # No BillingMode means a provisioned table to CloudFormation; no Tracing means no X-Ray.
+    result = import_template(
+        "Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n"
+        "      KeySchema: [{AttributeName: id, KeyType: HASH}]\n"
+        "      ProvisionedThroughput: {ReadCapacityUnits: 7, WriteCapacityUnits: 3}\n"
+    )
+    assert component(result, "t").props == {
+        "capacity_mode": "provisioned", "rcu": 7, "wcu": 3, "partition_key": "id", "point_in_time_recovery": False,
+    }  # fmt: skip
+
+
+def test_a_value_tierplan_does_not_take_keeps_the_default_and_is_reported() -> None:
+    result = import_template(
+        "Resources:\n  F:\n    Type: AWS::Serverless::Function\n"
+        "    Properties: {Runtime: cobol85, MemorySize: !Ref Memory, Handler: x, CodeUri: .}\n"
+    )
+    assert "runtime" not in component(result, "f").props
+    notes = result.report.resources["F"].notes
+    assert any(note.startswith("Runtime cobol85 is not a runtime Tierplan takes") for note in notes)
+    assert "MemorySize is computed at deploy time; memory_mb keeps its default" in notes
+
+
+def test_function_events_become_connections_of_the_right_kind() -> None:
+    result = imported("orders_sam.yaml")
+    drawn = links(result)
+    assert ("orders_api", "create_order_function", "invoke") in drawn
+    assert ("fulfilment_queue", "fulfilment_function", "poll") in drawn
+    assert ("fulfilment_function_nightly", "fulfilment_function", "trigger") in drawn
+    routes = sorted(c.props.get("route") for c in result.design.connections if c.kind == "invoke")
+    assert routes == ["GET /orders/{id}", "POST /orders"]
+    poll = next(c for c in result.design.connections if c.kind == "poll")
+    assert poll.props == {"batch_size": 5}
+    schedule = component(result, "fulfilment_function_nightly")
+    assert schedule.type == "eventbridge_bus" and schedule.props == {"schedule_expression": "cron(0 3 * * ? *)"}
+    assert result.report.implicit == ["fulfilment_function_nightly"]
+
+
+def test_policy_templates_become_data_connections() -> None:
+    drawn = links(imported("orders_sam.yaml"))
+    assert ("create_order_function", "orders_table", "read_write") in drawn  # DynamoDBCrudPolicy
+    assert ("create_order_function", "order_created_topic", "write") in drawn  # SNSPublishMessagePolicy
+
+
+def test_subscriptions_redrive_policies_mappings_rules_and_iam_statements_become_connections() -> None:
+    orders, pipeline = imported("orders_sam.yaml"), imported("pipeline_cfn.json")
+    assert ("order_created_topic", "fulfilment_queue", "trigger") in links(orders)
+    assert ("fulfilment_queue", "fulfilment_dead_letters", "dead_letter") in links(orders)
+    assert links(pipeline) == {
+        ("click_stream", "processor", "poll"),  # the event source mapping
+        ("hourly_rule", "processor", "trigger"),  # the rule's target
+        ("processor", "archive_bucket", "write"),  # the role's s3:PutObject statement
+    }
+    mapping = next(c for c in pipeline.design.connections if c.kind == "poll")
+    assert mapping.props == {"batch_size": 100, "starting_position": "TRIM_HORIZON"}
+
+
+def test_an_environment_variable_that_refers_to_a_resource_becomes_a_connection() -> None:
+    result = imported("vpc_database.yaml")
+    assert links(result) == {("report_function", "reports", "read_write")}
+    assert result.report.connections[0]["from"] == "ReportFunction.Environment.DB_HOST"
+
+
+def test_vpc_config_makes_a_vpc_group_holding_what_lives_in_it() -> None:
+    result = imported("vpc_database.yaml")
+    assert [(g.id, g.kind, g.label) for g in result.design.groups] == [("network", "vpc", "Network")]
+    assert component(result, "report_function").group == "network"
+    assert component(result, "reports").group == "network"
+    assert component(result, "reports").props == {
+        "engine": "postgres",
+        "instance_class": "db.t4g.micro",
+        "storage_gb": 20,
+    }
+
+
+def test_what_no_catalog_type_names_is_kept_verbatim_as_a_cloudformation_resource() -> None:
+    result = imported("orders_sam.yaml")
+    key = component(result, "encryption_key")
+    assert key.type == "cloudformation_resource"
+    assert key.props["resource_type"] == "AWS::KMS::Key"
+    assert key.props["properties"]["KeyPolicy"]["Statement"][0]["Action"] == "kms:*"
+    assert result.report.resources["EncryptionKey"].generic
+
+
+def test_what_no_component_can_hold_is_kept_as_written_and_reported() -> None:
+    result = imported("orders_sam.yaml")
+    assert result.design.cloudformation.resources["LegacyHook"]["Type"] == "Custom::LegacyHook"
+    entry = result.report.resources["LegacyHook"]
+    assert entry.became == "kept" and "cannot hold it" in entry.notes[0]
+
+
+def test_wiring_of_one_component_becomes_its_part_and_of_a_connection_its_wiring() -> None:
+    vpc, orders = imported("vpc_database.yaml"), imported("orders_sam.yaml")
+    assert vpc.report.resources["DbSubnets"].became == "part"
+    assert "DbSubnets" in component(vpc, "reports").cloudformation.parts
+    assert vpc.report.resources["AppSecurityGroup"].component == "report_function"
+    policy = orders.report.resources["AllowTopicToQueue"]
+    assert policy.became == "connection" and policy.connections == ["order_created_topic_to_fulfilment_queue"]
+
+
+def test_every_resource_is_in_the_report_in_template_order() -> None:
+    for name in ("orders_sam.yaml", "pipeline_cfn.json", "vpc_database.yaml"):
+        result = imported(name)
+        template = load_template((FIXTURES / name).read_bytes())
+        assert list(result.report.resources) == list(template["Resources"])
+        counts = result.report.counts()
+        assert counts["resources"] == len(template["Resources"])
+        assert (
+            counts["components"] + counts["parts"] + counts["connections"] + counts["kept_not_drawn"]
+            == counts["resources"]
+        )
+
+
+def test_the_report_as_json_names_components_connections_and_kept_sections() -> None:
+    report = imported("orders_sam.yaml").report.as_dict()
+    assert report["kept_sections"] == [
+        "AWSTemplateFormatVersion", "Description", "Transform", "Parameters", "Mappings", "Conditions", "Outputs", "Globals",
+    ]  # fmt: skip
+    entry = next(r for r in report["resources"] if r["logical_id"] == "QueueFromTopic")
+    assert entry == {
+        "logical_id": "QueueFromTopic", "type": "AWS::SNS::Subscription", "became": "connection",
+        "connections": ["order_created_topic_to_fulfilment_queue"], "notes": ["a trigger from the topic"],
+    }  # fmt: skip
+    assert json.dumps(report)
+
+
+def test_an_event_the_catalog_cannot_draw_is_reported_not_understood() -> None:
+    result = import_template(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n"
+        "    Properties:\n      Handler: x\n      CodeUri: .\n      Runtime: python3.12\n"
+        "      Events:\n        Logs: {Type: CloudWatchLogs, Properties: {LogGroupName: x, FilterPattern: ''}}\n"
+    )
+    assert result.report.not_understood == [
+        "F.Events.Logs: a CloudWatchLogs event is not drawn (kept with the function)"
+    ]
+
+
+def test_the_mapping_follows_the_catalog_so_a_new_type_maps_the_day_it_lands() -> None:
+    raw = yaml.safe_load(CATALOG_FILE.read_text())
+    raw["types"]["kms_key_for_test"] = {
+        "label": "KMS key", "tier": "logic", "family": next(iter(raw["families"])), "icon": "diagrams.aws.security.KMS",
+        "description": "A key (test type)", "cloudformation_types": ["AWS::KMS::Key"], "props": {}, "usage": {},
+    }  # fmt: skip
+    catalog = parse_catalog(raw)
+    result = import_template((FIXTURES / "orders_sam.yaml").read_bytes(), catalog=catalog)
+    assert component(result, "encryption_key").type == "kms_key_for_test"
+
+
+def test_component_ids_read_like_the_logical_ids() -> None:
+    assert component_id("OrdersTable") == "orders_table"
+    assert component_id("MyAPIFunction") == "my_api_function"
+    assert component_id("S3Bucket") == "s3_bucket"
+    assert component_id("rAmplifyApp") == "r_amplify_app"
+    assert component_id("2ndQueue") == "r_2nd_queue"
+
+
+def test_a_two_hundred_resource_template_imports_in_under_a_second() -> None:
+    resources = {}
+    for index in range(50):
+        resources[f"Fn{index}"] = {
+            "Type": "AWS::Serverless::Function",
+            "Properties": {"Handler": "app.handler", "Runtime": "python3.12", "CodeUri": ".",
+                           "Policies": [{"DynamoDBCrudPolicy": {"TableName": {"Ref": f"Table{index}"}}}],
+                           "Events": {"Q": {"Type": "SQS", "Properties": {"Queue": {"Fn::GetAtt": [f"Queue{index}", "Arn"]}}}}},
+        }  # fmt: skip
+        resources[f"Table{index}"] = {"Type": "AWS::DynamoDB::Table", "Properties": {"BillingMode": "PAY_PER_REQUEST"}}
+        resources[f"Queue{index}"] = {"Type": "AWS::SQS::Queue", "Properties": {"VisibilityTimeout": 60}}
+        resources[f"Topic{index}"] = {"Type": "AWS::SNS::Topic"}
+    text = json.dumps({"Transform": "AWS::Serverless-2016-10-31", "Resources": resources})
+    import_template(text)  # warm the catalog and schema caches, as a running server has them
+    best = min(_timed(text) for _ in range(3))
+    assert best < 1.0, f"{best:.2f} s"
+
+
+def _timed(text: str) -> float:
+    started = time.perf_counter()
+    result = import_template(text)
+    elapsed = time.perf_counter() - started
+    assert len(result.design.components) == 200 and len(result.design.connections) == 100
+    return elapsed
+
+
+def test_openapi_integrations_become_routes_to_functions_and_services() -> None:
+    result = imported("openapi_http.yaml")
+    routes = {(c.target, c.kind, c.props.get("route")) for c in result.design.connections}
+    assert routes == {
+        ("items_function", "invoke", "GET /items/{id}"),
+        ("orders_queue", "integrate", "POST /orders"),  # QueueUrl names the queue; the role is not a target
+    }
+    role = result.report.resources["GatewayRole"]
+    assert role.became == "connection" and role.connections == ["gateway_to_orders_queue"]
+
+
+def test_a_state_machine_gets_its_tasks_schedules_and_express_type() -> None:
+    result = imported("workflow.yaml")
+    assert component(result, "checkout").props == {"workflow_type": "express", "tracing": False}
+    assert links(result) == {
+        ("checkout_hourly", "checkout", "deliver"),  # ScheduleV2 event → a scheduler_schedule component
+        ("checkout", "charge_function", "invoke"),  # LambdaInvokePolicy
+        ("checkout", "ledger", "write"),  # DynamoDBWritePolicy on a SimpleTable
+    }
+    assert component(result, "ledger").props == {"partition_key": "entryId", "point_in_time_recovery": False}
