@@ -159,7 +159,10 @@ export function duplicate(design, clip, offset = { x: 40, y: 40 }) {
     const position = c.position ? snapIntoLane({ x: c.position.x + offset.x, y: c.position.y + offset.y }, c.tier) : null;
     // A group that is not in this design (a copy from another project) is dropped, not left dangling.
     const group = (design.groups || []).some((g) => g.id === c.group) ? c.group : null;
-    components.push({ ...c, id, props: { ...c.props }, usage: { ...c.usage }, group, position });
+    // An imported component's kept CloudFormation (its logical id, its properties as written) belongs to
+    // the original: the copy is a new resource.
+    const { cloudformation: _kept, ...fields } = c;
+    components.push({ ...fields, id, props: { ...c.props }, usage: { ...c.usage }, group, position });
   }
   let next = { ...design, components: [...design.components, ...components] };
   for (const c of clip.connections) {

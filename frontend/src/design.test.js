@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   LANE_HEIGHT,
+  duplicate,
   NODE_WIDTH,
   addComponent,
   addConnection,
@@ -110,5 +111,27 @@ describe("legible fit", async () => {
     const view = legibleViewport({ x: 80, y: 0, width: 4000, height: 660 }, 750, 760);
     expect(view.zoom).toBe(LEGIBLE_ZOOM);
     expect(view.x).toBeCloseTo(32 - 80 * LEGIBLE_ZOOM);
+  });
+});
+
+describe("copy and paste", () => {
+  it("gives copies new ids and leaves an imported component's kept CloudFormation with the original", () => {
+    const original = {
+      id: "orders_fn",
+      type: "lambda_function",
+      tier: "logic",
+      props: { memory_mb: 512 },
+      usage: {},
+      group: null,
+      position: { x: 80, y: 280 },
+      cloudformation: { logical_id: "OrdersFunction", properties: { CodeUri: "src/orders" } },
+    };
+    const design = { ...empty(), components: [original] };
+    const { design: next, ids } = duplicate(design, { components: [original], connections: [] });
+    const copy = next.components.find((c) => c.id === ids[0]);
+    expect(copy.id).toBe("lambda_function_1");
+    expect(copy.props).toEqual({ memory_mb: 512 });
+    expect(copy).not.toHaveProperty("cloudformation");
+    expect(next.components[0].cloudformation.logical_id).toBe("OrdersFunction");
   });
 });
