@@ -269,9 +269,27 @@ class Wiring:
                     )
             elif resource_type in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::Role"):
                 self.iam(logical_id, properties)
+            elif (
+                resource_type.startswith("Custom::") or resource_type == "AWS::CloudFormation::CustomResource"
+            ) and own:
+                self.custom_resource_provider(logical_id, own, properties.get("ServiceToken"))
         for logical_id, resource in self.imp.resources.items():
             if resource["Type"] == "AWS::Lambda::Permission":
                 self.permission(logical_id, resource.get("Properties") or {})
+
+    def custom_resource_provider(self, logical_id: str, own: str, token: Any) -> None:
+        """A custom resource's ServiceToken: a function of the template becomes its 'provide' connection; an
+        ARN written out becomes its service_token; anything else (an import, a parameter) is reported."""
+        provider = self.component_for(token)
+        if provider and self.type_of(provider) == "lambda_function":
+            self.connect(own, provider, ["provide"], {}, f"{logical_id}.ServiceToken")
+        elif isinstance(token, str):
+            self.imp.components[own]["props"]["service_token"] = token
+        else:
+            self.imp.report.not_understood.append(
+                f"{logical_id}: its ServiceToken is neither a function of the template nor an ARN; "
+                "connect the function that serves it with 'provide' or set service_token before exporting"
+            )
 
     def authorize(self, api: str, target: str, origin: str) -> None:
         """A function that authorizes an API's requests has the authorizer role in the catalog."""

@@ -16,7 +16,7 @@ def test_a_template_is_written_as_a_design_and_summarised_on_stderr(tmp_path: Pa
     assert result.returncode == 0, result.stderr
     design = validate_design(json.loads(output.read_text()))
     assert design.name == "orders_sam"
-    assert "12 resources → 9 components (1 as cloudformation_resource), 8 connections" in result.stderr
+    assert "13 resources → 11 components (1 as cloudformation_resource), 9 connections" in result.stderr
     assert result.stdout == ""
 
 

@@ -174,7 +174,10 @@ def test_kept_cloudformation_that_would_run_a_macro_is_refused() -> None:
     with pytest.raises(DesignInvalid, match="runs the macro 'Shout'"):
         validate_design(document)
     document = imported("orders_sam.yaml").design.canonical()
-    document["cloudformation"]["resources"]["LegacyHook"]["Properties"]["X"] = {"Fn::Transform": {"Name": "Upper"}}
+    document["cloudformation"]["resources"]["Shouting"] = {
+        "Type": "AWS::SSM::Parameter",
+        "Properties": {"Type": "String", "Value": {"Fn::Transform": {"Name": "Upper"}}},
+    }
     with pytest.raises(DesignInvalid, match="runs the macro 'Upper'"):
         validate_design(document)
 
