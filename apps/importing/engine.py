@@ -25,7 +25,7 @@ from typing import Any
 
 from apps.designs.catalog import Catalog, ComponentType, get_catalog
 from apps.designs.cfn_schemas import resource_problems
-from apps.designs.document import SCHEMA_ID, Design, validate_design
+from apps.designs.document import SCHEMA_ID, Design, DesignInvalid, validate_design
 from apps.designs.patterns import lay_out
 from apps.exporting.plan import referenced_names
 from apps.importing.loader import TemplateRefused, load_template
@@ -440,8 +440,37 @@ def import_template(
     importer = Importer(template, name=name[:200] or "Imported template", catalog=catalog)
     document = importer.run()
     importer.report.not_understood[:0] = notes
-    design = lay_out(validate_design(document, catalog=catalog))
+    design = lay_out(validated(document, catalog, importer.report))
     return ImportResult(design=design, report=importer.report)
+
+
+CONNECTION_POINTER = re.compile(r"^/connections/(\d+)(/|$)")
+
+
+def validated(document: dict[str, Any], catalog: Catalog, report: ImportReport) -> Design:
+    """The design, validated; a connection the catalog allows between two types but refuses for these two
+    components (a REST API to an Application Load Balancer, say) is left undrawn and reported, its wiring
+    still kept as written. Anything else that fails is a bug of this engine and is raised."""
+    for _ in range(3):
+        try:
+            return validate_design(document, catalog=catalog)
+        except DesignInvalid as invalid:
+            found = [CONNECTION_POINTER.match(problem.pointer) for problem in invalid.problems]
+            if not all(found):
+                raise
+            refused = {int(match.group(1)) for match in found if match}
+            for index in sorted(refused):
+                connection = document["connections"][index]
+                messages = "; ".join(p.message for p, m in zip(invalid.problems, found, strict=True)
+                                     if m and int(m.group(1)) == index)  # fmt: skip
+                report.not_understood.append(
+                    f"{connection['source']} → {connection['target']} ({connection['kind']}) is not drawn: "
+                    f"{messages}; its wiring stays in the template as written"
+                )
+            report.connections = [c for c in report.connections if c["id"] not in
+                                  {document["connections"][i]["id"] for i in refused}]  # fmt: skip
+            document["connections"] = [c for i, c in enumerate(document["connections"]) if i not in refused]
+    return validate_design(document, catalog=catalog)
 
 
 __all__ = ["ImportReport", "ImportResult", "TemplateRefused", "component_id", "import_template"]

@@ -185,6 +185,10 @@ RULES: dict[str, list[tuple[tuple[str, ...], str, Convert]]] = {
         (("TracingEnabled",), "tracing", _boolean),
     ],
     "AWS::Serverless::HttpApi": [(("StageName",), "stage_name", _same)],
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": [
+        (("Type",), "balancer_type", _same),
+        (("Scheme",), "scheme", _same),
+    ],
 }
 
 # Properties written together with one the props stand for (none so far; AttributeDefinitions is merged
@@ -203,6 +207,7 @@ CLOUDFORMATION_DEFAULTS: dict[str, dict[str, Any]] = {
     "AWS::Serverless::StateMachine": {"Tracing": {"Enabled": False}},
     "AWS::StepFunctions::StateMachine": {"TracingConfiguration": {"Enabled": False}},
     "AWS::Serverless::Api": {"TracingEnabled": False},
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": {"Type": "application", "Scheme": "internet-facing"},
     # SAM's simple table: a string key named id, on demand, no point-in-time recovery (the last is how
     # the export writes it as a DynamoDB table, so it is read from there)
     "AWS::Serverless::SimpleTable": {

@@ -7,7 +7,7 @@ import time
 
 import yaml
 
-from apps.designs.catalog import CATALOG_FILE, parse_catalog
+from apps.designs.catalog import CATALOG_FILE, get_catalog, parse_catalog
 from apps.designs.document import validate_design
 from apps.importing.engine import component_id, import_template
 from apps.importing.loader import load_template
@@ -264,3 +264,29 @@ def test_a_state_machine_gets_its_tasks_schedules_and_express_type() -> None:
         ("checkout", "ledger", "write"),  # DynamoDBWritePolicy on a SimpleTable
     }
     assert component(result, "ledger").props == {"partition_key": "entryId", "point_in_time_recovery": False}
+
+
+def test_a_connection_these_two_components_cannot_have_is_left_undrawn_and_reported() -> None:
+    # A REST API reaches an Application Load Balancer only through a VPC link V2 Tierplan does not write:
+    # the import still succeeds, without that connection, and says so (the wiring stays as written).
+    from apps.importing.engine import ImportReport, validated
+
+    document = {
+        "schema": "tierplan.design/v1",
+        "name": "imported",
+        "groups": [{"id": "net", "kind": "vpc"}],
+        "components": [
+            {"id": "api", "type": "api_gateway_rest"},
+            {"id": "alb", "type": "load_balancer", "group": "net"},
+            {"id": "app", "type": "ecs_service", "group": "net"},
+        ],
+        "connections": [
+            {"id": "api_to_alb", "source": "api", "target": "alb", "kind": "integrate", "props": {}},
+            {"id": "alb_to_app", "source": "alb", "target": "app", "kind": "forward", "props": {}},
+        ],
+    }
+    report = ImportReport(connections=[{"id": "api_to_alb"}, {"id": "alb_to_app"}])
+    design = validated(document, get_catalog(), report)
+    assert [c.id for c in design.connections] == ["alb_to_app"]
+    assert [c["id"] for c in report.connections] == ["alb_to_app"]
+    assert any("api → alb (integrate) is not drawn" in note for note in report.not_understood)
