@@ -131,6 +131,7 @@ def test_review_links_are_created_copied_listed_and_revoked_from_the_editor(
     dialog.locator("[data-copied]:has-text('Copied.')").wait_for()
     assert page.evaluate("() => navigator.clipboard.readText()") == url
     row = dialog.locator("[data-share-link]")
+    row.first.wait_for()  # the list reloads after the link is shown
     assert row.count() == 1
     assert "Security review" in row.inner_text() and "pinned to r1" in row.inner_text()
     assert "expires" in row.inner_text()
