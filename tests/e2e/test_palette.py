@@ -105,7 +105,9 @@ def test_one_component_of_every_family_is_added_edited_and_costed(
         node = f"[data-component-id={ctype.name}_1]"
         page.locator(node).wait_for()
         wait_saved(page)
-        # Its properties panel opens with every prop of the catalog, with the default filled in.
+        # Its properties panel opens with every prop of the catalog, with the default filled in (the panel
+        # follows the selection a render after the card appears).
+        page.locator(f".properties-panel[data-selected='{ctype.name}_1']").wait_for()
         for name, spec in ctype.props.fields.items():
             if spec.type in ("string", "integer", "number") and spec.default is not None:
                 field = page.locator(f"[name='props.{name}']")
