@@ -472,22 +472,11 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
     );
   }, []);
 
-  // Dropping a component snaps it into the lane under its centre (and moves it to that tier), and puts it in
-  // the innermost group box it was dropped on, or in none. A multi-selection holding every member of a group
-  // moves the group: those members stay in it (the box follows them).
-  const onNodeDragStop = useCallback(
-    (_event, node, dragged) => {
-      if (node.type === "group") {
-        const drag = groupDrag.current;
-        groupDrag.current = null;
-        if (!drag) return;
-        const delta = { x: node.position.x - drag.origin.x, y: node.position.y - drag.origin.y };
-        if (delta.x || delta.y) commit((d) => moveGroup(d, drag.id, delta, positionsRef.current));
-        return;
-      }
-      const moved = Object.fromEntries(
-        dragged.filter((n) => n.type === "component").map((n) => [n.id, n.position]),
-      );
+  // Components moved to new places (a drop, arrow keys) snap into the lane under their centre (and move to
+  // that tier), and join the innermost group box their centre is in, or none. A multi-selection holding
+  // every member of a group moves the group: those members stay in it (the box follows them).
+  const placeComponents = useCallback(
+    (moved) => {
       const before = designRef.current;
       const boxes = groupBoxes(before, positionsRef.current);
       const wholeGroups = new Set(
@@ -528,6 +517,45 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
     },
     [commit, say],
   );
+
+  const onNodeDragStop = useCallback(
+    (_event, node, dragged) => {
+      if (node.type === "group") {
+        const drag = groupDrag.current;
+        groupDrag.current = null;
+        if (!drag) return;
+        const delta = { x: node.position.x - drag.origin.x, y: node.position.y - drag.origin.y };
+        if (delta.x || delta.y) commit((d) => moveGroup(d, drag.id, delta, positionsRef.current));
+        return;
+      }
+      placeComponents(Object.fromEntries(
+        dragged.filter((n) => n.type === "component").map((n) => [n.id, n.position]),
+      ));
+    },
+    [commit, placeComponents],
+  );
+
+  // Arrow keys on a focused card move the selection (React Flow moves the cards: 5 px, Shift 20 px); the
+  // moves of one burst of key presses are placed like a drop, as one edit, once the keys rest.
+  const keyMove = useRef(null);
+  useEffect(() => {
+    const onArrow = (event) => {
+      if (!event.key.startsWith("Arrow") || lockedRef.current) return;
+      if (!event.target?.closest?.(".react-flow__node-component, .react-flow__nodesselection")) return;
+      clearTimeout(keyMove.current);
+      keyMove.current = setTimeout(() => {
+        const moved = Object.fromEntries(
+          nodesRef.current.filter((n) => n.type === "component" && n.selected).map((n) => [n.id, n.position]),
+        );
+        if (Object.keys(moved).length) placeComponents(moved);
+      }, 350);
+    };
+    window.addEventListener("keydown", onArrow);
+    return () => {
+      window.removeEventListener("keydown", onArrow);
+      clearTimeout(keyMove.current);
+    };
+  }, [placeComponents]);
 
   const { recent: recentTypes, remember: rememberType } = useRecentTypes();
   const add = useCallback(

@@ -3,6 +3,7 @@ visible focus ring, and a comment badge drawn without an emoji font."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from apps.projects.models import Project
@@ -150,3 +151,34 @@ def test_review_links_are_created_copied_listed_and_revoked_from_the_editor(
     assert link.revoked_at is not None
     page.keyboard.press("Escape")  # from inside the dialog, focus on one of its buttons
     dialog.wait_for(state="detached")
+
+
+def test_arrow_keys_move_the_selected_component_as_one_edit(live_server: Any, page: Any, project: Project) -> None:
+    from tests.e2e.test_editor import component, head, head_number, wait_saved
+
+    editor_as(page, live_server, "alice", project)
+    assert component(head(project), "orders_fn").get("position") is None  # placed by the lane layout
+    node = page.locator(".react-flow__node[data-id=orders_fn]")
+    shown = node.evaluate("(n) => n.style.transform")  # translate(Xpx, Ypx): where the lane layout put it
+    x, y = (float(v) for v in re.findall(r"-?[\d.]+", shown)[:2])
+    node.click()
+    page.locator(".properties-panel[data-selected=orders_fn]").wait_for()
+    node.focus()
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Shift+ArrowRight")
+    for _ in range(100):  # the burst is placed once the keys rest, then autosaved
+        if head_number(project) > 1:
+            break
+        page.wait_for_timeout(100)
+    wait_saved(page)
+    after = component(head(project), "orders_fn")["position"]
+    assert (after["x"], after["y"]) == (x + 4 * 5 + 20, y)
+    assert head_number(project) == 2  # one burst of key presses, one edit
+    page.keyboard.press("Control+z")
+    for _ in range(100):
+        if head_number(project) > 2:
+            break
+        page.wait_for_timeout(100)
+    wait_saved(page)
+    assert component(head(project), "orders_fn").get("position") is None

@@ -49,6 +49,7 @@ export const SHORTCUTS = [
   ["Click a palette entry", "add the service to its tier lane (or drag it onto a lane)"],
   ["Drag from a handle", "connect two components"],
   ["Delete / Backspace", "delete the selection"],
+  ["Tab, then arrow keys (Shift: farther)", "focus a component and move the selection; it changes lane or group like a drop"],
   ["Shift + click, Shift + drag", "select several"],
   ["Click a connection", "edit its label, kind and settings"],
   ["Drop a component on a VPC or account box", "put it in that group (drop it outside every box to take it out)"],
