@@ -3,6 +3,7 @@ import {
   ControlButton,
   Controls,
   MarkerType,
+  Position,
   ReactFlow,
   ReactFlowProvider,
   applyEdgeChanges,
@@ -27,6 +28,7 @@ import { useJobs } from "./useJobs.js";
 import { useLegibleFit } from "./useLegibleFit.js";
 import Palette, { DRAG_TYPE } from "./components/Palette.jsx";
 import { useRecentTypes } from "./recentTypes.js";
+import { keepUnchanged } from "./reuse.js";
 import PropertiesPanel from "./components/PropertiesPanel.jsx";
 import TierLane from "./components/TierLane.jsx";
 import {
@@ -102,6 +104,17 @@ function readClipboard() {
 }
 
 const HISTORY_LIMIT = 200;
+// Past this many components only the cards and connections in view are drawn (React Flow's
+// onlyRenderVisibleElements). Cards out of view are never measured, so they get a card's size and
+// handles up front: the first fit and the connections to them need no measuring.
+const LARGE_DESIGN = 250;
+const CARD_UNSEEN = {
+  measured: { width: NODE_WIDTH, height: NODE_HEIGHT },
+  handles: [
+    { type: "target", position: Position.Top, x: NODE_WIDTH / 2, y: 0, width: 1, height: 1 },
+    { type: "source", position: Position.Bottom, x: NODE_WIDTH / 2, y: NODE_HEIGHT, width: 1, height: 1 },
+  ],
+};
 const SAVE_LABELS = { saved: "All changes saved", saving: "Saving…", error: "Not saved", conflict: "Conflict" };
 
 function typing(target) {
@@ -156,7 +169,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
 
   const { costs, request: requestEstimate } = useEstimate({ api, projectId });
   const jobs = useJobs({ api, projectId });
-  const { fit: fitLegibly, reveal } = useLegibleFit();
+  const { fit: fitLegibly, reveal, ready: canvasReady } = useLegibleFit();
   const shownTotal = !viewing || costs.revision === viewing.number ? costs.total : null;
   const save = useAutosave({
     api,
@@ -309,6 +322,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
   const positionsRef = useRef({});
 
   const shown = viewing ? viewing.design : design;
+  const large = (shown?.components.length || 0) > LARGE_DESIGN;
 
   // The canvas is drawn from the document; selection survives a redraw.
   useEffect(() => {
@@ -333,6 +347,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
         type: "tierLane",
         position: { x: LANE_LEFT, y: laneTop(tier) },
         data: { tier, label: tierLabels[tier] || tier, width, height: LANE_HEIGHT },
+        ...(large ? { measured: { width, height: LANE_HEIGHT } } : {}),
         draggable: false,
         selectable: false,
         deletable: false,
@@ -347,6 +362,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
         data: { id: g.id, kind: g.kind, kindLabel: groupKinds[g.kind] || g.kind, label: g.label,
           width: boxes[g.id].x2 - boxes[g.id].x1, height: boxes[g.id].y2 - boxes[g.id].y1,
           selected: g.id === selectedGroupId, empty: !membered.has(g.id), readOnly: locked, onSelect: selectGroup },
+        ...(large ? { measured: { width: boxes[g.id].x2 - boxes[g.id].x1, height: boxes[g.id].y2 - boxes[g.id].y1 } } : {}),
         // Dragged by its label only; the box itself lets clicks and selection drags through to the canvas.
         draggable: !locked,
         dragHandle: ".group-label",
@@ -375,6 +391,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
           },
           selected: focusSet ? focusSet.has(c.id) : selected.has(c.id),
           ariaLabel: c.label || c.id,
+          ...(large ? CARD_UNSEEN : {}),
         };
       });
       const ghosts = diff
@@ -394,8 +411,11 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
       // Keep what React Flow measured: a rebuilt node without its size is hidden until measured again,
       // and a rebuild that lands in the same render as a measurement would leave it hidden for good.
       const measured = new Map(previous.filter((n) => n.measured).map((n) => [n.id, n.measured]));
-      return [...lanes, ...groups, ...components, ...ghosts].map((n) =>
-        measured.has(n.id) ? { ...n, measured: measured.get(n.id) } : n,
+      return keepUnchanged(
+        previous,
+        [...lanes, ...groups, ...components, ...ghosts].map((n) =>
+          measured.has(n.id) ? { ...n, measured: measured.get(n.id) } : n,
+        ),
       );
     });
     const overRow = detours(shown.connections, positions);
@@ -430,14 +450,14 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
         data: { kind: c.kind },
         className: `connection kind-${c.kind} diff-removed`,
       }));
-      return [...drawn, ...ghosts];
+      return keepUnchanged(previous, [...drawn, ...ghosts]);
     });
     if (focusSet) {
       setSelectedId(focusSet.size === 1 ? [...focusSet][0] : null);
       setSelectedEdgeId(null);
     }
   }, [shown, viewing, catalog, types, costs.byId, costs.revision, save.errors, findingsById, openCommentsById, diffById, diffByConnection,
-    diff, selectedGroupId, locked, selectGroup]);
+    diff, selectedGroupId, locked, selectGroup, large]);
 
   const onNodesChange = useCallback((changes) => setNodes((ns) => applyNodeChanges(changes, ns)), []);
   const onEdgesChange = useCallback((changes) => setEdges((es) => applyEdgeChanges(changes, es)), []);
@@ -1001,7 +1021,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
       )}
       <div className="studio-body">
         <Palette catalog={catalog} readOnly={locked} onAdd={(t) => add(t)} recent={recentTypes} />
-        <div className="canvas" onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = "move"; }} onDrop={onDrop}>
+        <div className="canvas" data-canvas-ready={canvasReady ? "true" : undefined} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = "move"; }} onDrop={onDrop}>
           <ReactFlow
             nodes={nodes}
             edges={edges}
@@ -1020,6 +1040,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
             nodesConnectable={!locked}
             deleteKeyCode={null}
             multiSelectionKeyCode="Shift"
+            onlyRenderVisibleElements={large}
             minZoom={0.05}
             maxZoom={2}
             proOptions={{ hideAttribution: true }}

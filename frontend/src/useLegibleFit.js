@@ -1,5 +1,5 @@
 import { useNodesInitialized, useReactFlow, useStore } from "@xyflow/react";
-import { useCallback, useEffect, useMemo, useRef } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 // Below this zoom the cards' text (13 px) is too small to read.
 export const LEGIBLE_ZOOM = 0.75;
@@ -66,11 +66,15 @@ export function useLegibleFit() {
   );
   const initialized = useNodesInitialized();
   const fitted = useRef(false);
+  // True once the first fit is done: the canvas shows what it will show (the editor marks it for tests and
+  // the editor benchmark).
+  const [ready, setReady] = useState(false);
   useEffect(() => {
     if (initialized && width && !fitted.current) {
       fitted.current = true;
       fit();
+      setReady(true);
     }
   }, [initialized, width, fit]);
-  return useMemo(() => ({ fit, reveal }), [fit, reveal]);
+  return useMemo(() => ({ fit, reveal, ready }), [fit, reveal, ready]);
 }
