@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -64,7 +65,9 @@ def test_set_without_a_value_removes_the_key(doc: dict[str, Any]) -> None:
 
 
 def test_connections_are_added_edited_and_removed(doc: dict[str, Any]) -> None:
-    added = run(doc, {"type": "add_connection", "connection": {"id": "c4", "source": "web", "target": "api", "kind": "request"}})
+    added = run(
+        doc, {"type": "add_connection", "connection": {"id": "c4", "source": "web", "target": "api", "kind": "request"}}
+    )
     assert added["connections"][-1]["id"] == "c4"
     labelled = run(added, {"type": "set_connection", "id": "c4", "field": "label", "value": "login"})
     assert labelled["connections"][-1]["label"] == "login"
@@ -97,7 +100,7 @@ def test_replace_swaps_the_whole_document_with_defaults_filled_in(doc: dict[str,
 
 
 def test_every_operation_type_is_exercised_here() -> None:
-    source = open(__file__).read()
+    source = Path(__file__).read_text()
     assert all(f'"type": "{op_type}"' in source for op_type in OPERATION_TYPES)
 
 
@@ -178,7 +181,10 @@ def test_the_same_field_ends_with_the_last_writer_in_server_order(doc: dict[str,
     [
         {"type": "set_component", "id": "orders_fn", "field": "label", "value": "Too late"},
         {"type": "remove_component", "id": "orders_fn"},
-        {"type": "add_connection", "connection": {"id": "c9", "source": "api", "target": "orders_fn", "kind": "invoke"}},
+        {
+            "type": "add_connection",
+            "connection": {"id": "c9", "source": "api", "target": "orders_fn", "kind": "invoke"},
+        },
     ],
 )
 def test_an_op_on_a_component_someone_removed_is_dropped_with_a_reason(doc: dict[str, Any], op: dict[str, Any]) -> None:
