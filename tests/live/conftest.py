@@ -14,7 +14,6 @@ from django.test import Client
 
 from designer.asgi import application
 
-IN_MEMORY_LAYER = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 ORIGIN = b"http://testserver"
 
 
@@ -54,12 +53,6 @@ class WebsocketCommunicator(ApplicationCommunicator):
     async def disconnect(self, code: int = 1000, timeout: float = 3) -> None:
         await self.send_input({"type": "websocket.disconnect", "code": code})
         await self.wait(timeout)
-
-
-@pytest.fixture(autouse=True)
-def in_memory_channel_layer(settings: Any) -> None:
-    """One process, no Redis: the in-memory layer (tests of the Redis layer set their own)."""
-    settings.CHANNEL_LAYERS = IN_MEMORY_LAYER
 
 
 @pytest.fixture
