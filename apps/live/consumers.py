@@ -133,7 +133,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 origin=self.channel_name,
             )
         except OperationRefused as exc:
-            details = [problem.as_dict() for problem in exc.problems]
+            # A malformed op's pointers are into the op (so into this message's "op"); an invalid
+            # design's are into the document.
+            prefix = "/op" if exc.code == "bad_operation" else ""
+            details = [{"pointer": prefix + p.pointer, "message": p.message} for p in exc.problems]
             await self.error(exc.code, exc.message, client_op_id=client_op_id, details=details)
             return
         except services.LiveForbidden as exc:

@@ -232,6 +232,21 @@ def test_two_editors_see_each_others_edits_and_presence(
     assert (live_label(project), live_label(project, "orders")) == ("Checkout", "Orders v2")
 
 
+def test_a_malformed_op_is_refused_with_a_pointer_into_the_message(project: Project, cookies: dict[str, str]) -> None:
+    async def scenario() -> None:
+        socket = communicator(project.pk, cookie=cookies["bob"])
+        await socket.connect()
+        await receive_type(socket, "hello")
+        op = rename("odd", "x")
+        op["op"] = {"type": "set_component", "id": "orders_fn", "field": "colour", "value": "red"}
+        await socket.send_json_to(op)
+        error = await receive_type(socket, "error")
+        assert (error["code"], error["details"][0]["pointer"]) == ("bad_operation", "/op/field")
+        await socket.disconnect()
+
+    async_to_sync(scenario)()
+
+
 def test_an_edit_of_a_component_someone_removed_is_acknowledged_as_dropped(
     cookies: dict[str, str], project: Project, bob: User
 ) -> None:
