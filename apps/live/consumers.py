@@ -77,7 +77,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.joined = False
         await self.channel_layer.group_discard(self.group, self.channel_name)
         await self.channel_layer.group_send(
-            self.group, {"type": "live.leave", "message": {"type": "leave", "connection": self.connection_id}}
+            self.group,
+            {"type": "live.leave", "message": {"type": "leave", "connection": self.connection_id, "user": self.who()}},
         )
         if self.can_write:
             # A writer leaving ends their sitting: their edits become a revision now rather than later.

@@ -153,6 +153,20 @@ def test_a_malformed_message_gets_an_error_and_the_socket_stays_open(
     async_to_sync(scenario)()
 
 
+def test_a_binary_frame_gets_an_error_and_the_socket_stays_open(project: Project, cookies: dict[str, str]) -> None:
+    async def scenario() -> None:
+        socket = communicator(project.pk, cookie=cookies["bob"])
+        await socket.connect()
+        await receive_type(socket, "hello")
+        await socket.send_input({"type": "websocket.receive", "bytes": b"\x00\x01"})
+        assert (await receive_type(socket, "error"))["code"] == "bad_message"
+        await socket.send_json_to({"type": "ping"})
+        assert (await receive_type(socket, "pong"))["type"] == "pong"
+        await socket.disconnect()
+
+    async_to_sync(scenario)()
+
+
 def test_a_sender_over_its_rate_is_told_then_cut_off(
     cookies: dict[str, str], project: Project, bob: User, settings: Any
 ) -> None:
@@ -225,7 +239,8 @@ def test_two_editors_see_each_others_edits_and_presence(
             "bob",
         )
         await b.disconnect()
-        assert (await receive_type(a, "leave"))["connection"] == joined["connection"]
+        left = await receive_type(a, "leave")
+        assert (left["connection"], left["user"]["username"]) == (joined["connection"], "bob")
         await a.disconnect()
 
     async_to_sync(scenario)()

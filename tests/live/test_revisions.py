@@ -69,6 +69,15 @@ def test_the_periodic_sweep_saves_only_quiet_sessions(project: Project, alice: U
     assert project.head_number == 2
 
 
+def test_the_beat_schedule_runs_the_sweep_as_a_registered_task(settings: Any) -> None:
+    from designer.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["checkpoint-quiet-live-sessions"]
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
+    assert entry["options"]["queue"] == "fast"
+
+
 def test_a_rest_read_sees_the_live_edits_as_a_new_revision(project: Project, alice: User, as_bob: Any) -> None:
     edit(project, alice, "a1", "Checkout")
     response = as_bob.get(f"/api/projects/{project.pk}/design/")
