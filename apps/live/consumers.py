@@ -66,7 +66,14 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.group = services.group_name(self.project_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         self.joined = True
-        await self.send_json({"type": "hello", "connection": self.connection_id, "user": self.who(), **hello})
+        limits = {
+            "max_message_bytes": settings.LIVE_MAX_MESSAGE_BYTES,
+            "rate_burst": settings.LIVE_RATE_BURST,
+            "rate_per_second": settings.LIVE_RATE_PER_SECOND,
+        }
+        await self.send_json(
+            {"type": "hello", "connection": self.connection_id, "user": self.who(), "limits": limits, **hello}
+        )
         await self.channel_layer.group_send(
             self.group, {"type": "live.join", "message": self.presence_message("join"), "reply_to": self.channel_name}
         )

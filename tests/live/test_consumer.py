@@ -55,6 +55,7 @@ def test_an_editor_joins_with_the_document_the_seq_and_the_team(
         assert hello["document"]["name"] == "Orders"
         assert sorted(m["username"] for m in hello["members"]) == ["alice", "bob", "vera"]
         assert hello["user"]["username"] == "bob"
+        assert hello["limits"]["max_message_bytes"] == 256 * 1024
         await socket.disconnect()
 
     async_to_sync(scenario)()
