@@ -56,12 +56,16 @@ $(FRONTEND_BUNDLE): $(FRONTEND_STAMP) $(FRONTEND_SOURCES)
 run: setup
 	@scripts/run.sh
 
-# The production profile on this machine: collect static files, migrate, and serve with gunicorn.
-# Workers and the beat scheduler run separately (see Procfile and README "Running on several machines").
+# The production profile on this machine: collect static files, migrate, and serve HTTP and the live
+# sessions' WebSockets with uvicorn (ASGI), one process per WEB_CONCURRENCY under its supervisor, which
+# restarts a process that dies. Workers and the beat scheduler run separately (see Procfile and README
+# "Running on several machines").
+UVICORN_SERVE := designer.asgi:application --lifespan off --ws websockets-sansio --ws-max-size 1048576 \
+	--proxy-headers --forwarded-allow-ips='*'
 serve: setup
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/gunicorn designer.wsgi --bind $${HOST:-0.0.0.0}:$${PORT:-8000} --workers $${WEB_CONCURRENCY:-3} --access-logfile - --forwarded-allow-ips='*'
+	$(BIN)/uvicorn $(UVICORN_SERVE) --host $${HOST:-0.0.0.0} --port $${PORT:-8000} --workers $${WEB_CONCURRENCY:-3}
 
 lint: venv $(FRONTEND_STAMP)
 	$(BIN)/ruff check .

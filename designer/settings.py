@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "apps.review",
     "apps.studio",
     "apps.cli",
+    "channels",
+    "apps.live",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +94,7 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "designer.wsgi.application"
+ASGI_APPLICATION = "designer.asgi.application"
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -308,6 +311,36 @@ CELERY_BEAT_SCHEDULE = {
         # A sweep nobody ran in time is dropped: the next one is already on its way.
         "options": {"queue": "fast", "expires": float(JOB_SWEEP_SECONDS)},
     },
+}
+
+# Live design sessions (apps/live). The channel layer carries edits and presence between web processes:
+# Redis (CHANNEL_REDIS_URL, or else the broker's Redis) with keys of its own prefix.
+CHANNEL_REDIS_URL = os.environ.get("CHANNEL_REDIS_URL") or CELERY_BROKER_URL
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [CHANNEL_REDIS_URL], "prefix": os.environ.get("CHANNEL_REDIS_PREFIX", "tierplan-live")},
+    }
+}
+# The edits of a sitting become a revision after this many seconds without an edit (or when a writer leaves).
+LIVE_PAUSE_SECONDS = int(os.environ.get("LIVE_PAUSE_SECONDS", "30"))
+# Operations kept in the log for reconnecting clients (those in revisions beyond these are deleted), and
+# the most a reconnecting client is sent one by one (more: the whole document instead).
+LIVE_LOG_KEEP = int(os.environ.get("LIVE_LOG_KEEP", "1000"))
+LIVE_SYNC_MAX_OPS = int(os.environ.get("LIVE_SYNC_MAX_OPS", "500"))
+# Per connection: the largest message, and a token bucket (burst, refill per second) for all messages;
+# after LIVE_RATE_STRIKES refused messages the connection is closed. Presence (cursors) has its own,
+# tighter bucket; updates over it are coalesced, not refused.
+LIVE_MAX_MESSAGE_BYTES = int(os.environ.get("LIVE_MAX_MESSAGE_BYTES", str(256 * 1024)))
+LIVE_RATE_BURST = int(os.environ.get("LIVE_RATE_BURST", "60"))
+LIVE_RATE_PER_SECOND = float(os.environ.get("LIVE_RATE_PER_SECOND", "20"))
+LIVE_RATE_STRIKES = int(os.environ.get("LIVE_RATE_STRIKES", "20"))
+LIVE_PRESENCE_BURST = int(os.environ.get("LIVE_PRESENCE_BURST", "10"))
+LIVE_PRESENCE_PER_SECOND = float(os.environ.get("LIVE_PRESENCE_PER_SECOND", "10"))
+CELERY_BEAT_SCHEDULE["checkpoint-quiet-live-sessions"] = {
+    "task": "tierplan.live_checkpoint_idle",
+    "schedule": float(max(LIVE_PAUSE_SECONDS, 5)),
+    "options": {"queue": "fast", "expires": float(max(LIVE_PAUSE_SECONDS, 5))},
 }
 
 # Content-Security-Policy: the pages load only our own scripts, styles and images; user-derived SVG is

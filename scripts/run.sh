@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Start Tierplan locally: migrate, make sure a Redis answers, start a Celery worker, serve on $PORT.
+# Start Tierplan locally: migrate, make sure a Redis answers, start a Celery worker, serve HTTP and the
+# live sessions' WebSockets on $PORT (uvicorn, ASGI). The same Redis carries the channel layer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -46,6 +47,7 @@ cat <<MSG
 
   Tierplan is running at http://$HOST:$PORT/
     API docs (Swagger UI):  http://$HOST:$PORT/api/docs/
+    Live sessions:          ws://$HOST:$PORT/ws/projects/<id>/
     Broker:                 $CELERY_BROKER_URL   (worker log: var/celery.log, pid $worker_pid)
   To log in, sign up at http://$HOST:$PORT/accounts/signup/
   or create an admin:  .venv/bin/python manage.py createsuperuser
@@ -54,4 +56,6 @@ cat <<MSG
   Stop with Ctrl-C.
 
 MSG
-"$BIN/python" manage.py runserver "$HOST:$PORT"
+# Django has no lifespan protocol to offer; uvicorn's websockets implementation serves /ws/. Static files
+# come from WhiteNoise, which reads them through the finders in the local profile (no collectstatic).
+"$BIN/uvicorn" designer.asgi:application --host "$HOST" --port "$PORT" --lifespan off --ws websockets-sansio --ws-max-size 1048576

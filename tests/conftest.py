@@ -42,6 +42,12 @@ def fresh_throttles() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def in_memory_channel_layer(settings: Any) -> None:
+    """Live sessions talk through the in-memory channel layer unless a test sets up Redis for them."""
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+
 def design_doc(**overrides: Any) -> dict[str, Any]:
     """A small valid design: API Gateway → Lambda → DynamoDB behind a browser client."""
     doc: dict[str, Any] = {

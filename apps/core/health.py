@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
+from asgiref.sync import async_to_sync
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -48,11 +50,31 @@ def _workers() -> dict[str, Any]:
     return {"count": len(replies)}
 
 
+def _channel_layer() -> None:
+    # A message sent to a fresh channel of the layer comes back: live sessions can reach each other.
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    if layer is None:
+        raise RuntimeError("no channel layer is configured (CHANNEL_LAYERS)")
+
+    async def round_trip() -> None:
+        channel = await layer.new_channel()
+        await layer.send(channel, {"type": "readyz.ping"})
+        await layer.receive(channel)
+
+    async def bounded() -> None:
+        await asyncio.wait_for(round_trip(), timeout=2)
+
+    async_to_sync(bounded)()
+
+
 @never_cache
 @require_GET
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Readiness: the database answers, the broker accepts connections and a worker answers a ping."""
-    checks = {"database": _check(_database), "broker": _check(_broker)}
+    """Readiness: the database answers, the broker accepts connections, a worker answers a ping and the
+    channel layer (live sessions) carries a message."""
+    checks = {"database": _check(_database), "broker": _check(_broker), "channel_layer": _check(_channel_layer)}
     checks["workers"] = _check(_workers) if checks["broker"]["ok"] else {"ok": False, "error": "broker unreachable"}
     ready = all(check["ok"] for check in checks.values())
     return JsonResponse({"status": "ready" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)

@@ -24,6 +24,7 @@ from apps.designs.api import pattern_not_found
 from apps.designs.diff import design_diff
 from apps.designs.document import Design, DesignInvalid, validate_design
 from apps.designs.patterns import CompositionError, PatternNotFound, get_pattern
+from apps.live import services as live_services
 from apps.projects import selectors, services
 from apps.projects.invitations_api import invite
 from apps.projects.models import Membership, Project, Team
@@ -309,6 +310,9 @@ class DesignApi(APIView):
     )
     def get(self, request: Request, project_id: int) -> Response:
         head = selectors.design_head_get(user=signed_in(request), project_id=project_id)
+        # Live edits since the last pause become a revision first: scripts read the current design.
+        if live_services.live_flush(project_id=project_id):
+            head = selectors.design_head_get(user=signed_in(request), project_id=project_id)
         return Response(head.design, headers={"ETag": etag(head.number)})
 
     @extend_schema(

@@ -21,6 +21,7 @@ from rest_framework import status
 from apps.core.errors import ApiError, PreconditionFailed
 from apps.designs.document import Design, content_hash, empty_design, validate_design
 from apps.designs.patterns import compose
+from apps.live import services as live_services
 from apps.projects.models import Invitation, Membership, Project, Revision, Role, Team
 
 logger = logging.getLogger("tierplan.invitations")
@@ -256,16 +257,23 @@ def design_save(
     """Save ``design`` as the next revision if ``expected_number`` is still the newest one.
 
     Returns the revision and whether it is new: saving content identical to the newest revision makes
-    no new revision. Raises PreconditionFailed when someone else saved first — never overwrites.
+    no new revision. Raises PreconditionFailed when someone else saved first — never overwrites. Live
+    edits not yet in a revision count as a save (they become one first), and the new revision reaches
+    every open editor as a live ``replace``.
     """
-    head = project.revisions.get(number=project.head_number)
-    if expected_number != head.number:
-        raise _stale(expected_number, head.number)
+    # Committed on its own, so that a 412 names a revision that exists.
+    live_services.live_flush(project_id=project.pk)
     document = design.canonical()
     digest = design.content_hash()
-    if digest == head.content_hash:
-        return head, False
     with transaction.atomic():
+        # Edits that arrived since the flush: lock the live state and save them too.
+        live = live_services.live_lock_for_save(project_id=project.pk)
+        project.refresh_from_db(fields=["head_number"])
+        head = project.revisions.get(number=project.head_number)
+        if expected_number != head.number:
+            raise _stale(expected_number, head.number)
+        if digest == head.content_hash:
+            return head, False
         # Compare-and-set: only the save that still sees `expected_number` as the head advances it. A
         # concurrent save blocks on the row lock (PostgreSQL) or the write lock (SQLite, IMMEDIATE
         # transactions), then matches no row and gets 412.
@@ -283,6 +291,7 @@ def design_save(
             message=message,
             author=user,
         )
+        live_services.live_design_saved(state=live, project_id=project.pk, revision=revision, user=user)
     project.head_number = revision.number
     return revision, True
 
@@ -302,6 +311,8 @@ def design_apply_pattern(
     applies to whatever is newest now — and still fails with 412 rather than lose a save that lands
     between reading the head and writing the result.
     """
+    if live_services.live_flush(project_id=project.pk):
+        project.refresh_from_db(fields=["head_number"])
     head = project.revisions.get(number=project.head_number)
     if expected_number is not None and expected_number != head.number:
         raise _stale(expected_number, head.number)

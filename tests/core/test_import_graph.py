@@ -22,10 +22,26 @@ import pytest
 from tests.conftest import ROOT
 
 APPS = ROOT / "apps"
-ENGINES = ["apps.rendering.engine", "apps.costing.engine", "apps.review.engine", "apps.importing.engine"]
+ENGINES = [
+    "apps.rendering.engine",
+    "apps.costing.engine",
+    "apps.review.engine",
+    "apps.importing.engine",
+    "apps.live.operations",
+]
 # Top-level packages that are Django or load it (``designer`` is the settings package), and Celery:
 # an engine runs the same in the CLI, a worker and a test (ARCHITECTURE §1).
-DJANGO_WORLD = {"django", "rest_framework", "drf_spectacular", "csp", "whitenoise", "storages", "designer", "celery"}
+DJANGO_WORLD = {
+    "django",
+    "rest_framework",
+    "drf_spectacular",
+    "csp",
+    "whitenoise",
+    "storages",
+    "designer",
+    "celery",
+    "channels",
+}
 
 
 def module_name(path: Path) -> str:

@@ -1,0 +1,257 @@
+"""The WebSocket of a project's live session (``/ws/projects/<id>/``): the protocol, none of the rules.
+
+Parsing and limits live here; ordering, validation and persistence in services and the operations
+engine. Every message is a JSON object with a ``type``; see README "Live sessions" for the protocol.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from rest_framework.exceptions import NotFound, PermissionDenied
+
+from apps.core.jsontext import JsonRefused, loads_strict
+from apps.live import services
+from apps.live.limits import TokenBucket
+from apps.live.operations import OperationRefused
+
+# Close codes. 4xxx are ours (the HTTP status they echo); 1008 and 1009 are the protocol's own.
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_NOT_FOUND = 4404  # unknown project and not a member alike: never confirm that a project exists
+CLOSE_POLICY = 1008
+CLOSE_TOO_LARGE = 1009
+
+MAX_CLIENT_ID = 64
+MAX_SELECTION = 200
+
+
+class Malformed(Exception):
+    pass
+
+
+class LiveConsumer(AsyncWebsocketConsumer):
+    project_id: int
+    user: Any
+    connection_id: str
+    can_write: bool
+    joined = False
+
+    async def connect(self) -> None:
+        # Accept first so that a refusal reaches the client with its reason as the close code (a
+        # handshake refused before accepting only shows the browser an anonymous failure).
+        await self.accept()
+        self.user = self.scope.get("user")
+        if self.user is None or not self.user.is_authenticated:
+            await self.refuse("unauthenticated", "Sign in to join a live session.", CLOSE_UNAUTHENTICATED)
+            return
+        self.project_id = int(self.scope["url_route"]["kwargs"]["project_id"])
+        try:
+            hello = await database_sync_to_async(services.live_join)(user=self.user, project_id=self.project_id)
+        except (NotFound, PermissionDenied):
+            await self.refuse("not_found", "No project with that id.", CLOSE_NOT_FOUND)
+            return
+        self.connection_id = secrets.token_hex(6)
+        self.can_write = hello["can_write"]
+        self.bucket = TokenBucket(capacity=settings.LIVE_RATE_BURST, rate=settings.LIVE_RATE_PER_SECOND)
+        self.presence_bucket = TokenBucket(
+            capacity=settings.LIVE_PRESENCE_BURST, rate=settings.LIVE_PRESENCE_PER_SECOND
+        )
+        self.strikes = 0
+        self.presence: dict[str, Any] = {"selection": [], "cursor": None}
+        self.group = services.group_name(self.project_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.joined = True
+        limits = {
+            "max_message_bytes": settings.LIVE_MAX_MESSAGE_BYTES,
+            "rate_burst": settings.LIVE_RATE_BURST,
+            "rate_per_second": settings.LIVE_RATE_PER_SECOND,
+        }
+        await self.send_json(
+            {"type": "hello", "connection": self.connection_id, "user": self.who(), "limits": limits, **hello}
+        )
+        await self.channel_layer.group_send(
+            self.group, {"type": "live.join", "message": self.presence_message("join"), "reply_to": self.channel_name}
+        )
+
+    async def disconnect(self, code: int) -> None:
+        if not self.joined:
+            return
+        self.joined = False
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        await self.channel_layer.group_send(
+            self.group,
+            {"type": "live.leave", "message": {"type": "leave", "connection": self.connection_id, "user": self.who()}},
+        )
+        if self.can_write:
+            # A writer leaving ends their sitting: their edits become a revision now rather than later.
+            await database_sync_to_async(services.live_checkpoint)(project_id=self.project_id)
+
+    # Receiving ----------------------------------------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if not self.joined:
+            return
+        if text_data is None:
+            await self.error("bad_message", "Messages are JSON text frames.")
+            return
+        if (
+            len(text_data) > settings.LIVE_MAX_MESSAGE_BYTES
+            or len(text_data.encode()) > settings.LIVE_MAX_MESSAGE_BYTES
+        ):
+            await self.error("too_large", f"Messages are at most {settings.LIVE_MAX_MESSAGE_BYTES} bytes.")
+            await self.close(CLOSE_TOO_LARGE)
+            return
+        if not self.bucket.take():
+            self.strikes += 1
+            await self.error("rate_limited", "Too many messages; slow down.")
+            if self.strikes >= settings.LIVE_RATE_STRIKES:
+                await self.close(CLOSE_POLICY)
+            return
+        try:
+            message = loads_strict(text_data)
+            if not isinstance(message, dict):
+                raise Malformed("a message must be a JSON object")
+            handler = self.HANDLERS.get(message.get("type"))  # type: ignore[arg-type]
+            if handler is None:
+                raise Malformed(f"unknown message type {str(message.get('type'))[:40]!r}")
+            await handler(self, message)
+        except (JsonRefused, Malformed) as exc:
+            await self.error("bad_message", str(exc))
+
+    async def on_op(self, message: dict[str, Any]) -> None:
+        client_id = _text(message, "client_id")
+        client_op_id = _text(message, "client_op_id")
+        base_seq = _count(message, "base_seq")
+        if not self.can_write:
+            await self.error("read_only", "Viewers watch the session; they cannot edit.", client_op_id=client_op_id)
+            return
+        try:
+            ack = await database_sync_to_async(services.live_apply)(
+                project_id=self.project_id,
+                user=self.user,
+                client_id=client_id,
+                client_op_id=client_op_id,
+                base_seq=base_seq,
+                op=message.get("op"),
+                origin=self.channel_name,
+            )
+        except OperationRefused as exc:
+            # A malformed op's pointers are into the op (so into this message's "op"); an invalid
+            # design's are into the document.
+            prefix = "/op" if exc.code == "bad_operation" else ""
+            details = [{"pointer": prefix + p.pointer, "message": p.message} for p in exc.problems]
+            await self.error(exc.code, exc.message, client_op_id=client_op_id, details=details)
+            return
+        except services.LiveForbidden as exc:
+            self.can_write = False
+            await self.error("read_only", str(exc), client_op_id=client_op_id)
+            return
+        reply: dict[str, Any] = {"type": "ack", "client_op_id": client_op_id, "seq": ack.seq}
+        if ack.dropped is not None:
+            reply["dropped"] = ack.dropped
+        else:
+            reply["op"] = ack.op
+        await self.send_json(reply)
+
+    async def on_sync(self, message: dict[str, Any]) -> None:
+        since = _count(message, "since")
+        await self.send_json(await database_sync_to_async(services.live_sync)(project_id=self.project_id, since=since))
+
+    async def on_presence(self, message: dict[str, Any]) -> None:
+        if "selection" in message:
+            selection = message["selection"]
+            if not (isinstance(selection, list) and len(selection) <= MAX_SELECTION):
+                raise Malformed(f"selection must be a list of at most {MAX_SELECTION} ids")
+            if not all(isinstance(item, str) and 0 < len(item) <= 64 for item in selection):
+                raise Malformed("selection must hold ids (strings of at most 64 characters)")
+            self.presence["selection"] = selection
+        if "cursor" in message:
+            cursor = message["cursor"]
+            if cursor is not None and not (
+                isinstance(cursor, dict)
+                and set(cursor) == {"x", "y"}
+                and all(
+                    isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) <= 1e7 for v in cursor.values()
+                )
+            ):
+                raise Malformed("cursor must be null or {x, y} with numbers")
+            self.presence["cursor"] = cursor
+        # Presence is lossy by nature: over its rate, updates are kept locally and sent with the next one.
+        if self.presence_bucket.take():
+            await self.channel_layer.group_send(
+                self.group, {"type": "live.presence", "message": self.presence_message("presence")}
+            )
+
+    async def on_ping(self, message: dict[str, Any]) -> None:
+        await self.send_json({"type": "pong"})
+
+    HANDLERS = {"op": on_op, "sync": on_sync, "presence": on_presence, "ping": on_ping}
+
+    # Events from the channel layer --------------------------------------------------------------------
+
+    async def live_broadcast(self, event: dict[str, Any]) -> None:
+        if event.get("origin") != self.channel_name:  # the sender has its ack
+            await self.send_json(event["message"])
+
+    async def live_join(self, event: dict[str, Any]) -> None:
+        if event["reply_to"] == self.channel_name:
+            return
+        await self.send_json(event["message"])
+        # Tell the newcomer who is already here (directly, whatever process it is on).
+        await self.channel_layer.send(
+            event["reply_to"], {"type": "live.here", "message": self.presence_message("presence")}
+        )
+
+    async def live_here(self, event: dict[str, Any]) -> None:
+        await self.send_json(event["message"])
+
+    async def live_presence(self, event: dict[str, Any]) -> None:
+        if event["message"]["connection"] != self.connection_id:
+            await self.send_json(event["message"])
+
+    async def live_leave(self, event: dict[str, Any]) -> None:
+        await self.send_json(event["message"])
+
+    # Sending ------------------------------------------------------------------------------------------
+
+    def who(self) -> dict[str, Any]:
+        return {"id": self.user.pk, "username": self.user.get_username()}
+
+    def presence_message(self, kind: str) -> dict[str, Any]:
+        return {"type": kind, "connection": self.connection_id, "user": self.who(), **self.presence}
+
+    async def send_json(self, content: dict[str, Any]) -> None:
+        await self.send(text_data=_dumps(content))
+
+    async def error(self, code: str, message: str, *, client_op_id: str | None = None, details: Any = ()) -> None:
+        content: dict[str, Any] = {"type": "error", "code": code, "message": message, "details": list(details)}
+        if client_op_id is not None:
+            content["client_op_id"] = client_op_id
+        await self.send_json(content)
+
+    async def refuse(self, code: str, message: str, close_code: int) -> None:
+        await self.error(code, message)
+        await self.close(close_code)
+
+
+def _dumps(content: Any) -> str:
+    return json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+
+
+def _text(message: dict[str, Any], key: str) -> str:
+    value = message.get(key)
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_CLIENT_ID:
+        raise Malformed(f"{key} must be a string of 1 to {MAX_CLIENT_ID} characters")
+    return value
+
+
+def _count(message: dict[str, Any], key: str) -> int:
+    value = message.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise Malformed(f"{key} must be a sequence number (an integer from 0)")
+    return value

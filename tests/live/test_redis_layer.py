@@ -1,0 +1,67 @@
+"""Live sessions over the real Redis channel layer (a private Redis server), as several processes use it."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.test import Client
+
+from apps.projects.models import Project
+from tests.live.conftest import communicator, receive_type
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def redis_layer(url: str) -> dict[str, Any]:
+    # A prefix of its own, so nothing here meets another test session's keys.
+    config = {"hosts": [url], "prefix": f"tierplan-test-{os.getpid()}"}
+    return {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": config}}
+
+
+def test_two_editors_on_the_redis_layer_see_each_others_edits(
+    project: Project, cookies: dict[str, str], redis_url: str, settings: Any
+) -> None:
+    settings.CHANNEL_LAYERS = redis_layer(redis_url)
+
+    async def scenario() -> None:
+        alice = communicator(project.pk, cookie=cookies["alice"])
+        await alice.connect()
+        await receive_type(alice, "hello")
+        bob = communicator(project.pk, cookie=cookies["bob"])
+        await bob.connect()
+        await receive_type(bob, "hello")
+        assert (await receive_type(alice, "join"))["user"]["username"] == "bob"
+        assert (await receive_type(bob, "presence"))["user"]["username"] == "alice"
+        await bob.send_json_to(
+            {
+                "type": "op",
+                "client_id": "bob-tab",
+                "client_op_id": "b1",
+                "base_seq": 0,
+                "op": {"type": "set_component", "id": "orders", "field": "label", "value": "Orders v2"},
+            }
+        )
+        assert (await receive_type(bob, "ack"))["seq"] == 1
+        seen = await receive_type(alice, "op")
+        assert (seen["seq"], seen["op"]["value"]) == (1, "Orders v2")
+        await bob.disconnect()
+        assert (await receive_type(alice, "leave"))["type"] == "leave"
+        await alice.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_readyz_reports_a_working_redis_channel_layer(redis_url: str, settings: Any, transactional_db: Any) -> None:
+    settings.CHANNEL_LAYERS = redis_layer(redis_url)
+    check = Client().get("/readyz").json()["checks"]["channel_layer"]
+    assert check["ok"] is True, check
+
+
+def test_readyz_is_unavailable_when_the_channel_layer_is_unreachable(settings: Any, transactional_db: Any) -> None:
+    settings.CHANNEL_LAYERS = redis_layer("redis://127.0.0.1:9/0")
+    response = Client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["channel_layer"]["ok"] is False
