@@ -7,7 +7,11 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -53,3 +57,36 @@ def start_celery_beat(
         stdout=subprocess.DEVNULL,
         stderr=log_file.open("ab") if log_file else subprocess.DEVNULL,
     )
+
+
+@contextmanager
+def private_site(work: Path, *, quiet: bool = True) -> Iterator[str]:
+    """A whole Tierplan on loopback for a script (benchmarks, the README's screenshots): its own Redis, a
+    SQLite file and media folder under ``work``, one Celery worker for both queues and ``runserver``.
+    Yields the base URL; the process environment points Django at the same database, so the script may
+    use the ORM too. Everything it started is stopped on exit."""
+    redis_port, web_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{work / 'site.sqlite3'}",
+        "CELERY_BROKER_URL": f"redis://127.0.0.1:{redis_port}/0",
+        "MEDIA_ROOT": str(work / "media"),
+        "DJANGO_SETTINGS_MODULE": "designer.settings",
+    }
+    os.environ.update(env)
+    output = subprocess.DEVNULL if quiet else None
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        redis = ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        processes.append(subprocess.Popen(redis, stdout=subprocess.DEVNULL))
+        wait_for_port(redis_port)
+        subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        worker = [sys.executable, "-m", "celery", "-A", "designer", "worker", "--pool=solo", "-Q", "fast,slow",
+                  "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"]  # fmt: skip
+        processes.append(subprocess.Popen(worker, cwd=ROOT, env=env, stdout=output, stderr=output))
+        server = [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{web_port}"]
+        processes.append(subprocess.Popen(server, cwd=ROOT, env=env, stdout=output, stderr=output))
+        wait_for_port(web_port)
+        yield f"http://127.0.0.1:{web_port}"
+    finally:
+        stop_processes(processes)
