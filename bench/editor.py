@@ -16,9 +16,7 @@ Run: .venv/bin/python bench/editor.py [--runs N] [--size 200]
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.processes import free_port, stop_processes, wait_for_port  # noqa: E402
+from tests.processes import private_site  # noqa: E402
 
 PASSWORD = "a long bench pass phrase"
 # Interactive: the save state idle and the canvas showing what it will show — the first fit done
@@ -49,33 +47,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=200)
     args = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="tierplan-bench-editor-"))
-    redis_port, web_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
-        "CELERY_BROKER_URL": f"redis://127.0.0.1:{redis_port}/0",
-        "MEDIA_ROOT": str(work / "media"),
-        "DJANGO_SETTINGS_MODULE": "designer.settings",
-    }
-    os.environ.update(env)
-    python = sys.executable
-    processes: list[subprocess.Popen[bytes]] = []
-    try:
-        redis = ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        processes.append(subprocess.Popen(redis, stdout=subprocess.DEVNULL))
-        wait_for_port(redis_port)
-        subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-        worker = [python, "-m", "celery", "-A", "designer", "worker", "--pool=solo", "-Q", "fast,slow",
-                  "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"]  # fmt: skip
-        processes.append(subprocess.Popen(worker, cwd=ROOT, env=env))
-        server = [python, "manage.py", "runserver", "--noreload", f"127.0.0.1:{web_port}"]
-        processes.append(
-            subprocess.Popen(server, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        )
-        wait_for_port(web_port)
-        base = f"http://127.0.0.1:{web_port}"
-
+    with tempfile.TemporaryDirectory(prefix="tierplan-bench-editor-") as work, private_site(Path(work)) as base:
         from playwright.sync_api import sync_playwright
 
         from tests.rendering.designs import chain_design
@@ -121,8 +93,6 @@ def main() -> None:
             f"{components:>10} {args.runs:>5} {statistics.median(interactive):>15.0f} "
             f"{statistics.median(put_ms):>12.0f} {statistics.median(edit_ms):>14.0f}"
         )
-    finally:
-        stop_processes(processes)
 
 
 if __name__ == "__main__":
