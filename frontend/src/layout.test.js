@@ -1,0 +1,70 @@
+import { describe, expect, test } from "vitest";
+import { laneLayout } from "./design.js";
+import { crossings, elkGraph, layeredLayout } from "./layout.js";
+
+const component = (id, tier, group) => ({ id, type: "lambda_function", tier, ...(group ? { group } : {}) });
+const connect = (source, target) => ({ id: `${source}-${target}`, source, target, kind: "invoke" });
+const positionsOf = (design) => Object.fromEntries(design.components.map((c) => [c.id, c.position]));
+
+// Two chains, presentation → logic → data, written in an order that crosses them in the lanes.
+const tangled = {
+  components: [
+    component("web_a", "presentation"),
+    component("web_b", "presentation"),
+    component("api_b", "logic"),
+    component("api_a", "logic"),
+    component("db_a", "data"),
+    component("db_b", "data"),
+  ],
+  connections: [connect("web_a", "api_a"), connect("web_b", "api_b"), connect("api_a", "db_a"), connect("api_b", "db_b")],
+  groups: [],
+};
+
+describe("layeredLayout", () => {
+  test("untangles connections that the document order crosses", async () => {
+    expect(crossings(tangled, laneLayout(tangled))).toBeGreaterThan(0);
+    const laid = await layeredLayout(tangled);
+    expect(crossings(laid, positionsOf(laid))).toBe(0);
+  });
+
+  test("keeps every card in its tier's lane, in one row, a column apart", async () => {
+    const laid = await layeredLayout(tangled);
+    const byTier = {};
+    for (const c of laid.components) (byTier[c.tier] ||= []).push(c.position);
+    for (const [tier, positions] of Object.entries(byTier)) {
+      expect(new Set(positions.map((p) => p.y)).size, tier).toBe(1);
+      const xs = positions.map((p) => p.x).sort((a, b) => a - b);
+      for (let i = 1; i < xs.length; i += 1) expect(xs[i] - xs[i - 1]).toBeGreaterThanOrEqual(300);
+    }
+    expect(laid.components.find((c) => c.id === "web_a").position.y).toBeLessThan(
+      laid.components.find((c) => c.id === "api_a").position.y,
+    );
+  });
+
+  test("keeps a group's members together, outside the ungrouped cards", async () => {
+    const design = {
+      components: [
+        component("fn_in", "logic", "vpc"),
+        component("web", "presentation"),
+        component("fn_out", "logic"),
+        component("db_in", "data", "vpc"),
+      ],
+      connections: [connect("web", "fn_in"), connect("web", "fn_out"), connect("fn_in", "db_in")],
+      groups: [{ id: "vpc", kind: "vpc", label: "VPC" }],
+    };
+    const laid = positionsOf(await layeredLayout(design));
+    const outside = Math.max(laid.web.x, laid.fn_out.x);
+    expect(Math.min(laid.fn_in.x, laid.db_in.x)).toBeGreaterThan(outside);
+  });
+
+  test("gives ELK every component with its tier as partition and no self-loop", () => {
+    const graph = elkGraph({ ...tangled, connections: [...tangled.connections, connect("api_a", "api_a")] });
+    expect(graph.children.map((n) => n.layoutOptions["elk.partitioning.partition"])).toEqual(["0", "0", "1", "1", "2", "2"]);
+    expect(graph.edges).toHaveLength(4);
+  });
+
+  test("an empty design stays as it is", async () => {
+    const empty = { components: [], connections: [], groups: [] };
+    expect(await layeredLayout(empty)).toBe(empty);
+  });
+});
