@@ -102,6 +102,16 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and int(os.environ.get("DATABASE_POOL_SIZE", "0")):
+    # A pool of PostgreSQL connections per process (psycopg_pool) instead of a new connection for every
+    # request and every live edit: under ASGI each of those runs in a thread of its own, so persistent
+    # connections (DATABASE_CONN_MAX_AGE) do not help there; the pool does.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": int(os.environ["DATABASE_POOL_SIZE"]),
+        "timeout": 10,
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take the write lock up front, so two concurrent saves queue behind each
     # other instead of failing with "database is locked" halfway through.
@@ -319,7 +329,14 @@ CHANNEL_REDIS_URL = os.environ.get("CHANNEL_REDIS_URL") or CELERY_BROKER_URL
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [CHANNEL_REDIS_URL], "prefix": os.environ.get("CHANNEL_REDIS_PREFIX", "tierplan-live")},
+        # Each connection's channel holds up to `capacity` messages it has not read yet; past that the
+        # layer drops what is sent to it (the client then syncs the gap). 100, the default, is a second or
+        # two of a busy session.
+        "CONFIG": {
+            "hosts": [CHANNEL_REDIS_URL],
+            "prefix": os.environ.get("CHANNEL_REDIS_PREFIX", "tierplan-live"),
+            "capacity": 1000,
+        },
     }
 }
 # The edits of a sitting become a revision after this many seconds without an edit (or when a writer leaves).

@@ -6,11 +6,16 @@ engine. Every message is a JSON object with a ``type``; see README "Live session
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import logging
 import secrets
+from functools import partial
 from typing import Any
 
 from channels.db import database_sync_to_async
+from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -20,6 +25,8 @@ from apps.live import services
 from apps.live.limits import TokenBucket
 from apps.live.operations import OperationRefused
 
+logger = logging.getLogger("tierplan.live")
+
 # Close codes. 4xxx are ours (the HTTP status they echo); 1008 and 1009 are the protocol's own.
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NOT_FOUND = 4404  # unknown project and not a member alike: never confirm that a project exists
@@ -28,6 +35,11 @@ CLOSE_TOO_LARGE = 1009
 
 MAX_CLIENT_ID = 64
 MAX_SELECTION = 200
+
+# Database work of the live session runs on a thread pool, not on the one thread Django's sync code shares
+# by default: an edit waiting for its project's row lock then holds up neither other projects' edits nor
+# anything else this process serves. Each call opens and closes its connection as usual (ASGI).
+off_thread = partial(database_sync_to_async, thread_sensitive=False)
 
 
 class Malformed(Exception):
@@ -51,7 +63,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return
         self.project_id = int(self.scope["url_route"]["kwargs"]["project_id"])
         try:
-            hello = await database_sync_to_async(services.live_join)(user=self.user, project_id=self.project_id)
+            hello = await off_thread(services.live_join)(user=self.user, project_id=self.project_id)
         except (NotFound, PermissionDenied):
             await self.refuse("not_found", "No project with that id.", CLOSE_NOT_FOUND)
             return
@@ -66,6 +78,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.group = services.group_name(self.project_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         self.joined = True
+        # This connection's edits are applied one after another, in the order sent, by a task of their own:
+        # while one waits for the database, everyone else's edits keep reaching this client.
+        self.pending_ops: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.op_worker = asyncio.create_task(self.apply_ops())
         limits = {
             "max_message_bytes": settings.LIVE_MAX_MESSAGE_BYTES,
             "rate_burst": settings.LIVE_RATE_BURST,
@@ -82,6 +98,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if not self.joined:
             return
         self.joined = False
+        # Edits not yet applied were never acknowledged: the client sends them again when it reconnects.
+        self.op_worker.cancel()
         await self.channel_layer.group_discard(self.group, self.channel_name)
         await self.channel_layer.group_send(
             self.group,
@@ -89,7 +107,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         )
         if self.can_write:
             # A writer leaving ends their sitting: their edits become a revision now rather than later.
-            await database_sync_to_async(services.live_checkpoint)(project_id=self.project_id)
+            await off_thread(services.live_checkpoint)(project_id=self.project_id)
 
     # Receiving ----------------------------------------------------------------------------------------
 
@@ -124,14 +142,30 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.error("bad_message", str(exc))
 
     async def on_op(self, message: dict[str, Any]) -> None:
-        client_id = _text(message, "client_id")
+        _text(message, "client_id")
         client_op_id = _text(message, "client_op_id")
-        base_seq = _count(message, "base_seq")
+        _count(message, "base_seq")
         if not self.can_write:
             await self.error("read_only", "Viewers watch the session; they cannot edit.", client_op_id=client_op_id)
             return
+        self.pending_ops.put_nowait(message)  # bounded by the rate limit: each one took a token
+
+    async def apply_ops(self) -> None:
+        while True:
+            message = await self.pending_ops.get()
+            try:
+                await self.apply_op(message)
+            except Exception:  # a bug must not silently stop this connection's edits for good
+                logger.exception("A live edit failed in project %s", self.project_id)
+                await self.error("internal", "The server could not apply this edit; send it again.",
+                                 client_op_id=str(message.get("client_op_id", ""))[:MAX_CLIENT_ID])  # fmt: skip
+
+    async def apply_op(self, message: dict[str, Any]) -> None:
+        client_id = _text(message, "client_id")
+        client_op_id = _text(message, "client_op_id")
+        base_seq = _count(message, "base_seq")
         try:
-            ack = await database_sync_to_async(services.live_apply)(
+            ack = await off_thread(services.live_apply)(
                 project_id=self.project_id,
                 user=self.user,
                 client_id=client_id,
@@ -160,7 +194,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def on_sync(self, message: dict[str, Any]) -> None:
         since = _count(message, "since")
-        await self.send_json(await database_sync_to_async(services.live_sync)(project_id=self.project_id, since=since))
+        await self.send_json(await off_thread(services.live_sync)(project_id=self.project_id, since=since))
 
     async def on_presence(self, message: dict[str, Any]) -> None:
         if "selection" in message:
@@ -202,10 +236,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if event["reply_to"] == self.channel_name:
             return
         await self.send_json(event["message"])
-        # Tell the newcomer who is already here (directly, whatever process it is on).
-        await self.channel_layer.send(
-            event["reply_to"], {"type": "live.here", "message": self.presence_message("presence")}
-        )
+        # Tell the newcomer who is already here (directly, whatever process it is on). Presence is lossy: a
+        # newcomer whose channel is full (it stopped reading) misses this one.
+        with contextlib.suppress(ChannelFull):
+            await self.channel_layer.send(
+                event["reply_to"], {"type": "live.here", "message": self.presence_message("presence")}
+            )
 
     async def live_here(self, event: dict[str, Any]) -> None:
         await self.send_json(event["message"])

@@ -372,3 +372,29 @@ def test_a_rest_put_reaches_open_editors_as_a_replace(
 
     async_to_sync(scenario)()
     assert LiveState.objects.get(project=project).revision_number == 2
+
+
+def test_a_burst_of_edits_is_applied_in_the_order_sent_while_other_messages_are_answered(
+    cookies: dict[str, str], project: Project, bob: User
+) -> None:
+    """Edits go through a queue of their own: a ping sent behind five edits is answered without waiting
+    for them, and the edits are applied, and acknowledged, in the order they were sent."""
+
+    async def scenario() -> list[dict[str, Any]]:
+        socket = communicator(project.pk, cookie=cookies["bob"])
+        await socket.connect()
+        await receive_type(socket, "hello")
+        for n in range(5):
+            await socket.send_json_to(rename(f"b{n}", f"Label {n}"))
+        await socket.send_json_to({"type": "ping"})
+        answers = []
+        while len([a for a in answers if a["type"] == "ack"]) < 5:
+            answers.append(json.loads((await socket.receive_output(timeout=5))["text"]))
+        await socket.disconnect()
+        return answers
+
+    answers = async_to_sync(scenario)()
+    acks = [a for a in answers if a["type"] == "ack"]
+    assert [(a["client_op_id"], a["seq"]) for a in acks] == [(f"b{n}", n + 1) for n in range(5)]
+    assert any(a["type"] == "pong" for a in answers)
+    assert live_label(project) == "Label 4"
