@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -72,6 +72,21 @@ def refused(exc: Exception, pointer: str) -> ApiError:
                     details=[ErrorDetail(pointer, str(exc))])  # fmt: skip
 
 
+EXAMPLE_TEMPLATE = """Transform: AWS::Serverless-2016-10-31
+Description: Orders service
+Resources:
+  OrdersFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      Policies:
+        - DynamoDBCrudPolicy: {TableName: !Ref OrdersTable}
+  OrdersTable:
+    Type: AWS::Serverless::SimpleTable
+"""
+
 IMPORT_REQUEST = {"application/json": ImportTemplateSerializer, "multipart/form-data": ImportUploadSerializer}
 
 
@@ -105,6 +120,14 @@ class ProjectImportApi(APIView):
                 e413="The request body is over 2 MB",
             ),
         },
+        examples=[
+            OpenApiExample(
+                "A small SAM template",
+                value={"template": EXAMPLE_TEMPLATE, "name": "Orders"},
+                request_only=True,
+                media_type="application/json",
+            )
+        ],
         summary="Import a SAM or CloudFormation template as a new project",
         description=(
             'Send the template as JSON (`{"template": "<text>", "name", "team"}`) or as a multipart upload (field '

@@ -35,6 +35,7 @@ BAD_TEMPLATES = [
     ("a YAML bomb", BOMB, "anchors and aliases"),
     ("a macro", "Transform: MyCompanyMacro\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n", "macro MyCompanyMacro"),
     ("empty", "   \n", "empty"),
+    ("a control character", "Resources:\n  A:\n    Type: \x10\n", "not allowed in YAML"),
     ("over 1 MB", "# " + "x" * (1024 * 1024) + "\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n", "at most"),
 ]
 
