@@ -53,7 +53,7 @@ function Canvas({ design, catalog }) {
 export default function ImportPreview({ design, catalog }) {
   return (
     <div className="import-canvas studio" data-import-preview
-      role="img" aria-label={`Diagram of ${design.name}: ${design.components.length} components, ${design.connections.length} connections`}>
+      role="region" aria-label={`Diagram of ${design.name}: ${design.components.length} components, ${design.connections.length} connections`}>
       <ReactFlowProvider>
         <Canvas design={design} catalog={catalog} />
       </ReactFlowProvider>
