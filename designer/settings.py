@@ -287,6 +287,8 @@ THROTTLE_RATES = {
     "jobs": os.environ.get("THROTTLE_JOBS", "120/min"),
     "review": os.environ.get("THROTTLE_REVIEW", "120/min"),
     "invitations": os.environ.get("THROTTLE_INVITATIONS", "60/hour"),
+    # Template imports and their previews, per user.
+    "import": os.environ.get("THROTTLE_IMPORT", "30/min"),
     # Comments through review links, per client address (the form and the API share the count).
     "review-comment": os.environ.get("THROTTLE_REVIEW_COMMENT", "30/hour"),
 }

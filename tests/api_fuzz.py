@@ -17,7 +17,7 @@ from tests.processes import free_port, stop_processes, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "tests" / "schemathesis.toml"
-THROTTLED_SCOPES = ("TOKEN", "SIGNUP", "JOBS", "REVIEW", "REVIEW_COMMENT", "INVITATIONS")
+THROTTLED_SCOPES = ("TOKEN", "SIGNUP", "JOBS", "REVIEW", "REVIEW_COMMENT", "INVITATIONS", "IMPORT")
 
 
 def server_environment(*, database_url: str, broker_url: str, media_root: Path, static_root: Path) -> dict[str, str]:

@@ -62,6 +62,13 @@ class InvitationThrottle(ScopedThrottle):
     counted_methods = frozenset({"POST"})
 
 
+class ImportThrottle(ScopedThrottle):
+    """Importing templates (each read parses up to 1 MB of YAML), per user; previews count too."""
+
+    scope = "import"
+    counted_methods = frozenset({"POST"})
+
+
 class ReviewThrottle(ScopedThrottle):
     scope = "review"
 

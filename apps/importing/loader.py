@@ -170,7 +170,12 @@ def parse_text(text: str, notes: list[str] | None = None) -> Any:
             raise TemplateRefused(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
         except RecursionError:
             raise TemplateRefused(f"the template is nested more than {MAX_DEPTH} levels deep") from None
-    loader = _Loader(stripped)
+    try:
+        loader = _Loader(stripped)
+    except yaml.reader.ReaderError as exc:  # checked up front: a character YAML never allows
+        raise TemplateRefused(
+            f"not valid YAML: the character #x{exc.character:04x} at position {exc.position} is not allowed in YAML"
+        ) from None
     loader.notes = notes
     try:
         return loader.get_single_data()

@@ -213,6 +213,26 @@ class MemberDetailApi(APIView):
 # Projects ------------------------------------------------------------------------------------------
 
 
+def team_for_new_project(*, user: Any, team_id: int | None) -> Team:
+    """The team a new project goes to: the one named, else the caller's personal team; the caller must be
+    able to write there. Answers 400 (not a member) or 403 (a viewer), pointing at ``/team``."""
+    # The personal team is checked like any other: its owner may have been demoted or have left it.
+    if team_id is None:
+        team_id = getattr(getattr(user, "personal_team", None), "pk", 0)
+    try:
+        team, _ = selectors.team_get(user=user, team_id=team_id, ability="write")
+    except NotFound:
+        raise ApiError("You are not a member of that team.", details=[ErrorDetail("/team", "unknown team")]) from None
+    except PermissionDenied:
+        raise ApiError(
+            "Viewers cannot create projects in this team.",
+            code="permission_denied",
+            status_code=status.HTTP_403_FORBIDDEN,
+            details=[ErrorDetail("/team", "you are a viewer")],
+        ) from None
+    return team
+
+
 class ProjectListApi(PaginatedListApi):
     @extend_schema(
         parameters=[
@@ -238,21 +258,7 @@ class ProjectListApi(PaginatedListApi):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         user = signed_in(request)
-        # The personal team is checked like any other: its owner may have been demoted or have left it.
-        team_id = values["team"] if "team" in values else getattr(getattr(user, "personal_team", None), "pk", 0)
-        try:
-            team, _ = selectors.team_get(user=user, team_id=team_id, ability="write")
-        except NotFound:
-            raise ApiError(
-                "You are not a member of that team.", details=[ErrorDetail("/team", "unknown team")]
-            ) from None
-        except PermissionDenied:
-            raise ApiError(
-                "Viewers cannot create projects in this team.",
-                code="permission_denied",
-                status_code=status.HTTP_403_FORBIDDEN,
-                details=[ErrorDetail("/team", "you are a viewer")],
-            ) from None
+        team = team_for_new_project(user=user, team_id=values.get("team"))
         design = None
         if "design" in values:
             design = validated_design(values["design"], pointer_prefix="/design")

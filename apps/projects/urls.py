@@ -1,6 +1,7 @@
 from django.urls import path
 
 import apps.core.converters  # noqa: F401  (registers the "id" converter)
+from apps.importing.api import ProjectImportApi
 from apps.projects import api, invitations_api
 
 urlpatterns = [
@@ -18,6 +19,8 @@ urlpatterns = [
         "invitations/<str:token>/accept/", invitations_api.InvitationAcceptApi.as_view(), name="api-invitation-accept"
     ),
     path("projects/", api.ProjectListApi.as_view(), name="api-projects"),
+    # Before projects/<id>/: "import" is no id, but keep the literal path first all the same.
+    path("projects/import/", ProjectImportApi.as_view(), name="api-projects-import"),
     path("projects/<id:project_id>/", api.ProjectDetailApi.as_view(), name="api-project"),
     path("projects/<id:project_id>/design/", api.DesignApi.as_view(), name="api-design"),
     path(

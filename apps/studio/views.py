@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -163,16 +164,15 @@ def project_new(request: HttpRequest) -> HttpResponse:
 
     teams = _writable_teams(request)
     error = ""
-    if request.method == "POST":
+    imported: dict[str, str] = {}
+    if request.method == "POST" and request.POST.get("import"):
+        answer, imported = _import_from_form(request, teams)
+        if answer is not None:
+            return answer
+    elif request.method == "POST":
         name = request.POST.get("name", "").replace("\x00", "").strip()[:200]
         slug = request.POST.get("pattern", "").strip()
-        team_id = request.POST.get("team", "")
-        # A team named in the form must be one where this person may write; none named: the first such.
-        membership: Membership | None = None
-        if team_id:
-            membership = next((m for m in teams if str(m.team_id) == team_id), None)
-        elif teams:
-            membership = teams[0]
+        membership = _chosen_team(teams, request.POST.get("team", ""))
         design = None
         if slug:
             try:
@@ -195,9 +195,55 @@ def project_new(request: HttpRequest) -> HttpResponse:
     context = {
         "patterns": [_pattern_card(p) for p in pattern_library().values()],
         "teams": teams,
+        "teams_json": json.dumps([{"id": m.team_id, "name": m.team.name} for m in teams]),
         "error": error,
+        "imported": imported,
     }
-    return render(request, "studio/new_project.html", context, status=400 if error else 200)
+    return render(request, "studio/new_project.html", context, status=400 if error or imported else 200)
+
+
+def _chosen_team(teams: list[Membership], team_id: str) -> Membership | None:
+    """The team named in a form, if this person may write there; none named: the first such."""
+    if team_id:
+        return next((m for m in teams if str(m.team_id) == team_id), None)
+    return teams[0] if teams else None
+
+
+def _import_from_form(request: HttpRequest, teams: list[Membership]) -> tuple[HttpResponse | None, dict[str, str]]:
+    """The import form without JavaScript: import and open the editor, or say what is wrong (and keep the
+    pasted text). The page's script does the same through the API, with a preview first."""
+    from apps.core.throttling import ImportThrottle, too_many_requests
+    from apps.designs.document import DesignInvalid
+    from apps.importing.loader import MAX_BYTES, TemplateRefused
+    from apps.importing.services import project_import
+
+    throttle = ImportThrottle()
+    if not throttle.allow_request(request, None):
+        return too_many_requests(request, throttle.wait()), {}
+    text = request.POST.get("template", "")
+    upload = request.FILES.get("file")
+    membership = _chosen_team(teams, request.POST.get("team", ""))
+    failed = {"text": text}
+    if membership is None:
+        return None, {**failed, "error": "You can only create projects in a team where you are an editor or owner."}
+    if upload is None and not text.strip():
+        return None, {**failed, "error": "Choose a template file or paste a template."}
+    if upload is not None and upload.size is not None and upload.size > MAX_BYTES:
+        return None, {
+            **failed,
+            "error": f"The template is {upload.size:,} bytes; at most {MAX_BYTES:,} (1 MB) are read.",
+        }
+    try:
+        project, _ = project_import(
+            team=membership.team,
+            user=signed_in(request),
+            raw=upload.read() if upload is not None else text,
+            name=request.POST.get("name", ""),
+            file_name=upload.name or "" if upload is not None else "",
+        )
+    except (TemplateRefused, DesignInvalid) as exc:
+        return None, {**failed, "error": f"The template cannot be imported: {exc}."}
+    return redirect("studio-editor", project_id=project.pk), {}
 
 
 @login_required

@@ -13,7 +13,9 @@ export function makeApi({ base, csrfToken }) {
   async function call(method, path, { body, headers = {} } = {}) {
     const init = { method, credentials: "same-origin", headers: { Accept: "application/json", ...headers } };
     if (method !== "GET") init.headers["X-CSRFToken"] = csrfToken;
-    if (body !== undefined) {
+    if (body instanceof FormData) {
+      init.body = body; // the browser writes the multipart Content-Type with its boundary
+    } else if (body !== undefined) {
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
     }
@@ -51,6 +53,9 @@ export function makeApi({ base, csrfToken }) {
     createShareLink: (projectId, body) => call("POST", `projects/${projectId}/share-links/`, { body }),
     revokeShareLink: (projectId, linkId) => call("DELETE", `projects/${projectId}/share-links/${linkId}/`),
     patterns: () => call("GET", "patterns/"),
+    // A template as JSON ({template, name, team}) or FormData (file, name, team); preview creates nothing.
+    importTemplate: (body, { preview = false } = {}) =>
+      call("POST", `projects/import/${preview ? "?preview=1" : ""}`, { body }),
     pattern: (slug) => call("GET", `patterns/${slug}/`),
     applyPattern: (projectId, pattern, mapping, etag) =>
       call("POST", `projects/${projectId}/design/apply-pattern/`, { body: { pattern, mapping }, headers: etag ? { "If-Match": etag } : {} }),

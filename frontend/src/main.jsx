@@ -3,6 +3,7 @@ import "./editor.css";
 import { createRoot } from "react-dom/client";
 import { makeApi } from "./api.js";
 import Editor from "./Editor.jsx";
+import ImportPage from "./ImportPage.jsx";
 
 // The page hands over everything through data- attributes (the CSP allows no inline script).
 const root = document.getElementById("studio-editor");
@@ -12,4 +13,12 @@ if (root) {
   createRoot(root).render(
     <Editor api={api} projectId={Number(projectId)} readOnly={readOnly === "true"} projectUrl={projectUrl} />,
   );
+}
+
+// The New project page's "Import a template" section.
+const importRoot = document.getElementById("import-root");
+if (importRoot) {
+  const { apiBase, csrfToken, teams, editorUrl } = importRoot.dataset;
+  const api = makeApi({ base: apiBase || "/api/", csrfToken });
+  createRoot(importRoot).render(<ImportPage api={api} teams={JSON.parse(teams || "[]")} editorUrl={editorUrl} />);
 }

@@ -145,3 +145,7 @@ def test_a_template_that_runs_a_macro_is_refused_and_an_aws_include_is_reported(
     assert result.report.not_understood == [
         "Fn::Transform AWS::Include reads 's3://b/t.yaml' at deploy time; kept as written"
     ]
+
+
+def test_a_control_character_yaml_never_allows_is_refused_not_an_error() -> None:
+    assert refused(MINIMAL + '    Properties: {Name: "a\x10b"}\n').startswith("not valid YAML: the character #x0010")
