@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +36,10 @@ def browser() -> Iterator[Any]:
             browser.close()
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+@contextmanager
+def browser_page(browser: Any, **options: Any) -> Iterator[Any]:
+    """A page in a fresh browser context (1280×900, plus ``options``), closed afterwards."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
     page = context.new_page()
     page.set_default_timeout(30_000)
     try:
@@ -51,6 +53,12 @@ def page(browser: Any) -> Iterator[Any]:
             page.wait_for_timeout(250)
         finally:
             context.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    with browser_page(browser, accept_downloads=True) as page:
+        yield page
 
 
 def screenshot(page: Any, name: str) -> Path:

@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 from apps.projects.models import Project
 from apps.review import services as review_services
 from tests.conftest import WorkerFactory
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import browser_page, screenshot
 from tests.e2e.test_editor import log_in, open_editor
 
 AXE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
@@ -27,17 +27,8 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     """A page whose context lets axe-core's script in past the pages' Content-Security-Policy."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    try:
+    with browser_page(browser, bypass_csp=True) as page:
         yield page
-    finally:
-        try:
-            page.goto("about:blank")
-            page.wait_for_timeout(250)
-        finally:
-            context.close()
 
 
 def serious_violations(page: Any) -> list[str]:
