@@ -14,7 +14,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import ComponentNode from "./components/ComponentNode.jsx";
 import ConnectionPanel from "./components/ConnectionPanel.jsx";
 import FloatingEdge from "./components/FloatingEdge.jsx";
-import { ConflictDialog, HelpOverlay, KindChooser } from "./components/Dialogs.jsx";
+import { HelpOverlay, KindChooser } from "./components/Dialogs.jsx";
+import MergeDialog from "./components/MergeDialog.jsx";
 import { DraftContext, liveDrafts } from "./drafts.js";
 import { CommentsList, FindingsList, worstSeverity } from "./components/Feedback.jsx";
 import GroupNode from "./components/GroupNode.jsx";
@@ -64,6 +65,7 @@ import {
 import { useAutosave } from "./useAutosave.js";
 import { useEstimate } from "./useEstimate.js";
 import { applyOps, opsBetween } from "./liveOps.js";
+import { threeWayMerge } from "./merge.js";
 import { useLive } from "./useLive.js";
 import { PresenceBar, PresenceLayer } from "./components/Presence.jsx";
 
@@ -808,16 +810,36 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
       setBusy(false);
     }
   };
-  const keepMine = async () => {
-    setBusy(true);
-    try {
-      const head = await api.design(projectId);
-      save.rebase(head.etag);
-    } catch (error) {
-      say(`Could not save: ${error.message}`);
-    } finally {
-      setBusy(false);
+  // On a conflict: their revision, and how mine goes on top of it (against the revision both started from).
+  const [merge, setMerge] = useState(null);
+  useEffect(() => {
+    if (!save.conflict) {
+      setMerge(null);
+      return undefined;
     }
+    let current = true;
+    api.design(projectId).then(
+      (head) => {
+        if (!current) return;
+        const result = threeWayMerge(save.base.current, designRef.current, head.data);
+        setMerge({ theirs: head.data, etag: head.etag, number: etagNumber(head.etag), result });
+      },
+      (error) => current && say(`Could not read their revision: ${error.message}`),
+    );
+    return () => {
+      current = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [save.conflict]);
+  const keepMine = (choices) => {
+    const mine = designRef.current;
+    const next = merge.result.merged(choices);
+    history.current.past.push({ before: mine, after: next }); // mine alone stays one undo away
+    history.current.future = [];
+    designRef.current = next;
+    setDesign(next);
+    setRevision(merge.number);
+    save.rebase(merge.etag);
   };
 
   // A new head from the server (restore, pattern): mine stays one undo away. In a live session the new
@@ -1150,7 +1172,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
             setPending(null);
           }} />
       )}
-      {save.conflict && <ConflictDialog busy={busy} onReload={reloadTheirs} onKeepMine={keepMine} />}
+      {save.conflict && <MergeDialog merge={merge} busy={busy} onReload={reloadTheirs} onMerge={keepMine} />}
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
       {share && <ShareDialog api={api} projectId={projectId} revision={shownRevision} onClose={() => setShare(false)} />}
       {patternDialog && (
