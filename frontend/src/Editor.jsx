@@ -231,15 +231,28 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
       /* as above */
     }
   }, [api, projectId]);
+  const revisionRef = useRef(revision);
+  revisionRef.current = revision;
   const loadRevisions = useCallback(async () => {
     try {
+      if (liveRef.current.active) {
+        // The session's edits since its last revision become one first (reading the design does that),
+        // so the list ends with what everyone sees now and the head number is current.
+        const head = await api.design(projectId);
+        const number = etagNumber(head.etag);
+        if (number !== revisionRef.current) {
+          setRevision(number);
+          requestEstimate(number);
+          loadFindings(number);
+        }
+      }
       const { data } = await api.revisions(projectId);
       setRevisions(data.results || data);
       setRevisionsError("");
     } catch (error) {
       setRevisionsError(error.message);
     }
-  }, [api, projectId]);
+  }, [api, projectId, requestEstimate, loadFindings]);
 
   const types = useMemo(() => Object.fromEntries((catalog?.types || []).map((t) => [t.type, t])), [catalog]);
 

@@ -201,3 +201,32 @@ def test_an_editor_who_goes_offline_keeps_editing_and_merges_on_reconnecting(
     assert component(design, "orders")["label"] == "Written offline"
     assert component(design, "orders_fn")["props"]["memory_mb"] == 1536
     assert component(design, "web")["label"] == "Written online"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_during_a_session_reaches_every_editor(
+    open_studio: Any, project: Project, alice: User, bob: User
+) -> None:
+    mine = open_studio("alice", project)
+    theirs = open_studio("bob", project)
+    set_field(theirs, "api", "label", "Edited live")
+    wait_label(mine, "api", "Edited live")
+    mine.wait_for_selector(SAVED)
+    theirs.wait_for_selector(SAVED)
+
+    # The restore saves over REST: the live edits become a revision first, so nothing is stale and
+    # the restored design reaches both browsers as one replace.
+    mine.click("[data-action=history]")
+    mine.click("[data-revision-number='1'] [data-action=restore-revision]")
+    mine.wait_for_selector("[data-message]:has-text('Restored revision 1')")
+    for page in (mine, theirs):
+        wait_label(page, "api", "Orders API")
+    theirs.wait_for_selector(".revision-number[data-head-revision='3']")
+    project.refresh_from_db()
+    assert project.head_number == 3
+    assert component(project.revisions.get(number=2).design, "api")["label"] == "Edited live"
+    assert component(project.head.design, "api")["label"] == "Orders API"
+    # Editing goes on live after it.
+    mine.click("[data-action=history]")  # back to the properties panel
+    set_field(mine, "web", "label", "After the restore")
+    wait_label(theirs, "web", "After the restore")
