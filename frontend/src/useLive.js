@@ -97,6 +97,7 @@ export function useLive({ projectId, onDocument, onNotice }) {
       if (live.unsent || p.wanted) pumpTimer = setTimeout(send, 1000 / Math.max(1, bucket.current.rate));
     };
     let greeted = false; // the hello of the current connection has come
+    let unavailable = false; // the first connection failed: this server has no live sessions
     pump.current = send;
 
     const onMessage = (event) => {
@@ -199,6 +200,7 @@ export function useLive({ projectId, onDocument, onNotice }) {
         if (closed) return;
         if (!everLive.current) {
           // Never connected (a server without WebSockets, or a refused socket): REST autosave stays.
+          unavailable = true;
           setStatus("unavailable");
           return;
         }
@@ -225,7 +227,7 @@ export function useLive({ projectId, onDocument, onNotice }) {
     const goOnline = () => {
       clearTimeout(retry);
       attempt = 0;
-      if (!socket.current && everLive.current) connect();
+      if (!socket.current && !unavailable) connect();
     };
     window.addEventListener("offline", goOffline);
     window.addEventListener("online", goOnline);
