@@ -14,7 +14,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import ComponentNode from "./components/ComponentNode.jsx";
 import ConnectionPanel from "./components/ConnectionPanel.jsx";
 import FloatingEdge from "./components/FloatingEdge.jsx";
-import { ConflictDialog, HelpOverlay, KindChooser } from "./components/Dialogs.jsx";
+import { HelpOverlay, KindChooser } from "./components/Dialogs.jsx";
+import MergeDialog from "./components/MergeDialog.jsx";
 import { DraftContext, liveDrafts } from "./drafts.js";
 import { CommentsList, FindingsList, worstSeverity } from "./components/Feedback.jsx";
 import GroupNode from "./components/GroupNode.jsx";
@@ -63,6 +64,10 @@ import {
 } from "./design.js";
 import { useAutosave } from "./useAutosave.js";
 import { useEstimate } from "./useEstimate.js";
+import { applyOps, opsBetween } from "./liveOps.js";
+import { threeWayMerge } from "./merge.js";
+import { useLive } from "./useLive.js";
+import { PresenceBar, PresenceLayer } from "./components/Presence.jsx";
 
 const nodeTypes = { component: ComponentNode, tierLane: TierLane, group: GroupNode };
 const edgeTypes = { floating: FloatingEdge };
@@ -117,6 +122,11 @@ const CARD_UNSEEN = {
 };
 const SAVE_LABELS = { saved: "All changes saved", saving: "Saving…", error: "Not saved", conflict: "Conflict" };
 
+function saveLabel(state, pending) {
+  if (state !== "offline") return SAVE_LABELS[state];
+  return pending ? `Offline — ${pending} edit${pending === 1 ? "" : "s"} will sync` : "Offline";
+}
+
 function typing(target) {
   return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName));
 }
@@ -161,7 +171,20 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
   const history = useRef({ past: [], future: [], lastKey: null, lastAt: 0 });
   const [, setHistoryTick] = useState(0);
   const selectAfter = useRef(null);
-  const locked = readOnly || Boolean(viewing);
+  // The live session: once it has connected, edits go to it as operations and others' edits come from it.
+  const liveDocument = useRef(false);
+  const live = useLive({
+    projectId,
+    onDocument: (doc) => {
+      liveDocument.current = true;
+      designRef.current = doc;
+      setDesign(doc);
+    },
+    onNotice: setNotice,
+  });
+  const liveRef = useRef(live);
+  liveRef.current = live;
+  const locked = readOnly || Boolean(viewing) || (live.active && !live.canWrite);
   // The revision on screen: an old one being viewed, else the head. Number, costs, findings and jobs follow it.
   const shownRevision = viewing ? viewing.number : revision;
   const lockedRef = useRef(locked);
@@ -182,6 +205,9 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
       loadFindings(number);
     },
   });
+
+  // What the header says about saving: the live session's pending edits when it is on, else the autosave.
+  const saveState = !live.active ? save.state : live.status === "offline" ? "offline" : live.pending ? "saving" : "saved";
 
   // Review findings of a revision (after each save), and the review comments of the project.
   const findingsTicket = useRef(0);
@@ -205,15 +231,28 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
       /* as above */
     }
   }, [api, projectId]);
+  const revisionRef = useRef(revision);
+  revisionRef.current = revision;
   const loadRevisions = useCallback(async () => {
     try {
+      if (liveRef.current.active) {
+        // The session's edits since its last revision become one first (reading the design does that),
+        // so the list ends with what everyone sees now and the head number is current.
+        const head = await api.design(projectId);
+        const number = etagNumber(head.etag);
+        if (number !== revisionRef.current) {
+          setRevision(number);
+          requestEstimate(number);
+          loadFindings(number);
+        }
+      }
       const { data } = await api.revisions(projectId);
       setRevisions(data.results || data);
       setRevisionsError("");
     } catch (error) {
       setRevisionsError(error.message);
     }
-  }, [api, projectId]);
+  }, [api, projectId, requestEstimate, loadFindings]);
 
   const types = useMemo(() => Object.fromEntries((catalog?.types || []).map((t) => [t.type, t])), [catalog]);
 
@@ -222,8 +261,11 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
     Promise.all([api.catalog(), api.design(projectId)])
       .then(([cat, head]) => {
         setCatalog(cat.data);
-        designRef.current = head.data;
-        setDesign(head.data);
+        if (!liveDocument.current) {
+          // (The live session's document, when it came first, is at least as new.)
+          designRef.current = head.data;
+          setDesign(head.data);
+        }
         setRevision(etagNumber(head.etag));
         save.loaded(head.etag);
         requestEstimate(etagNumber(head.etag));
@@ -244,8 +286,18 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
       if (!next || next === previous) return;
       const h = history.current;
       const now = Date.now();
-      if (!(key && h.lastKey === key && now - h.lastAt < 1500)) {
-        h.past.push(previous);
+      // In a live session an undo sends back only what I changed (the inverse operations), so a
+      // teammate's edits made since stay.
+      const isLive = liveRef.current.active;
+      const forward = isLive ? opsBetween(previous, next) : null;
+      const inverse = isLive ? opsBetween(next, previous) : null;
+      const last = h.past[h.past.length - 1];
+      if (key && h.lastKey === key && now - h.lastAt < 1500 && last) {
+        last.after = next;
+        last.forward = forward && last.forward ? [...last.forward, ...forward] : null;
+        last.inverse = inverse && last.inverse ? [...inverse, ...last.inverse] : null;
+      } else {
+        h.past.push({ before: previous, after: next, forward, inverse });
         if (h.past.length > HISTORY_LIMIT) h.past.shift();
       }
       h.future = [];
@@ -254,7 +306,8 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
       designRef.current = next;
       setDesign(next);
       setHistoryTick((t) => t + 1);
-      save.changed();
+      if (isLive) liveRef.current.submit(forward, next);
+      else save.changed();
     },
     [save],
   );
@@ -264,13 +317,23 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
       if (lockedRef.current) return;
       const h = history.current;
       if (!h[from].length) return;
-      h[to].push(designRef.current);
-      const next = h[from].pop();
+      const entry = h[from].pop();
+      h[to].push(entry);
       h.lastKey = null;
+      const back = from === "past";
+      let next;
+      if (liveRef.current.active) {
+        const ops = (back ? entry.inverse : entry.forward) ||
+          (back ? opsBetween(entry.after, entry.before) : opsBetween(entry.before, entry.after));
+        next = applyOps(designRef.current, ops);
+        liveRef.current.submit(ops, next);
+      } else {
+        next = back ? entry.before : entry.after;
+        save.changed();
+      }
       designRef.current = next;
       setDesign(next);
       setHistoryTick((t) => t + 1);
-      save.changed();
     },
     [save],
   );
@@ -705,20 +768,47 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
     return () => window.removeEventListener("keydown", onKey);
   }, [commit, fitLegibly, flow, redo, say, undo]);
 
+  // Presence: what I have selected, and my pointer in flow coordinates, for the others in the session.
+  const selectionKey = selectionRef.current.nodes.join(" ");
+  const { share: sharePresence, status: liveStatus } = live;
+  useEffect(() => {
+    if (liveStatus === "live") sharePresence({ selection: selectionKey ? selectionKey.split(" ") : [] });
+  }, [selectionKey, liveStatus, sharePresence]);
+  const shareCursor = useCallback(
+    (event) => {
+      if (liveStatus !== "live") return;
+      sharePresence({ cursor: flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }) });
+    },
+    [flow, liveStatus, sharePresence],
+  );
+  const hideCursor = useCallback(() => {
+    if (liveStatus === "live") sharePresence({ cursor: null });
+  }, [liveStatus, sharePresence]);
+
+  // A revision made while I am here (a teammate's save, a restore, a pattern, or the session's own
+  // checkpoint announced on connecting): its number, costs and findings.
+  useEffect(() => {
+    if (!live.revision || live.revision === revision) return;
+    setRevision(live.revision);
+    requestEstimate(live.revision);
+    loadFindings(live.revision);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [live.revision]);
+
   // Warn before leaving with unsaved work.
   useEffect(() => {
     const onLeave = (event) => {
-      if (save.state !== "saved") event.preventDefault();
+      if (saveState !== "saved") event.preventDefault();
     };
     window.addEventListener("beforeunload", onLeave);
     return () => window.removeEventListener("beforeunload", onLeave);
-  }, [save.state]);
+  }, [saveState]);
 
   const reloadTheirs = async () => {
     setBusy(true);
     try {
       const head = await api.design(projectId);
-      history.current.past.push(designRef.current); // mine stays one undo away
+      history.current.past.push({ before: designRef.current, after: head.data }); // mine stays one undo away
       history.current.future = [];
       designRef.current = head.data;
       setDesign(head.data);
@@ -733,24 +823,47 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
       setBusy(false);
     }
   };
-  const keepMine = async () => {
-    setBusy(true);
-    try {
-      const head = await api.design(projectId);
-      save.rebase(head.etag);
-    } catch (error) {
-      say(`Could not save: ${error.message}`);
-    } finally {
-      setBusy(false);
+  // On a conflict: their revision, and how mine goes on top of it (against the revision both started from).
+  const [merge, setMerge] = useState(null);
+  useEffect(() => {
+    if (!save.conflict) {
+      setMerge(null);
+      return undefined;
     }
+    let current = true;
+    api.design(projectId).then(
+      (head) => {
+        if (!current) return;
+        const result = threeWayMerge(save.base.current, designRef.current, head.data);
+        setMerge({ theirs: head.data, etag: head.etag, number: etagNumber(head.etag), result });
+      },
+      (error) => current && say(`Could not read their revision: ${error.message}`),
+    );
+    return () => {
+      current = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [save.conflict]);
+  const keepMine = (choices) => {
+    const mine = designRef.current;
+    const next = merge.result.merged(choices);
+    history.current.past.push({ before: mine, after: next }); // mine alone stays one undo away
+    history.current.future = [];
+    designRef.current = next;
+    setDesign(next);
+    setRevision(merge.number);
+    save.rebase(merge.etag);
   };
 
-  // A new head from the server (restore, pattern): mine stays one undo away.
+  // A new head from the server (restore, pattern): mine stays one undo away. In a live session the new
+  // head reaches everyone (me included) as a replace operation, so only its number is taken here.
   const adoptHead = (doc, etag) => {
-    history.current.past.push(designRef.current);
-    history.current.future = [];
-    designRef.current = doc;
-    setDesign(doc);
+    if (!live.active) {
+      history.current.past.push({ before: designRef.current, after: doc });
+      history.current.future = [];
+      designRef.current = doc;
+      setDesign(doc);
+    }
     setRevision(etagNumber(etag));
     save.loaded(etag);
     requestEstimate(etagNumber(etag));
@@ -787,14 +900,16 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
       say(`Could not compare with revision ${number}: ${error.message}`);
     }
   };
+  // The ETag to save on: in a live session the live edits become a revision first (reading does that).
+  const headEtag = async () => (live.active ? (await api.design(projectId)).etag : save.etag.current);
   const restoreRevision = async (number) => {
-    if (save.state !== "saved") {
+    if (saveState !== "saved") {
       say("Wait until your changes are saved, then restore.");
       return;
     }
     try {
       const old = viewing?.number === number ? viewing.design : (await api.revision(projectId, number)).data.design;
-      const { data, etag } = await api.saveDesign(projectId, old, save.etag.current, `Restored revision ${number}`);
+      const { data, etag } = await api.saveDesign(projectId, old, await headEtag(), `Restored revision ${number}`);
       setViewing(null);
       setDiff(null);
       adoptHead(data.design, etag);
@@ -807,8 +922,8 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
     }
   };
   const applyPattern = async (slug, mapping) => {
-    if (save.state !== "saved") throw new Error("Wait until your changes are saved.");
-    await api.applyPattern(projectId, slug, mapping, save.etag.current);
+    if (saveState !== "saved") throw new Error("Wait until your changes are saved.");
+    await api.applyPattern(projectId, slug, mapping, await headEtag());
     const head = await api.design(projectId);
     adoptHead(head.data, head.etag);
     setPatternDialog(false);
@@ -936,19 +1051,20 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
         <div className="studio-title">
           <a href={projectUrl} className="back" title="Back to the project page">←</a>
           <h1>{design.name}</h1>
-          <span className={`save-state ${invalidFields && !locked ? "error" : save.state}`} data-save-state={save.state}
-            data-invalid-fields={invalidFields} role="status">
-            {readOnly || viewing ? "Read only"
+          <span className={`save-state ${invalidFields && !locked ? "error" : saveState}`} data-save-state={saveState}
+            data-pending-edits={live.active ? live.pending : ""} data-invalid-fields={invalidFields} role="status">
+            {locked ? "Read only"
               : invalidFields ? `Not saved: ${invalidFields} invalid field${invalidFields > 1 ? "s" : ""}`
-              : SAVE_LABELS[save.state]}
+              : saveLabel(saveState, live.pending)}
           </span>
           <span className="revision-number" data-shown-revision={shownRevision ?? ""} data-head-revision={revision ?? ""}
             title={viewing ? `Viewing revision ${viewing.number}; the newest is ${revision}` : "The newest revision"}>
             {shownRevision ? `r${shownRevision} of ${revision}` : ""}
           </span>
-          {save.state === "error" && !readOnly && (
+          {save.state === "error" && !readOnly && !live.active && (
             <button type="button" className="link" onClick={save.retry}>Retry</button>
           )}
+          <PresenceBar live={live} />
         </div>
         <div className="studio-tools">
           <span className="total-cost" data-total-cost={shownTotal ?? ""} data-cost-status={costs.status} data-cost-revision={costs.revision ?? ""}
@@ -1021,7 +1137,8 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
       )}
       <div className="studio-body">
         <Palette catalog={catalog} readOnly={locked} onAdd={(t) => add(t)} recent={recentTypes} />
-        <div className="canvas" data-canvas-ready={canvasReady ? "true" : undefined} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = "move"; }} onDrop={onDrop}>
+        <div className="canvas" data-canvas-ready={canvasReady ? "true" : undefined} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = "move"; }} onDrop={onDrop}
+          onMouseMove={shareCursor} onMouseLeave={hideCursor}>
           <ReactFlow
             nodes={nodes}
             edges={edges}
@@ -1055,6 +1172,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
               </ControlButton>
             </Controls>
             <OverflowMiniMap />
+            {live.status === "live" && <PresenceLayer peers={live.peers} me={live.me} nodes={nodes} />}
           </ReactFlow>
           <JobsTray jobs={jobs} />
         </div>
@@ -1067,7 +1185,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
             setPending(null);
           }} />
       )}
-      {save.conflict && <ConflictDialog busy={busy} onReload={reloadTheirs} onKeepMine={keepMine} />}
+      {save.conflict && <MergeDialog merge={merge} busy={busy} onReload={reloadTheirs} onMerge={keepMine} />}
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
       {share && <ShareDialog api={api} projectId={projectId} revision={shownRevision} onClose={() => setShare(false)} />}
       {patternDialog && (

@@ -8,6 +8,7 @@ export const AUTOSAVE_DELAY_MS = 800;
 // raises a conflict until the person chooses; a 400 keeps the errors for the fields they name.
 export function useAutosave({ api, projectId, designRef, readOnly, onSaved }) {
   const etag = useRef(null);
+  const base = useRef(null); // the document the server has at `etag`, as this editor last saw or sent it
   const version = useRef(0); // bumped on each change
   const savedVersion = useRef(0);
   const inFlight = useRef(false);
@@ -30,6 +31,7 @@ export function useAutosave({ api, projectId, designRef, readOnly, onSaved }) {
     try {
       const { data, etag: newEtag } = await api.saveDesign(projectId, sent, etag.current);
       etag.current = newEtag;
+      base.current = sent;
       savedVersion.current = target;
       setErrors(NO_ERRORS);
       setFailure("");
@@ -68,6 +70,7 @@ export function useAutosave({ api, projectId, designRef, readOnly, onSaved }) {
     errors,
     failure,
     etag,
+    base,
     // A change to save soon.
     changed() {
       version.current += 1;
@@ -77,13 +80,14 @@ export function useAutosave({ api, projectId, designRef, readOnly, onSaved }) {
     // The loaded or reloaded head: nothing to save.
     loaded(newEtag) {
       etag.current = newEtag;
+      base.current = designRef.current;
       savedVersion.current = version.current;
       conflictRef.current = false;
       setConflict(false);
       setErrors(NO_ERRORS);
       setState("saved");
     },
-    // Keep mine on top: save the local document on the newest revision.
+    // Keep mine on top: save the local document (theirs merged with mine) on the newest revision.
     rebase(newEtag) {
       etag.current = newEtag;
       conflictRef.current = false;

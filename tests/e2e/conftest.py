@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.live_server_asgi import asgi_live_server  # noqa: F401 (a fixture for the live-session tests)
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
