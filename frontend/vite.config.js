@@ -8,12 +8,14 @@ const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 
 export default defineConfig({
   plugins: [react()],
-  // The bundle is served from /static/studio/dist/; nothing in it loads other files at run time.
+  // The bundle is served from /static/studio/dist/. It loads one file of its own at run time: ELK (elkjs, a
+  // large layout engine) as editor-elk.bundled.js, the first time someone asks for a layout.
   base: "./",
   build: {
     outDir: here("../static/studio/dist"),
     emptyOutDir: true,
     sourcemap: false,
+    chunkSizeWarningLimit: 1600, // ELK's chunk is 1.5 MB; it is only fetched for a layout
     target: "es2020",
     rollupOptions: {
       input: here("src/main.jsx"),
@@ -21,7 +23,6 @@ export default defineConfig({
         entryFileNames: "editor.js",
         chunkFileNames: "editor-[name].js",
         assetFileNames: (asset) => (asset.names?.some((n) => n.endsWith(".css")) ? "editor.css" : "[name][extname]"),
-        inlineDynamicImports: true,
       },
     },
   },

@@ -30,6 +30,7 @@ import { useLegibleFit } from "./useLegibleFit.js";
 import Palette, { DRAG_TYPE } from "./components/Palette.jsx";
 import { useRecentTypes } from "./recentTypes.js";
 import { keepUnchanged } from "./reuse.js";
+import { layeredLayout } from "./layout.js";
 import PropertiesPanel from "./components/PropertiesPanel.jsx";
 import TierLane from "./components/TierLane.jsx";
 import {
@@ -42,7 +43,6 @@ import {
   addComponent,
   addConnection,
   addGroup as addGroupTo,
-  autoLayout,
   duplicate,
   formatUsd,
   groupAt,
@@ -390,8 +390,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
   // The canvas is drawn from the document; selection survives a redraw.
   useEffect(() => {
     if (!shown || !catalog) return;
-    const right = Math.max(0, ...shown.components.map((c) => c.position?.x || 0));
-    const width = Math.max(760, right + NODE_WIDTH + 160 - LANE_LEFT);
+
     const tierLabels = Object.fromEntries(catalog.tiers.map((t) => [t.id, t.label]));
     const groupKinds = Object.fromEntries((catalog.group_kinds || []).map((g) => [g.kind, g.label]));
     const focus = selectAfter.current;
@@ -401,6 +400,9 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
     const defaults = laneLayout(shown);
     const positions = Object.fromEntries(shown.components.map((c) => [c.id, c.position || defaults[c.id]]));
     positionsRef.current = positions;
+    // The lanes reach past the rightmost card, wherever it stands (saved or laid out).
+    const right = Math.max(0, ...Object.values(positions).map((p) => p?.x || 0));
+    const width = Math.max(760, right + NODE_WIDTH + 160 - LANE_LEFT);
     const boxes = groupBoxes(shown, positions);
     const membered = new Set(shown.components.map((c) => c.group).concat((shown.groups || []).map((g) => g.parent)));
     setNodes((previous) => {
@@ -692,6 +694,19 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
     [catalog, commit, say, types],
   );
 
+  // Layout (L, the Layout button): ELK orders the cards of each lane (elkjs, loaded on first use), then the
+  // result is one edit and the view fits it. A design edited meanwhile is left alone.
+  const layOut = useCallback(async () => {
+    const before = designRef.current;
+    const laid = await layeredLayout(before);
+    if (designRef.current !== before || lockedRef.current) {
+      say("The design changed while it was being laid out; press Layout again.");
+      return;
+    }
+    commit(laid);
+    setTimeout(() => fitLegibly(200), 50);
+  }, [commit, fitLegibly, say]);
+
   // Keyboard: delete, undo/redo, help, fit. Delete is handled here rather than by xyflow's key tracking,
   // which can miss a key after modifier chords.
   const selectionRef = useRef({ nodes: [], edges: [] });
@@ -747,8 +762,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
         commit(next);
         say(`Pasted ${ids.length} component${ids.length === 1 ? "" : "s"}.`);
       } else if (!mod && key === "l" && !lockedRef.current) {
-        commit((d) => autoLayout(d));
-        setTimeout(() => fitLegibly(200), 50);
+        layOut();
       } else if (!mod && key === "h") {
         setSide((s) => (s === "history" ? "properties" : "history"));
       } else if (mod && key === "z") {
@@ -766,7 +780,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [commit, fitLegibly, flow, redo, say, undo]);
+  }, [commit, fitLegibly, flow, layOut, redo, say, undo]);
 
   // Presence: what I have selected, and my pointer in flow coordinates, for the others in the session.
   const selectionKey = selectionRef.current.nodes.join(" ");
@@ -1078,7 +1092,7 @@ function Studio({ api, projectId, readOnly, projectUrl }) {
               <button type="button" className="secondary" disabled={!h.past.length} onClick={undo} title="Undo (Ctrl+Z)">Undo</button>
               <button type="button" className="secondary" disabled={!h.future.length} onClick={redo} title="Redo (Ctrl+Shift+Z)">Redo</button>
               <button type="button" className="secondary" data-action="auto-layout" title="Lay out by tier (L)"
-                onClick={() => { commit((d) => autoLayout(d)); setTimeout(() => fitLegibly(200), 50); }}>Layout</button>
+                onClick={layOut}>Layout</button>
               <button type="button" className="secondary" data-action="insert-pattern" onClick={() => setPatternDialog(true)}>Insert pattern</button>
             </>
           )}

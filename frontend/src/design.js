@@ -323,16 +323,6 @@ export function laneLayout(design, components = design.components) {
   return positions;
 }
 
-// Lays the design out by tier (see laneLayout), keeping the left-to-right order components have now.
-export function autoLayout(design) {
-  const ordered = [...design.components].sort(
-    (a, b) => (a.position?.x ?? 0) - (b.position?.x ?? 0) || (a.position?.y ?? 0) - (b.position?.y ?? 0),
-  );
-  const positions = laneLayout(design, ordered);
-  // Empty groups keep their own box; groups with members are drawn around them.
-  return { ...design, components: design.components.map((c) => ({ ...c, position: positions[c.id] })) };
-}
-
 export function formatUsd(value) {
   if (value === undefined || value === null) return "";
   return `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;

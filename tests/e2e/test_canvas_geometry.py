@@ -11,7 +11,7 @@ import pytest
 from apps.designs.patterns import pattern_library
 from apps.projects import services
 from tests.e2e.conftest import screenshot
-from tests.e2e.test_editor import log_in, open_editor
+from tests.e2e.test_editor import head, head_number, log_in, open_editor
 
 # For each drawn connection: its ends' boxes and points sampled along its path, in page coordinates.
 GEOMETRY = """() => {
@@ -127,6 +127,20 @@ def test_no_connection_runs_through_its_own_cards_and_labels_are_whole(
     assert {e["id"] for e in geometry["edges"]} == set(connections)
     assert_connections_read(geometry, connections)
     screenshot(page, f"pattern-{slug}")
+    # Layout (ELK's order in each lane) keeps them readable too, and leaves every card in its tier.
+    before = {c.id: c.tier for c in pattern.design.components}
+    page.click("button:has-text('Layout')")
+    for _ in range(100):
+        if head_number(project) > 1:
+            break
+        page.wait_for_timeout(100)
+    page.locator("[data-save-state=saved]").wait_for()
+    page.wait_for_timeout(400)  # the fit's animation
+    laid_out = head(project)
+    assert {c["id"]: c["tier"] for c in laid_out["components"]} == before
+    assert all(c.get("position") for c in laid_out["components"])
+    assert_connections_read(page.evaluate(GEOMETRY), connections)
+    screenshot(page, f"pattern-{slug}-layout")
 
 
 def test_a_1000_component_design_reads_where_it_is_shown(live_server: Any, page: Any, team: Any, alice: Any) -> None:
