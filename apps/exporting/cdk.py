@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from apps.designs.document import Component, Group, Link
-from apps.exporting.cdk_kept import HELPERS, KeptWriter
+from apps.exporting.cdk_kept import HELPERS, KeptWriter, is_imported
 from apps.exporting.cfn import py
 from apps.exporting.plan import ExportError, Plan, tag_value
 from apps.exporting.services import service_for
@@ -137,7 +137,10 @@ class CdkStack:
         # a child workflow before its parent).
         creation = sorted(self.members, key=lambda c: (service_for(c.type).cdk_order, self.depth(c)))
         for component in creation:
-            service_for(component.type).cdk(self, component)
+            if self.kept is not None and self.kept.written_as_sam(component):
+                self.kept.write_as_sam(self, component)
+            else:
+                service_for(component.type).cdk(self, component)
         # Functions first; hosted zones last (their alias records name the API domain names that
         # certificates write in their own wiring).
         wiring_order = {"lambda_function": 0, "route53_zone": 2}
@@ -186,7 +189,8 @@ def stack_module(plan: Plan, kept: KeptWriter | None = None) -> str:
 def app_module(plan: Plan, name: str) -> str:
     """Source of ``app.py``: one stack, or one per account group."""
     groups: list[str | None] = []
-    if any(plan.account_of(c) is None and service_for(c.type).deployed for c in plan.design.components):
+    deployed = any(plan.account_of(c) is None and service_for(c.type).deployed for c in plan.design.components)
+    if deployed or is_imported(plan.source):  # an import's kept resources alone make a stack
         groups.append(None)
     groups += [g.id for g in plan.accounts()]
     lines = [

@@ -10,7 +10,9 @@ the same in the stack the CDK app builds, with the constructs CDK has for each p
   ``Fn::GetAtt`` and ``${…}`` of the kept CloudFormation still name it; its resource attributes and the
   properties its props do not stand for are overridden on that resource (``kept_rules`` decides which,
   for both writers), converted where CDK writes another type than the template had (SAM's);
-- the resources kept undrawn, and the parts of components, become ``CfnResource``s as written.
+- the resources kept undrawn, and the parts of components the SAM export writes as they were, become
+  ``CfnResource``s as written; a REST API whose routes all live in its OpenAPI definition (CDK's
+  ``RestApi`` refuses an API without methods) is written as the SAM export writes it.
 
 SAM resources written as they were (``AWS::Serverless::*``, kept or drawn as ``cloudformation_resource``)
 make the stack declare the SAM transform, as CDK's own ``aws_sam`` constructs do: CloudFormation expands
@@ -24,20 +26,16 @@ CloudFormation takes, and kept strings that CDK would read as its own tokens are
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from apps.designs.cfn_schemas import UnknownResourceType, resource_schema
 from apps.designs.document import Component, Design
+from apps.exporting.cdk_kept_properties import WRITTEN_AS, property_overrides, string_source, with_globals
 from apps.exporting.cfn import py, var
-from apps.exporting.kept import DRAWN_EVENTS, ONE_OF, USER_ARTEFACTS, WIRING, _as_dynamodb_table
-from apps.exporting.kept_rules import replaces_export
 from apps.exporting.plan import ExportError, Plan, referenced_names
 from apps.exporting.sam import sam_template
 from apps.exporting.services import service_for
-from apps.exporting.services.policy_templates import iam_statements
 
 if TYPE_CHECKING:
     from apps.exporting.cdk import CdkStack
@@ -47,36 +45,6 @@ LOGICAL_ID = re.compile(r"^[A-Za-z0-9]{1,255}$")
 # CDK reads these in any string as references to its own tokens.
 CDK_TOKEN = re.compile(r"[$#]\{Token\[")
 
-# The CloudFormation resource CDK's constructs write for a SAM resource type (other types: the same).
-WRITTEN_AS = {
-    "AWS::Serverless::Function": "AWS::Lambda::Function",
-    "AWS::Serverless::StateMachine": "AWS::StepFunctions::StateMachine",
-    "AWS::Serverless::SimpleTable": "AWS::DynamoDB::Table",
-    "AWS::Serverless::LayerVersion": "AWS::Lambda::LayerVersion",
-    "AWS::Serverless::Api": "AWS::ApiGateway::RestApi",
-    "AWS::Serverless::HttpApi": "AWS::ApiGatewayV2::Api",
-    "AWS::Serverless::GraphQLApi": "AWS::AppSync::GraphQLApi",
-}
-# SAM properties that are another property, of the same shape, in the CloudFormation type CDK writes.
-RENAMED = {
-    "AWS::Serverless::Function": {"Tracing": "TracingConfig"},
-    "AWS::Serverless::StateMachine": {
-        "Name": "StateMachineName", "Type": "StateMachineType", "Role": "RoleArn",
-        "Tracing": "TracingConfiguration", "Logging": "LoggingConfiguration",
-        "DefinitionUri": "DefinitionS3Location",
-    },
-    "AWS::Serverless::LayerVersion": {"ContentUri": "Content"},
-    "AWS::Serverless::SimpleTable": {"PrimaryKey": "KeySchema"},
-}  # fmt: skip
-# SAM's Globals section: which resource type each of its entries applies to.
-GLOBALS = {
-    "Function": "AWS::Serverless::Function", "Api": "AWS::Serverless::Api", "HttpApi": "AWS::Serverless::HttpApi",
-    "SimpleTable": "AWS::Serverless::SimpleTable", "StateMachine": "AWS::Serverless::StateMachine",
-    "LayerVersion": "AWS::Serverless::LayerVersion",
-}  # fmt: skip
-# The keys CDK may have written inside a property the template gives whole (its code): cleared first,
-# because CDK merges an override into an object instead of replacing it.
-REPLACED = {"Code": ("S3Bucket", "S3Key", "S3ObjectVersion", "ZipFile", "ImageUri", "SourceKMSKeyArn")}
 # CfnParameter's keywords for the keys of a template parameter, and the Python type each one takes.
 PARAMETER_FIELDS = {
     "Type": ("type", str), "Default": ("default", object), "AllowedValues": ("allowed_values", list),
@@ -90,6 +58,10 @@ CONDITION_FUNCTIONS = {
     "Fn::EachMemberEquals": "condition_each_member_equals", "Fn::EachMemberIn": "condition_each_member_in",
 }  # fmt: skip
 NESTED_CONDITIONS = ("Fn::And", "Fn::Or", "Fn::Not")
+# What CloudFormation takes on a resource besides Type and Properties.
+ATTRIBUTES = frozenset(
+    {"Condition", "DependsOn", "Metadata", "DeletionPolicy", "UpdateReplacePolicy", "UpdatePolicy", "CreationPolicy"}
+)
 
 # Module-level helpers of the generated stack module, written only in the apps of imported designs.
 HELPERS = '''
@@ -153,45 +125,6 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
-def _escaped_path(*parts: str) -> str:
-    """An override path (CDK splits paths at dots; a dot inside a name is escaped)."""
-    return ".".join(part.replace(".", "\\.") for part in parts)
-
-
-def _s3_location(value: Any, bucket: str, key: str, version: str) -> dict[str, Any] | None:
-    """SAM's code location (``s3://bucket/key`` or ``{Bucket, Key, Version}``) in CloudFormation's names."""
-    if isinstance(value, str) and value.startswith("s3://") and "/" in value[5:]:
-        name, _, path = value[5:].partition("/")
-        return {bucket: name, key: path}
-    if isinstance(value, dict) and "Bucket" in value and "Key" in value:
-        location = {bucket: value["Bucket"], key: value["Key"]}
-        if "Version" in value:
-            location[version] = value["Version"]
-        return location
-    return None
-
-
-def with_globals(resource_type: str, properties: dict[str, Any], globals_: dict[str, Any]) -> dict[str, Any]:
-    """SAM's Globals applied to a SAM resource's properties, as the transform applies them: the resource's
-    own values win, maps are merged and lists are joined."""
-    section = next((name for name, type_ in GLOBALS.items() if type_ == resource_type), None)
-    defaults = globals_.get(section) if section else None
-    if not isinstance(defaults, dict):
-        return properties
-    return _merged(copy.deepcopy(defaults), properties)
-
-
-def _merged(defaults: Any, own: Any) -> Any:
-    if isinstance(defaults, dict) and isinstance(own, dict):
-        result = dict(defaults)
-        for key, value in own.items():
-            result[key] = _merged(defaults[key], value) if key in defaults else value
-        return result
-    if isinstance(defaults, list) and isinstance(own, list):
-        return defaults + own
-    return own
-
-
 class KeptWriter:
     """Writes the kept CloudFormation of ``plan.source`` at the end of the stack the ``CdkStack`` builds."""
 
@@ -205,8 +138,11 @@ class KeptWriter:
         self.resources: set[str] = set()
         self.conditions = set(self.kept.conditions) if self.kept is not None else set()
         self._referenced: set[str] | None = None
-        # What the SAM export writes: the parts it keeps as written are the ones this writes too.
-        self.sam_resources = set(sam_template(plan)["Resources"])
+        # What the SAM export writes: the parts it keeps as written are the ones this writes too, and a
+        # component CDK's constructs cannot write is written as SAM writes it (see ``written_as_sam``).
+        self.sam_template = sam_template(plan)
+        self.sam_resources = set(self.sam_template["Resources"])
+        self.as_sam: set[str] = set()
 
     # -- what cannot be written ---------------------------------------------------------------------
 
@@ -236,6 +172,34 @@ class KeptWriter:
 
     # -- the stack ----------------------------------------------------------------------------------
 
+    def written_as_sam(self, component: Component) -> bool:
+        """Whether CDK writes ``component`` as the SAM export's resource rather than with its constructs.
+
+        A REST API whose routes all live in its OpenAPI definition (integrations with AWS services, not
+        drawn as routes) has no methods for CDK's ``RestApi``, which refuses to synthesize then; the SAM
+        resource, definition included, deploys what the template did.
+        """
+        kept = component.cloudformation
+        return (
+            kept is not None
+            and component.type == "api_gateway_rest"
+            and not self.plan.routes(component)
+            and kept.logical_id in self.sam_resources
+        )
+
+    def write_as_sam(self, cdk: CdkStack, component: Component) -> None:
+        """Emit ``component`` as the resource the SAM export writes for it, under its logical id."""
+        assert component.cloudformation is not None
+        logical_id = component.cloudformation.logical_id
+        resource = self.sam_template["Resources"][logical_id]
+        self.as_sam.add(component.id)
+        cdk.emit(f"# {logical_id}: written as the SAM export writes it (its routes are in its definition)")
+        cdk.emit(
+            f"{var(component)} = cdk.CfnResource(self, {py(logical_id)}, type={py(resource['Type'])}, "
+            f"properties={py(resource.get('Properties') or {})})"
+        )
+        cdk.emit()
+
     def write(self, cdk: CdkStack) -> None:
         """Emit the kept CloudFormation into ``cdk`` (after every component and its wiring exist)."""
         kept = self.kept
@@ -260,6 +224,13 @@ class KeptWriter:
                     )
                     continue
                 dependencies += self._component(cdk, component)
+        for component in self.design.components:
+            logical_id = self.plan.ids[component.id]
+            drawn_only = component.cloudformation is None and service_for(component.type).deployed
+            if drawn_only and logical_id in self.referenced() and logical_id not in self.resources:
+                # drawn from the template's wiring (SAM's implicit API): named as the template names it
+                cdk.emit(f"resources[{py(logical_id)}] = template_resource({var(component)}, {py(logical_id)})")
+                self.resources.add(logical_id)
         for component in self.design.components:
             if component.cloudformation is not None and self._keeps_parts(component):
                 for logical_id, resource in component.cloudformation.parts.items():
@@ -389,12 +360,12 @@ class KeptWriter:
                 why = "the CDK app writes an output of that name" if name in generated else "it has no Value"
                 self.notes.append(f"Output {name} is left out: {why}")
                 continue
-            arguments = [f"value={_string_source(output['Value'])}"]
+            arguments = [f"value={string_source(output['Value'])}"]
             if "Description" in output:
-                arguments.append(f"description={_string_source(output['Description'])}")
+                arguments.append(f"description={string_source(output['Description'])}")
             export = output.get("Export")
             if isinstance(export, dict) and "Name" in export:
-                arguments.append(f"export_name={_string_source(export['Name'])}")
+                arguments.append(f"export_name={string_source(export['Name'])}")
             condition = output.get("Condition")
             if condition in self.conditions:
                 arguments.append(f"condition=conditions[{py(condition)}]")
@@ -455,144 +426,24 @@ class KeptWriter:
         target = f"resources[{py(logical_id)}]"
         cdk.emit(f"{target} = template_resource({var(component)}, {py(logical_id)})")
         self.resources.add(logical_id)
+        if component.id in self.as_sam:
+            attributes = {k: v for k, v in self.sam_template["Resources"][logical_id].items() if k in ATTRIBUTES}
+            return self._attributes(cdk, logical_id, target, attributes)
         written = WRITTEN_AS.get(kept.resource_type, kept.resource_type)
         properties = kept.properties
         if kept.resource_type.startswith("AWS::Serverless::") and self.kept is not None:
             properties = with_globals(kept.resource_type, properties, self.kept.globals)
         if component.type != "cloudformation_resource" and properties:
-            overrides, removed, extra = self.properties_of(component, written, properties)
+            overrides, removed, extra = property_overrides(component, written, properties, self.notes)
             if overrides or removed:
                 cdk.emit(f"keep_properties({target}, {py(written)}, {py(overrides)}, {py(removed)})")
             for line in extra:
                 cdk.emit(line)
         self._implicit_role(cdk, component, written)
-        return self._attributes(cdk, logical_id, target, dict(kept.attributes), var(component))
-
-    def properties_of(
-        self, component: Component, written: str, properties: dict[str, Any]
-    ) -> tuple[dict[str, Any], list[str], list[str]]:
-        """(property overrides by path, paths to delete, extra source lines) that put back the kept
-        properties of ``component`` on the resource CDK writes for it (of type ``written``)."""
-        kept = component.cloudformation
-        assert kept is not None
-        logical_id, source_type = kept.logical_id, kept.resource_type
-        renames = RENAMED.get(source_type, {})
-        modelled = {renames.get(name, name) for name in kept.modelled}
-        if source_type == "AWS::Serverless::SimpleTable":
-            properties = _as_dynamodb_table(properties)
-        known = _writable(written)
-        overrides: dict[str, Any] = {}
-        removed: list[str] = []
-        extra: list[str] = []
-        # Code on the user's disk cannot be named from the CDK app: the starter stays, with its handler.
-        starter_code = source_type == "AWS::Serverless::Function" and not any(
-            _function_code(key, properties[key]) for key in ("CodeUri", "InlineCode", "ImageUri") if key in properties
-        )
-        if starter_code and "CodeUri" in properties:
-            self.notes.append(
-                f"{logical_id}: its code (CodeUri) is a folder of yours; the CDK app builds src/{component.id}/ "
-                "(a starter handler): copy your code there and set the handler"
-            )
-        for original, value in properties.items():
-            name, value = _converted(source_type, original, value)
-            if name is None:
-                if original not in ("CodeUri",):
-                    self.notes.append(f"{logical_id}: {original} is a path on your disk and is left out")
-                continue
-            if name == "Code" and isinstance(value, dict) and "ImageUri" in value:
-                overrides["PackageType"] = "Image"
-                removed += [p for p in ("Handler", "Runtime") if p not in properties]
-            if name in WIRING and name not in USER_ARTEFACTS:
-                extra += self._wiring(component, written, name, value, overrides, has_role="Role" in properties)
-                continue
-            if not replaces_export(name, modelled) or (name == "Handler" and starter_code):
-                continue  # the props say it (or the starter's handler stays, until the user's code is copied in)
-            if known is not None and name not in known:
-                self.notes.append(f"{logical_id}: {name} is left out ({written} has no such property)")
-            elif name in REPLACED and isinstance(value, dict):
-                removed += [_escaped_path(name, leaf) for leaf in REPLACED[name] if leaf not in value]
-                overrides.update({_escaped_path(name, leaf): item for leaf, item in value.items()})
-            else:
-                overrides[_escaped_path(name)] = value
-        for group in ONE_OF:
-            present = [key for key in group if key in overrides]
-            if present:
-                removed += [key for key in group if key not in present and key not in removed]
-        return overrides, removed, extra
-
-    def _wiring(
-        self, component: Component, written: str, name: str, value: Any, overrides: dict[str, Any], *, has_role: bool
-    ) -> list[str]:
-        """Kept wiring, merged with what the connections make CDK write: environment variables one by
-        one, tags through CDK's tags, layers added to the function, policies on its role."""
-        kept = component.cloudformation
-        assert kept is not None
-        logical_id = kept.logical_id
-        if name == "Environment" and isinstance(value, dict):
-            variables = value.get("Variables")
-            for variable, setting in variables.items() if isinstance(variables, dict) else []:
-                overrides[_escaped_path("Environment", "Variables", str(variable))] = setting
-            return []
-        if name == "Tags":
-            return [
-                f"cdk.Tags.of({var(component)}).add({py(str(key))}, {_string_source(tag)})"
-                for key, tag in _tag_pairs(value)
-            ]
-        if name == "Layers" and isinstance(value, list) and written == "AWS::Lambda::Function":
-            return [
-                f"{var(component)}.add_layers(lambda_.LayerVersion.from_layer_version_arn(kept, "
-                f"{py(f'{logical_id}Layer{index}')}, {_string_source(layer)}))"
-                for index, layer in enumerate(value)
-            ]
-        if name == "Policies" and written in ("AWS::Lambda::Function", "AWS::StepFunctions::StateMachine"):
-            return [] if has_role else self._policies(component, value)  # a role of the user's own has them
-        if name == "Events" and isinstance(value, dict):
-            undrawn = [str(e) for e, event in value.items() if not _drawn_event(event)]
-            if undrawn and written != kept.resource_type:
-                self.notes.append(
-                    f"{logical_id}: SAM events {', '.join(undrawn)} are left out (CDK writes the resource as "
-                    f"{written}, which has no events)"
-                )
-            return []
-        if name == "ManagedPolicyArns":
-            overrides[name] = value  # CDK cannot add to its list from here: the template's list stands
-            return []
-        self.notes.append(f"{logical_id}: {name} is left out ({written} has no such property)")
-        return []
-
-    def _policies(self, component: Component, policies: Any) -> list[str]:
-        """SAM policies of a function or state machine CDK writes: managed policies on its role, the
-        statements (policy templates expanded) in a policy of their own."""
-        if not isinstance(policies, list):
-            policies = [policies]
-        kept = component.cloudformation
-        assert kept is not None
-        lines: list[str] = []
-        documents: list[Any] = []
-        for index, policy in enumerate(policies):
-            if isinstance(policy, str):
-                policy_arn = (
-                    policy
-                    if policy.startswith("arn:")
-                    else {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/" + policy}
-                )
-                lines.append(
-                    f"{var(component)}.role.add_managed_policy(iam.ManagedPolicy.from_managed_policy_arn(kept, "
-                    f"{py(f'{kept.logical_id}ManagedPolicy{index}')}, {_string_source(policy_arn)}))"
-                )
-                continue
-            try:
-                documents += iam_statements([policy], role=kept.logical_id)
-            except ExportError as refusal:
-                self.notes.append(f"{refusal} (left out)")
-        if documents:
-            name = f"{kept.logical_id}KeptPolicy"
-            lines.append(
-                f"cdk.CfnResource(kept, {py(name)}, type='AWS::IAM::Policy', properties={{'PolicyName': {py(name)}, "
-                f"'PolicyDocument': {py({'Version': '2012-10-17', 'Statement': documents})}, "
-                f"'Roles': [{var(component)}.role.role_name]}})"
-            )
-        return lines
+        attributes = {k: v for k, v in kept.attributes.items() if k in ATTRIBUTES}
+        for name in sorted(set(kept.attributes) - ATTRIBUTES):
+            self.notes.append(f"{logical_id}: {name} is left out (SAM takes it on a resource, CloudFormation does not)")
+        return self._attributes(cdk, logical_id, target, attributes, var(component))
 
     def _implicit_role(self, cdk: CdkStack, component: Component, written: str) -> None:
         """SAM names the role it makes for a function or state machine <logical id>Role, and templates
@@ -617,6 +468,7 @@ class KeptWriter:
 
     def _needs_sam_transform(self) -> bool:
         types = [c.props.get("resource_type") for c in self.design.components if c.type == "cloudformation_resource"]
+        types += [self.sam_template["Resources"][self.plan.ids[c]]["Type"] for c in self.as_sam]
         if self.kept is not None:
             types += [r.get("Type") for r in self.kept.resources.values() if isinstance(r, dict)]
         for component in self.design.components:
@@ -676,53 +528,3 @@ def _parameter_value(kind: type, value: Any) -> Any:
     if kind is list and isinstance(value, list):
         return [str(item).lower() if isinstance(item, bool) else str(item) for item in value]
     return None
-
-
-def _string_source(value: Any) -> str:
-    """A string CfnOutput or a tag takes: literal text, or an intrinsic as a CDK token."""
-    return py(value) if isinstance(value, str) else f"cdk.Token.as_string({py(value)})"
-
-
-def _converted(source_type: str, name: str, value: Any) -> tuple[str | None, Any]:
-    """A kept SAM property as the CloudFormation property CDK's resource has (None: a path on disk)."""
-    if source_type == "AWS::Serverless::Function":
-        if name in ("CodeUri", "InlineCode", "ImageUri"):
-            code = _function_code(name, value)
-            return ("Code", code) if code is not None else (None, value)
-        if name == "DeadLetterQueue" and isinstance(value, dict):
-            return "DeadLetterConfig", {"TargetArn": value.get("TargetArn")}
-        if name == "Tracing":
-            return "TracingConfig", {"Mode": value}
-    if name in ("DefinitionUri", "ContentUri") and name in RENAMED.get(source_type, {}):
-        s3 = ("Bucket", "Key", "Version") if name == "DefinitionUri" else ("S3Bucket", "S3Key", "S3ObjectVersion")
-        location = _s3_location(value, *s3)
-        return (RENAMED[source_type][name], location) if location is not None else (None, value)
-    return RENAMED.get(source_type, {}).get(name, name), value
-
-
-def _function_code(name: str, value: Any) -> dict[str, Any] | None:
-    if name == "InlineCode":
-        return {"ZipFile": value}
-    if name == "ImageUri":
-        return {"ImageUri": value}
-    return _s3_location(value, "S3Bucket", "S3Key", "S3ObjectVersion")
-
-
-def _drawn_event(event: Any) -> bool:
-    return isinstance(event, dict) and event.get("Type") in DRAWN_EVENTS
-
-
-def _tag_pairs(tags: Any) -> list[tuple[Any, Any]]:
-    if isinstance(tags, dict):
-        return list(tags.items())
-    if isinstance(tags, list):
-        return [(t["Key"], t["Value"]) for t in tags if isinstance(t, dict) and "Key" in t and "Value" in t]
-    return []
-
-
-def _writable(resource_type: str) -> set[str] | None:
-    """The properties CloudFormation takes for a type, or None when it has no schema (custom resources)."""
-    try:
-        return set(resource_schema(resource_type).properties)
-    except UnknownResourceType:
-        return None

@@ -16,7 +16,7 @@ import pytest
 
 from apps.designs.document import Design, validate_design
 from apps.exporting.bundle import cdk_files
-from apps.exporting.cdk_kept import WRITTEN_AS
+from apps.exporting.cdk_kept_properties import WRITTEN_AS
 from apps.exporting.plan import ExportError
 from apps.exporting.validate import lint_errors
 from apps.importing.engine import import_template
@@ -65,6 +65,28 @@ Outputs:
 """
 
 
+# A REST API whose only route is an integration with a service the design draws nothing for.
+OPENAPI_ONLY_TEMPLATE = """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Gateway:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: live
+      DefinitionBody:
+        openapi: "3.0.1"
+        info: {title: inbox, version: "1"}
+        paths:
+          /sentiment:
+            post:
+              x-amazon-apigateway-integration:
+                type: aws
+                httpMethod: POST
+                uri: !Sub "arn:aws:apigateway:${AWS::Region}:comprehend:action/DetectSentiment"
+                responses: {default: {statusCode: "200"}}
+"""
+
+
 def hostile_design() -> Design:
     """An imported design whose kept strings end Python literals, with a SAM layer kept as written."""
     document = import_template(HOSTILE_TEMPLATE, name="hostile.yaml").design.canonical()
@@ -83,6 +105,7 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str,
     """The synthesized template of each fixture's CDK app and of the hostile design's, in one synth run."""
     designs = {name: imported(name).design for name in FIXTURE_NAMES}
     designs["hostile"] = hostile_design()
+    designs["openapi-only"] = import_template(OPENAPI_ONLY_TEMPLATE, name="openapi-only.yaml").design
     directories = {
         name: write_files(cdk_files(design), tmp_path_factory.mktemp(f"cdk-import-{name.replace('.', '-')}"))
         for name, design in designs.items()
@@ -126,7 +149,7 @@ def test_the_cdk_app_of_an_import_keeps_the_templates_sections_and_logical_ids(
     assert {lid for lid, t in changed.items() if not same_kind(expected[lid], t)} == set()
 
 
-@pytest.mark.parametrize("name", [*FIXTURE_NAMES, "hostile"])
+@pytest.mark.parametrize("name", [*FIXTURE_NAMES, "hostile", "openapi-only"])
 def test_the_synthesized_template_of_an_import_passes_cfn_lint(
     name: str, synthesized: dict[str, dict[str, Any]]
 ) -> None:
@@ -206,3 +229,13 @@ def test_a_kept_string_cdk_would_read_as_its_token_is_refused() -> None:
 def test_the_readme_says_what_the_cdk_app_could_not_write_back() -> None:
     readme = cdk_files(imported("orders_sam.yaml").design)["README.md"]
     assert "CreateOrderFunction: its code \\(CodeUri\\) is a folder of yours" in readme
+
+
+def test_a_rest_api_defined_only_by_its_openapi_is_written_as_the_sam_export_writes_it(
+    synthesized: dict[str, dict[str, Any]],
+) -> None:
+    template = synthesized["openapi-only"]
+    gateway = template["Resources"]["Gateway"]
+    assert gateway["Type"] == "AWS::Serverless::Api"
+    assert "x-amazon-apigateway-integration" in gateway["Properties"]["DefinitionBody"]["paths"]["/sentiment"]["post"]
+    assert template["Transform"] == "AWS::Serverless-2016-10-31"
