@@ -58,6 +58,10 @@ CONDITION_FUNCTIONS = {
     "Fn::EachMemberEquals": "condition_each_member_equals", "Fn::EachMemberIn": "condition_each_member_in",
 }  # fmt: skip
 NESTED_CONDITIONS = ("Fn::And", "Fn::Or", "Fn::Not")
+# What CDK's Python types the two arguments of a condition function as (Equals takes anything).
+ARGUMENT_TYPES = {
+    "Fn::Contains": ("list", "str"), "Fn::EachMemberEquals": ("list", "str"), "Fn::EachMemberIn": ("list", "list"),
+}  # fmt: skip
 # What CloudFormation takes on a resource besides Type and Properties.
 ATTRIBUTES = frozenset(
     {"Condition", "DependsOn", "Metadata", "DeletionPolicy", "UpdateReplacePolicy", "UpdatePolicy", "CreationPolicy"}
@@ -326,7 +330,9 @@ class KeptWriter:
                 if function in NESTED_CONDITIONS:
                     return f"cdk.Fn.{method}({', '.join(self.condition_source(a, where) for a in arguments)})"
                 if len(arguments) == 2:
-                    return f"cdk.Fn.{method}({py(arguments[0])}, {py(arguments[1])})"
+                    kinds = ARGUMENT_TYPES.get(function, ("any", "any"))
+                    first, second = (_typed_source(a, kind) for a, kind in zip(arguments, kinds, strict=True))
+                    return f"cdk.Fn.{method}({first}, {second})"
         raise ExportError(f"the kept template's {where} is not a condition CloudFormation takes")
 
     def _rules(self, cdk: CdkStack) -> None:
@@ -409,6 +415,9 @@ class KeptWriter:
         if condition is not None:
             if condition in self.conditions:
                 cdk.emit(f"keep_condition({construct or target}, conditions[{py(condition)}])")
+                # the outputs CDK writes for the construct exist only where it does
+                for output in _outputs_of(cdk, construct) if construct else []:
+                    cdk.emit(f"self.node.find_child({py(output)}).condition = conditions[{py(condition)}]")
             else:
                 others["Condition"] = condition
         if others:
@@ -479,6 +488,24 @@ class KeptWriter:
 
 
 OUTPUT_ID = re.compile(r"cdk\.CfnOutput\(self, '([A-Za-z0-9]+)'")
+
+
+def _typed_source(value: Any, kind: str) -> str:
+    """A condition function's argument as CDK's Python types it: an intrinsic where a string or a list
+    of strings is typed becomes a token of that type (it resolves to the intrinsic as written)."""
+    if kind == "str":
+        return string_source(value)
+    if kind == "list":
+        if isinstance(value, list):
+            return "[" + ", ".join(string_source(item) for item in value) + "]"
+        return f"cdk.Token.as_list({py(value)})"
+    return py(value)
+
+
+def _outputs_of(cdk: CdkStack, construct: str) -> list[str]:
+    """The outputs the emitters wrote with a value of ``construct`` (``value=c_orders.table_name``)."""
+    value = re.compile(rf"value={re.escape(construct)}[._]")
+    return [match for line in cdk.lines if value.search(line) for match in OUTPUT_ID.findall(line)]
 
 
 def _depends_ons(value: Any) -> Iterator[list[str]]:

@@ -49,6 +49,12 @@ Mappings:
 Conditions:
   Loud: !Not [!Equals [!Ref Greeting, "'''"]]
   Quiet: !Not [!Condition Loud]
+Rules:
+  OnlyKnown:
+    RuleCondition: !Equals [!Ref "AWS::Region", us-east-1]
+    Assertions:
+      - Assert: {"Fn::Contains": [[x, "'''"], !Ref Greeting]}
+        AssertDescription: "\\"\\"\\" is not a greeting"
 Resources:
   Notes:
     Type: AWS::SSM::Parameter
@@ -172,6 +178,7 @@ def test_kept_attributes_and_properties_reach_the_components_resources(
     fulfilment = resources["FulfilmentFunction"]
     assert fulfilment["Condition"] == "IsProd"
     assert resources[fulfilment["Properties"]["Role"]["Fn::GetAtt"][0]]["Condition"] == "IsProd"
+    assert template["Outputs"]["FulfilmentFunctionName"]["Condition"] == "IsProd"
     create = resources["CreateOrderFunction"]
     assert create["Metadata"]["BuildMethod"] == "python3.12"
     assert create["Properties"]["Environment"]["Variables"]["TABLE_NAME"] == {"Ref": "OrdersTable"}
@@ -200,11 +207,13 @@ def test_hostile_kept_strings_reach_the_template_as_text(synthesized: dict[str, 
     assert template["Parameters"]["Greeting"] == {**source["Parameters"]["Greeting"], "NoEcho": True, "MinLength": 1}
     assert template["Mappings"]["Texts"] == source["Mappings"]["Texts"]
     assert template["Conditions"]["Quiet"] == {"Fn::Not": [{"Condition": "Loud"}]}
+    assert template["Rules"]["OnlyKnown"] == source["Rules"]["OnlyKnown"]
     assert template["Outputs"]["Said"]["Description"] == source["Outputs"]["Said"]["Description"]
     assert template["Outputs"]["Said"]["Condition"] == "Quiet"
     notes = template["Resources"]["Notes"]
     assert notes["Properties"]["Value"] == source["Resources"]["Notes"]["Properties"]["Value"]
     assert notes["Condition"] == "Loud" and notes["DeletionPolicy"] == "Retain"
+    assert template["Outputs"]["NotesName"]["Condition"] == "Loud"
     shared = template["Resources"]["Shared"]
     assert shared["Properties"]["Description"] == BREAKERS
     assert shared["Properties"]["CompatibleRuntimes"] == ["python3.12"]  # SAM's Globals, applied
