@@ -207,7 +207,9 @@ def zip_safe_context(plan: Plan) -> dict[str, str]:
     return context
 
 
-def readme_cdk(design: Design, plan: Plan, name: str, context: Mapping[str, str], kept_notes: list[str]) -> str:
+def readme_cdk(
+    design: Design, plan: Plan, name: str, context: Mapping[str, str], kept_notes: list[str] | None = None
+) -> str:
     lines = [
         f"# {markdown_text(design.name)}: AWS CDK app (Python)",
         "",
@@ -244,18 +246,19 @@ def readme_cdk(design: Design, plan: Plan, name: str, context: Mapping[str, str]
     return "\n".join(lines) + "\n"
 
 
-def imported_note(notes: list[str]) -> list[str]:
-    """What the app of an imported design could not write back of its template."""
-    if not notes:
+def imported_note(notes: list[str] | None) -> list[str]:
+    """For an imported design (``notes`` not None): what its app keeps of the template, and what it could not."""
+    if notes is None:
         return []
-    return [
+    lines = [
         "",
         "This design was imported from a template. The stack keeps its parameters, conditions, mappings, outputs,",
         "logical ids and the resources it kept; SAM resources kept as written make the stack use the SAM",
-        "transform (deploy with `CAPABILITY_AUTO_EXPAND`). What it could not write back:",
-        "",
-        *[f"- {markdown_text(note)}" for note in notes],
+        "transform (deploy with `CAPABILITY_AUTO_EXPAND`).",
     ]
+    if notes:
+        lines += ["", "What it could not write back:", "", *[f"- {markdown_text(note)}" for note in notes]]
+    return lines
 
 
 def cdk_files(design: Design) -> dict[str, str]:
@@ -271,7 +274,7 @@ def cdk_files(design: Design) -> dict[str, str]:
         "tierplan_stack.py": stack,
         "cdk.json": json.dumps({"app": "python3 app.py", "context": context}, indent=2, sort_keys=True) + "\n",
         "requirements.txt": f"aws-cdk-lib=={CDK_VERSION}\nconstructs=={CONSTRUCTS_VERSION}\n",
-        "README.md": readme_cdk(design, plan, name, context, kept.notes if kept is not None else []),
+        "README.md": readme_cdk(design, plan, name, context, kept.notes if kept is not None else None),
         **code_sources(plan),
     }
     return checked(files)
