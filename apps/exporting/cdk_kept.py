@@ -390,7 +390,9 @@ class KeptWriter:
         if not isinstance(resource, dict) or not isinstance(resource.get("Type"), str):
             self.notes.append(f"{logical_id}: left out (the template gave it no Type)")
             return []
-        if logical_id in self.resources:
+        # A construct made at the top of the stack has its id as logical id: an emitter's L1 may have this one.
+        top_level = f"(self, {py(logical_id)}" in "\n".join(cdk.lines)
+        if logical_id in self.resources or top_level:
             self.notes.append(f"{logical_id}: left out (the CDK app writes a resource of that name)")
             return []
         resource_type = resource["Type"]
