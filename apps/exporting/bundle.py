@@ -17,6 +17,7 @@ import yaml
 from apps.designs.document import Design
 from apps.designs.domains import certificate_of
 from apps.exporting.cdk import CDK_VERSION, CONSTRUCTS_VERSION, app_module, stack_module
+from apps.exporting.cdk_kept import KeptWriter, is_imported
 from apps.exporting.plan import ExportError, Plan, dynamic_references
 from apps.exporting.sam import sam_template
 from apps.exporting.starters import function_code, layer_files
@@ -206,7 +207,9 @@ def zip_safe_context(plan: Plan) -> dict[str, str]:
     return context
 
 
-def readme_cdk(design: Design, plan: Plan, name: str, context: Mapping[str, str]) -> str:
+def readme_cdk(
+    design: Design, plan: Plan, name: str, context: Mapping[str, str], kept_notes: list[str] | None = None
+) -> str:
     lines = [
         f"# {markdown_text(design.name)}: AWS CDK app (Python)",
         "",
@@ -239,27 +242,39 @@ def readme_cdk(design: Design, plan: Plan, name: str, context: Mapping[str, str]
     ]
     lines += after_deploying(plan)
     lines += zone_note(plan)
+    lines += imported_note(kept_notes)
     return "\n".join(lines) + "\n"
+
+
+def imported_note(notes: list[str] | None) -> list[str]:
+    """For an imported design (``notes`` not None): what its app keeps of the template, and what it could not."""
+    if notes is None:
+        return []
+    lines = [
+        "",
+        "This design was imported from a template. The stack keeps its parameters, conditions, mappings, outputs,",
+        "logical ids and the resources it kept; SAM resources kept as written make the stack use the SAM",
+        "transform (deploy with `CAPABILITY_AUTO_EXPAND`).",
+    ]
+    if notes:
+        lines += ["", "What it could not write back:", "", *[f"- {markdown_text(note)}" for note in notes]]
+    return lines
 
 
 def cdk_files(design: Design) -> dict[str, str]:
     """The files of the CDK (Python) app: app.py, the stack module, cdk.json, requirements, handlers, README."""
-    if design.cloudformation is not None or any(c.cloudformation is not None for c in design.components):
-        # Refused rather than silently lossy: the CDK app would drop the template's parameters,
-        # conditions, kept resources and logical ids that the SAM export writes back.
-        raise ExportError(
-            "this design was imported from a template, and the CDK export does not yet write back what the "
-            "import kept (parameters, conditions, outputs, kept resources, logical ids); export it as SAM"
-        )
     plan = Plan(design)
     name = stack_name(design)
     context = zip_safe_context(plan)
+    # An imported design's app writes back what the import kept (refusing what it cannot write).
+    kept = KeptWriter(plan) if is_imported(design) else None
+    stack = stack_module(plan, kept)
     files = {
         "app.py": app_module(plan, name),
-        "tierplan_stack.py": stack_module(plan),
+        "tierplan_stack.py": stack,
         "cdk.json": json.dumps({"app": "python3 app.py", "context": context}, indent=2, sort_keys=True) + "\n",
         "requirements.txt": f"aws-cdk-lib=={CDK_VERSION}\nconstructs=={CONSTRUCTS_VERSION}\n",
-        "README.md": readme_cdk(design, plan, name, context),
+        "README.md": readme_cdk(design, plan, name, context, kept.notes if kept is not None else None),
         **code_sources(plan),
     }
     return checked(files)

@@ -145,13 +145,6 @@ def test_the_export_of_an_import_passes_cfn_lint_and_the_sam_translator(name: st
     assert kept - set(template["Resources"]) == RENAMED[name]
 
 
-def test_the_cdk_export_of_an_import_is_refused_rather_than_lossy() -> None:
-    from apps.exporting.bundle import cdk_files
-
-    with pytest.raises(ExportError, match="export it as SAM"):
-        cdk_files(imported("orders_sam.yaml").design)
-
-
 def test_a_simple_table_keeps_its_key_and_name_as_the_dynamodb_table_it_is_written_as() -> None:
     from apps.importing.engine import import_template
 
