@@ -389,7 +389,12 @@ def test_copy_paste_and_auto_layout(live_server: Any, workers: WorkerFactory, pa
     assert len(design["connections"]) == 4  # only the connection inside the selection is copied
 
     page.locator(".react-flow__pane").click(position={"x": 40, "y": 40})
-    page.keyboard.press("l")
+    laid_from = head_number(project)
+    page.keyboard.press("l")  # ELK is fetched and run first: the edit comes a moment later
+    for _ in range(100):
+        if head_number(project) > laid_from:
+            break
+        page.wait_for_timeout(100)
     wait_saved(page)
     positions = {c["id"]: c["position"] for c in head(project)["components"]}
     logic = sorted(positions[i]["x"] for i in ("api", "orders_fn", "lambda_function_1"))
