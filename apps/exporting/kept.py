@@ -20,10 +20,11 @@ reference (``{{resolve:…}}``) in them still makes the bundle refuse the export
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Collection
 from typing import Any
 
-from apps.exporting.plan import Plan
+from apps.exporting.plan import Plan, referenced_names
 
 # Properties that name the user's own artefacts: the kept value wins over what the export writes.
 USER_ARTEFACTS = frozenset(
@@ -46,6 +47,9 @@ DRAWN_EVENTS = frozenset(
     {"Api", "HttpApi", "SQS", "Kinesis", "DynamoDB", "MSK", "MQ", "DocumentDB", "S3", "SNS", "Cognito",
      "EventBridgeRule", "CloudWatchEvent", "Schedule", "ScheduleV2"}
 )  # fmt: skip
+# The property of a polled or triggering event that names its source.
+EVENT_SOURCES = {"SQS": "Queue", "Kinesis": "Stream", "DynamoDB": "Stream", "MSK": "Stream", "MQ": "Broker",
+                 "DocumentDB": "Cluster", "S3": "Bucket", "SNS": "Topic", "Cognito": "UserPool"}  # fmt: skip
 SECTIONS = {
     "parameters": "Parameters",
     "mappings": "Mappings",
@@ -68,8 +72,9 @@ def merge_properties(emitted: dict[str, Any], kept: dict[str, Any], modelled: Co
     merged = dict(emitted)
     for key, value in kept.items():
         if key == "Events" and isinstance(value, dict):
-            # the drawn events come back from their connections (maybe as components of their own)
-            events = dict(merged.get("Events") or {})
+            # the drawn events come back from their connections (maybe as components of their own), under
+            # the names the template gave them
+            events = _named_as_kept(dict(merged.get("Events") or {}), value)
             for name, event in value.items():
                 undrawn = not (isinstance(event, dict) and event.get("Type") in DRAWN_EVENTS)
                 if undrawn and name not in events:
@@ -105,6 +110,40 @@ def merge_properties(emitted: dict[str, Any], kept: dict[str, Any], modelled: Co
     if "Role" in kept and "Role" in merged:
         merged.pop("Policies", None)  # SAM refuses a function with both a role of its own and policies
     return merged
+
+
+def _event_signature(event: Any) -> tuple[str, ...] | None:
+    """What makes two function events the same event, whatever their names: the type and what it reads
+    (an API's path and method, a schedule, a pattern, the queue or stream it names)."""
+    if not isinstance(event, dict):
+        return None
+    kind = "EventBridgeRule" if event.get("Type") == "CloudWatchEvent" else str(event.get("Type"))
+    properties = event.get("Properties") if isinstance(event.get("Properties"), dict) else {}
+    if kind in ("Api", "HttpApi"):
+        return kind, str(properties.get("Path")), str(properties.get("Method")).lower()
+    if kind in ("Schedule", "ScheduleV2", "EventBridgeRule"):
+        what = {"Schedule": "Schedule", "ScheduleV2": "ScheduleExpression", "EventBridgeRule": "Pattern"}[kind]
+        return kind, json.dumps(properties.get(what), sort_keys=True)
+    if kind in EVENT_SOURCES:
+        return kind, *sorted(referenced_names(properties.get(EVENT_SOURCES[kind])))
+    return None
+
+
+def _named_as_kept(events: dict[str, Any], kept: dict[str, Any]) -> dict[str, Any]:
+    """The export's events, each one the template also had renamed to the template's name for it (SAM names
+    what it makes from an event after it: a schedule's rule, a permission, which outputs may name)."""
+    renames: dict[str, str] = {}
+    for name, event in kept.items():
+        signature = _event_signature(event)
+        if signature is None or name in events:
+            continue
+        ours = next(
+            (n for n, e in events.items() if n not in kept and n not in renames and _event_signature(e) == signature),
+            None,
+        )
+        if ours is not None:
+            renames[ours] = name
+    return {renames.get(name, name): event for name, event in events.items()}
 
 
 def _as_serverless_function(properties: dict[str, Any]) -> dict[str, Any]:

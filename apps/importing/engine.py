@@ -154,6 +154,7 @@ class Importer:
         self.kept: dict[str, Any] = {}  # logical id → resource kept verbatim, not drawn
         self.connections: list[dict[str, Any]] = []
         self.taken_ids: set[str] = set()
+        self.network_notes: dict[str, list[str]] = {}  # VPC logical id → what its group's props assume
 
     # -- classification ---------------------------------------------------------------------------------
 
@@ -231,7 +232,10 @@ class Importer:
     def add_component(self, logical_id: str, ctype: ComponentType) -> None:
         resource = self.resources[logical_id]
         properties = with_globals(resource["Type"], resource.get("Properties") or {}, self.globals)
-        props, notes, modelled = props_from(ctype, resource["Type"], properties)
+        parameters = self.template.get("Parameters")
+        props, notes, modelled = props_from(
+            ctype, resource["Type"], properties, parameters if isinstance(parameters, dict) else None
+        )
         if ctype.name == "eventbridge_bus" and resource["Type"] == "AWS::Events::Rule" and not props:
             notes.append("the rule has neither a literal schedule nor a literal event pattern")
         cid = self.new_id(logical_id)

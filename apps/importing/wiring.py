@@ -43,6 +43,7 @@ EVENT_SOURCES: dict[str, tuple[str | None, list[str]]] = {
     "ScheduleV2": (None, ["deliver"]),
 }
 IMPLICIT_APIS = {"Api": ("ServerlessRestApi", "api_gateway_rest"), "HttpApi": ("ServerlessHttpApi", "api_gateway_http")}
+SECRET_READS = frozenset({"AWSSecretsManagerGetSecretValuePolicy"})
 POLL_PROPS = {
     "BatchSize": "batch_size",
     "StartingPosition": "starting_position",
@@ -192,10 +193,7 @@ class Wiring:
                 properties = with_globals(resource_type, properties, self.imp.globals)
                 self.events(logical_id, own, properties.get("Events"))
                 self.policies(logical_id, own, properties.get("Policies"))
-                self.environment(logical_id, own, properties)
                 self.destinations(logical_id, own, properties)
-                if resource_type in STATE_MACHINES:
-                    self.definition(logical_id, own, properties)
                 for layer in _listed(properties.get("Layers")):
                     target = self.component_for(layer)
                     if target:
@@ -273,6 +271,16 @@ class Wiring:
                 resource_type.startswith("Custom::") or resource_type == "AWS::CloudFormation::CustomResource"
             ) and own:
                 self.custom_resource_provider(logical_id, own, properties.get("ServiceToken"))
+        # What only names a resource (an environment variable, a definition) is drawn where nothing more
+        # explicit (an event, a policy, a role's statement) already links the two, whatever the order
+        # of the resources in the template.
+        for logical_id, resource in self.imp.resources.items():
+            own = self.imp.owner.get(logical_id)
+            if own is not None and resource["Type"] in FUNCTIONS + STATE_MACHINES:
+                properties = with_globals(resource["Type"], resource.get("Properties") or {}, self.imp.globals)
+                self.environment(logical_id, own, properties)
+                if resource["Type"] in STATE_MACHINES:
+                    self.definition(logical_id, own, properties)
         for logical_id, resource in self.imp.resources.items():
             if resource["Type"] == "AWS::Lambda::Permission":
                 self.permission(logical_id, resource.get("Properties") or {})
@@ -411,7 +419,13 @@ class Wiring:
                 if kinds is None and targets:
                     self.imp.report.not_understood.append(f"{origin}: the policy template {template} is not drawn")
                 for target in targets if kinds else []:
-                    self.connect(own, target, kinds or [], {}, f"{origin} ({template})")
+                    # reading a database's own secret says nothing of what the function does with the data
+                    wanted = (
+                        DATA_ACCESS
+                        if template in SECRET_READS and self.type_of(target) != "secrets_manager_secret"
+                        else kinds
+                    )
+                    self.connect(own, target, wanted or [], {}, f"{origin} ({template})")
 
     def statements(self, own: str, statements: Any, origin: str) -> None:
         for statement in _listed(statements):
