@@ -204,6 +204,61 @@ def _drop_depends_on(resources: dict[str, Any], gone: set[str]) -> None:
             resource["DependsOn"] = kept if isinstance(depends, list) else kept[0]
 
 
+def _drop_doubled_routes(
+    resources: dict[str, Any], api: str, parts: dict[str, Any], generated: Collection[str]
+) -> None:
+    """An imported WebSocket API gets its own routes, stage and authorizer back (its parts and kept
+    wiring): the export's routes for the same route keys (with their integrations and permissions), its
+    stage and its authorizer would double them (one route key and one stage name per API), so those
+    generated ones are left out. A route drawn on the
+    canvas since, under a key of its own, stays."""
+
+    def of_api(resource: Any, kind: str) -> bool:
+        properties = resource.get("Properties") if isinstance(resource, dict) else None
+        return (
+            resource.get("Type") == kind
+            and isinstance(properties, dict)
+            and api in referenced_names(properties.get("ApiId"))
+        )
+
+    keys = {
+        (r.get("Properties") or {}).get("RouteKey") for r in parts.values() if of_api(r, "AWS::ApiGatewayV2::Route")
+    }
+    has_stage = any(of_api(r, "AWS::ApiGatewayV2::Stage") for r in parts.values())
+    has_authorizer = any(of_api(r, "AWS::ApiGatewayV2::Authorizer") for r in parts.values())
+    doubled: set[str] = set()
+    for name in generated:
+        resource = resources.get(name)
+        if resource is None:
+            continue
+        if of_api(resource, "AWS::ApiGatewayV2::Stage") and has_stage:
+            doubled.add(name)
+        elif of_api(resource, "AWS::ApiGatewayV2::Authorizer") and has_authorizer:
+            doubled.add(name)
+            doubled |= {
+                other
+                for other in generated
+                if isinstance(resources.get(other), dict)
+                and resources[other].get("Type") == "AWS::Lambda::Permission"
+                and name in referenced_names(resources[other].get("Properties", {}).get("SourceArn"))
+            }
+        elif of_api(resource, "AWS::ApiGatewayV2::Route") and resource["Properties"].get("RouteKey") in keys:
+            doubled.add(name)
+            doubled |= referenced_names(resource["Properties"].get("Target")) & set(generated)
+            key = resource["Properties"]["RouteKey"]
+            doubled |= {
+                other
+                for other in generated
+                if isinstance(resources.get(other), dict)
+                and resources[other].get("Type") == "AWS::Lambda::Permission"
+                and api in referenced_names(resources[other].get("Properties", {}).get("SourceArn"))
+                and json.dumps(resources[other]["Properties"].get("SourceArn")).endswith(f'/{key}"}}')
+            }
+    for name in doubled:
+        resources.pop(name, None)
+    _drop_depends_on(resources, doubled)
+
+
 def write_back(template: dict[str, Any], plan: Plan) -> list[str]:
     """Put the kept CloudFormation of ``plan.source`` back into ``template`` (changed in place).
 
@@ -244,6 +299,9 @@ def write_back(template: dict[str, Any], plan: Plan) -> list[str]:
             continue
         for logical_id, resource in kept.parts.items():
             restore(logical_id, resource)
+        if main is not None and written_as == "AWS::ApiGatewayV2::Api":
+            undrawn = design.cloudformation.resources if design.cloudformation is not None else {}
+            _drop_doubled_routes(resources, plan.ids[component.id], {**undrawn, **kept.parts}, generated)
     _drop_depends_on(resources, gone)
     kept_design = design.cloudformation
     if kept_design is None:

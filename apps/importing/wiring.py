@@ -262,9 +262,10 @@ class Wiring:
                 target = self.component_for(properties.get("AuthorizerUri") or properties.get("ProviderARNs"))
                 if api and target:
                     self.authorize(api, target, logical_id)
-                    self.consumed(
-                        logical_id, self.connect(api, target, ["authorize"], {}, logical_id), "an authorize connection"
-                    )
+                    connection = self.connect(api, target, ["authorize"], {}, logical_id)
+                    self.consumed(logical_id, connection, "an authorize connection")
+                    if connection and self.type_of(api) == "api_gateway_websocket":
+                        self.keep_wiring(logical_id)
             elif resource_type in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::Role"):
                 self.iam(logical_id, properties)
             elif (
@@ -488,10 +489,30 @@ class Wiring:
         api = self.component_for(properties.get("ApiId") or properties.get("RestApiId"))
         integration = properties.get("Integration") if "RestApiId" in properties else properties.get("IntegrationUri")
         target = self.component_for(integration)
-        if api and target:
-            self.consumed(
-                logical_id, self.connect(api, target, ["invoke", "integrate"], {}, logical_id), "a route of the API"
-            )
+        if not (api and target):
+            return
+        websocket = self.type_of(api) == "api_gateway_websocket"
+        props: dict[str, Any] = {}
+        if websocket:  # the route key of the route that targets this integration
+            keys = [
+                (r.get("Properties") or {}).get("RouteKey")
+                for r in self.imp.resources.values()
+                if r["Type"] == "AWS::ApiGatewayV2::Route"
+                and logical_id in referenced_names((r.get("Properties") or {}).get("Target"))
+            ]
+            if keys and isinstance(keys[0], str):
+                props["route_key"] = keys[0]
+        connection = self.connect(api, target, ["invoke", "integrate"], props, logical_id)
+        self.consumed(logical_id, connection, "a route of the API")
+        if websocket and connection:
+            self.keep_wiring(logical_id)
+
+    def keep_wiring(self, logical_id: str) -> None:
+        """A WebSocket API's routes are written back as the template has them (they are its parts), so the
+        integrations, authorizers and permissions they name are kept as written too, not regenerated."""
+        entry = self.imp.report.resources[logical_id]
+        entry.notes = [f"{entry.notes[0]}, kept as written with the API's own routes"]
+        self.imp.kept[logical_id] = self.imp.resources[logical_id]
 
     def iam(self, logical_id: str, properties: dict[str, Any]) -> None:
         """Statements of a role or policy, drawn from the components that use the role."""
@@ -521,8 +542,7 @@ class Wiring:
         if not (function and source):
             return
         existing = next((c["id"] for (s, t, _), c in self.pairs.items() if s == source and t == function), None)
-        self.consumed(
-            logical_id,
-            existing or self.connect(source, function, INVOKE, {}, logical_id),
-            "the permission of a connection",
-        )
+        connection = existing or self.connect(source, function, INVOKE, {}, logical_id)
+        self.consumed(logical_id, connection, "the permission of a connection")
+        if connection and self.type_of(source) == "api_gateway_websocket":
+            self.keep_wiring(logical_id)

@@ -132,6 +132,8 @@ RENAMED = {
     "vpc_database.yaml": set(),
     "openapi_http.yaml": set(),
     "workflow.yaml": set(),
+    "public_alb.yaml": set(),
+    "websocket_chat.yaml": set(),
 }
 
 
@@ -247,3 +249,31 @@ def test_props_left_at_their_default_are_the_same_as_props_written_out() -> None
     index = next(i for i, c in enumerate(document["components"]) if c["id"] == "fulfilment_queue")
     document["components"][index]["props"]["fifo"] = False  # the catalog's default, now written out
     assert reimport_differences(result.design, validate_design(document)) == []
+
+
+def test_a_websocket_api_keeps_its_own_routes_stage_and_authorizer_without_doubles() -> None:
+    result = imported("websocket_chat.yaml")
+    assert result.design.connections[-1].props["route_key"] == "$connect"
+    resources = exported(result)["Resources"]
+    of_type = lambda kind: sorted(n for n, r in resources.items() if r["Type"] == kind)  # noqa: E731
+    assert of_type("AWS::ApiGatewayV2::Route") == ["ConnectRoute"]
+    assert of_type("AWS::ApiGatewayV2::Integration") == ["TalkIntegration"]
+    assert of_type("AWS::ApiGatewayV2::Stage") == ["Live"]
+    assert of_type("AWS::ApiGatewayV2::Authorizer") == ["Gate"]
+    assert of_type("AWS::Lambda::Permission") == ["GatePermission", "TalkPermission"]
+
+
+def test_a_websocket_route_drawn_since_the_import_is_still_written() -> None:
+    document = imported("websocket_chat.yaml").design.canonical()
+    document["connections"].append(
+        {
+            "id": "chat_to_talker_2",
+            "source": "chat",
+            "target": "talker",
+            "kind": "invoke",
+            "props": {"route_key": "say"},
+        }
+    )
+    resources = exported(validate_design(document))["Resources"]
+    keys = sorted(r["Properties"]["RouteKey"] for r in resources.values() if r["Type"] == "AWS::ApiGatewayV2::Route")
+    assert keys == ["$connect", "say"]
