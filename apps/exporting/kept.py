@@ -259,6 +259,66 @@ def _drop_doubled_routes(
     _drop_depends_on(resources, doubled)
 
 
+# Resources of which AWS takes one per owner (the property naming it): a kept one and a generated one for
+# the same owner would clash (cfn-lint E3019), and the template's own wins.
+ONE_PER_OWNER = {"AWS::S3::BucketPolicy": "Bucket"}
+
+
+def _drop_doubled_singletons(resources: dict[str, Any], generated: Collection[str]) -> None:
+    """Generated resources of a one-per-owner type whose owner already has a kept one are left out, unless
+    something still refers to them."""
+    owners: dict[tuple[str, str], str] = {}
+    for name, resource in resources.items():
+        kind = resource.get("Type") if isinstance(resource, dict) else None
+        if name not in generated and kind in ONE_PER_OWNER:
+            owner = (resource.get("Properties") or {}).get(ONE_PER_OWNER[kind])
+            owners[(kind, json.dumps(owner, sort_keys=True))] = name
+    doubled = set()
+    for name in generated:
+        resource = resources.get(name)
+        kind = resource.get("Type") if isinstance(resource, dict) else None
+        if kind in ONE_PER_OWNER:
+            owner = (resource.get("Properties") or {}).get(ONE_PER_OWNER[kind])
+            if (kind, json.dumps(owner, sort_keys=True)) in owners:
+                doubled.add(name)
+    named = set().union(*(referenced_names(r.get("Properties")) for r in resources.values() if isinstance(r, dict)))
+    for name in doubled - named:
+        resources.pop(name)
+    _drop_depends_on(resources, doubled - named)
+
+
+def _replaced(value: Any, old: Any, new: Any) -> Any:
+    if value == old:
+        return copy.deepcopy(new)
+    if isinstance(value, dict):
+        return {key: _replaced(item, old, new) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_replaced(item, old, new) for item in value]
+    return value
+
+
+def _leave_unnamed(template: dict[str, Any], bucket: str) -> None:
+    """An imported bucket the template did not name gets no BucketName either (a new name would replace the
+    bucket, and its objects, on the next deploy): what the export names it by becomes a Ref to it. Not
+    where a function the bucket notifies would then refer to it (SAM's notification makes the bucket
+    depend on the function: a cycle); that name stays, as the export writes it."""
+    resources = template["Resources"]
+    name = (resources[bucket].get("Properties") or {}).get("BucketName")
+    if name is None or referenced_names(resources[bucket]["Properties"].get("NotificationConfiguration")):
+        return
+    for resource in resources.values():
+        events = (resource.get("Properties") or {}).get("Events") if isinstance(resource, dict) else None
+        for event in events.values() if isinstance(events, dict) else ():
+            if not (isinstance(event, dict) and isinstance(event.get("Properties"), dict)):
+                continue
+            if event.get("Type") == "S3" and bucket in referenced_names(event["Properties"].get("Bucket")):
+                return
+    resources[bucket]["Properties"].pop("BucketName")
+    for key in ("Resources", "Outputs"):
+        if key in template:
+            template[key] = _replaced(template[key], name, {"Ref": bucket})
+
+
 def write_back(template: dict[str, Any], plan: Plan) -> list[str]:
     """Put the kept CloudFormation of ``plan.source`` back into ``template`` (changed in place).
 
@@ -270,6 +330,7 @@ def write_back(template: dict[str, Any], plan: Plan) -> list[str]:
     generated = set(resources)
     conflicts: list[str] = []
     gone: set[str] = set()
+    unnamed: list[str] = []  # imported buckets the template left for CloudFormation to name
 
     def restore(logical_id: str, resource: Any) -> None:
         if logical_id in generated:
@@ -294,6 +355,8 @@ def write_back(template: dict[str, Any], plan: Plan) -> list[str]:
                 main["Properties"] = merge_properties(main.get("Properties") or {}, properties, modelled)
             for key, value in kept.attributes.items():
                 main[key] = copy.deepcopy(value)
+            if kept.resource_type == "AWS::S3::Bucket" and "BucketName" not in properties:
+                unnamed.append(plan.ids[component.id])
         if main is not None and not same_type:
             gone |= set(kept.parts)  # written as another type (a RestApi as a Serverless::Api): parts regenerated
             continue
@@ -304,10 +367,14 @@ def write_back(template: dict[str, Any], plan: Plan) -> list[str]:
             _drop_doubled_routes(resources, plan.ids[component.id], {**undrawn, **kept.parts}, generated)
     _drop_depends_on(resources, gone)
     kept_design = design.cloudformation
+    if kept_design is not None:
+        for logical_id, resource in kept_design.resources.items():
+            restore(logical_id, resource)
+    _drop_doubled_singletons(resources, generated)
+    for bucket in unnamed:
+        _leave_unnamed(template, bucket)
     if kept_design is None:
         return conflicts
-    for logical_id, resource in kept_design.resources.items():
-        restore(logical_id, resource)
     for field, section in SECTIONS.items():
         value = getattr(kept_design, field)
         if value:

@@ -277,3 +277,32 @@ def test_a_websocket_route_drawn_since_the_import_is_still_written() -> None:
     resources = exported(validate_design(document))["Resources"]
     keys = sorted(r["Properties"]["RouteKey"] for r in resources.values() if r["Type"] == "AWS::ApiGatewayV2::Route")
     assert keys == ["$connect", "say"]
+
+
+def test_a_bucket_the_template_did_not_name_is_not_named_by_the_export() -> None:
+    resources = exported(imported("pipeline_cfn.json"))["Resources"]
+    assert "BucketName" not in resources["ArchiveBucket"]["Properties"]
+    variables = resources["Processor"]["Properties"]["Environment"]["Variables"]
+    assert variables["ARCHIVE_BUCKET_BUCKET_NAME"] == {"Ref": "ArchiveBucket"}
+
+
+def test_a_bucket_that_notifies_a_function_keeps_the_exports_name_to_avoid_a_cycle() -> None:
+    result = import_template(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Uploads: {Type: AWS::S3::Bucket}\n"
+        "  Resize:\n    Type: AWS::Serverless::Function\n"
+        "    Properties:\n      CodeUri: r/\n      Handler: a.b\n      Runtime: python3.13\n"
+        "      Policies: [{S3CrudPolicy: {BucketName: uploads-bucket}}]\n"
+        "      Events: {Put: {Type: S3, Properties: {Bucket: !Ref Uploads, Events: 's3:ObjectCreated:*'}}}\n"
+    )
+    assert "BucketName" in exported(result)["Resources"]["Uploads"]["Properties"]
+
+
+def test_the_templates_own_bucket_policy_is_not_doubled_by_a_generated_one() -> None:
+    result = import_template(
+        "Resources:\n  Site: {Type: AWS::S3::Bucket}\n"
+        "  SiteRules:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: !Ref Site\n"
+        "      PolicyDocument: {Statement: [{Effect: Deny, Principal: '*', Action: 's3:*',"
+        " Resource: !Sub '${Site.Arn}/*', Condition: {Bool: {'aws:SecureTransport': false}}}]}\n"
+    )
+    resources = exported(result)["Resources"]
+    assert sorted(n for n, r in resources.items() if r["Type"] == "AWS::S3::BucketPolicy") == ["SiteRules"]
