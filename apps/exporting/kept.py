@@ -32,11 +32,29 @@ USER_ARTEFACTS = frozenset(
      "Definition", "DefinitionUri", "DefinitionString", "DefinitionS3Location", "DefinitionSubstitutions",
      "DefinitionBody", "Role"}
 )  # fmt: skip
-# Properties of which a resource takes only one (its code, its definition).
+# Properties of which a resource takes only one (its code, its definition, a Firehose destination).
 ONE_OF = (
     ("InlineCode", "ImageUri", "CodeUri"),
     ("Definition", "DefinitionUri"),
     ("Definition", "DefinitionString", "DefinitionS3Location"),
+    tuple(
+        f"{name}DestinationConfiguration"
+        for name in (
+            "ExtendedS3",
+            "S3",
+            "Amazonopensearchservice",
+            "Elasticsearch",
+            "AmazonOpenSearchServerless",
+            "HttpEndpoint",
+            "Redshift",
+            "Splunk",
+            "Snowflake",
+            "Iceberg",
+        )
+    ),  # fmt: skip
+    # an alarm on a metric, or on metric math
+    ("Metrics", "MetricName", "Namespace", "Statistic", "ExtendedStatistic", "Period", "Dimensions", "Unit"),
+    ("Threshold", "ThresholdMetricId"),
 )
 # Lists the export and the template may both contribute to (items the export does not have are added).
 MERGED_LISTS = frozenset({"Policies", "Layers", "Tags", "ManagedPolicyArns"})
@@ -261,7 +279,11 @@ def _drop_doubled_routes(
 
 # Resources of which AWS takes one per owner (the property naming it): a kept one and a generated one for
 # the same owner would clash (cfn-lint E3019), and the template's own wins.
-ONE_PER_OWNER = {"AWS::S3::BucketPolicy": "Bucket"}
+ONE_PER_OWNER = {
+    "AWS::S3::BucketPolicy": ("Bucket",),
+    "AWS::OpenSearchServerless::SecurityPolicy": ("Type", "Name"),
+    "AWS::OpenSearchServerless::AccessPolicy": ("Type", "Name"),
+}
 
 
 def _drop_doubled_singletons(resources: dict[str, Any], generated: Collection[str]) -> None:
@@ -271,14 +293,14 @@ def _drop_doubled_singletons(resources: dict[str, Any], generated: Collection[st
     for name, resource in resources.items():
         kind = resource.get("Type") if isinstance(resource, dict) else None
         if name not in generated and kind in ONE_PER_OWNER:
-            owner = (resource.get("Properties") or {}).get(ONE_PER_OWNER[kind])
+            owner = [(resource.get("Properties") or {}).get(key) for key in ONE_PER_OWNER[kind]]
             owners[(kind, json.dumps(owner, sort_keys=True))] = name
     doubled = set()
     for name in generated:
         resource = resources.get(name)
         kind = resource.get("Type") if isinstance(resource, dict) else None
         if kind in ONE_PER_OWNER:
-            owner = (resource.get("Properties") or {}).get(ONE_PER_OWNER[kind])
+            owner = [(resource.get("Properties") or {}).get(key) for key in ONE_PER_OWNER[kind]]
             if (kind, json.dumps(owner, sort_keys=True)) in owners:
                 doubled.add(name)
     named = set().union(*(referenced_names(r.get("Properties")) for r in resources.values() if isinstance(r, dict)))

@@ -243,6 +243,8 @@ class Wiring:
                 enrichment = self.component_for(properties.get("Enrichment"))
                 if enrichment:
                     self.connect(own, enrichment, ["enrich"], {}, f"{logical_id}.Enrichment")
+            elif resource_type == "AWS::KinesisFirehose::DeliveryStream" and own:
+                self.firehose(logical_id, own, properties)
             elif resource_type == "AWS::CloudFront::Distribution" and own:
                 distribution = properties.get("DistributionConfig")
                 config: dict[str, Any] = distribution if isinstance(distribution, dict) else {}
@@ -285,6 +287,25 @@ class Wiring:
         for logical_id, resource in self.imp.resources.items():
             if resource["Type"] == "AWS::Lambda::Permission":
                 self.permission(logical_id, resource.get("Properties") or {})
+
+    def firehose(self, logical_id: str, own: str, properties: dict[str, Any]) -> None:
+        """A Firehose stream's bucket (its S3 destination, or the backup bucket of another destination) and
+        the functions that transform its records."""
+        for key, config in properties.items():
+            if not (key.endswith("DestinationConfiguration") and isinstance(config, dict)):
+                continue
+            backup = config.get("S3Configuration")
+            bucket = self.component_for(
+                config.get("BucketARN") or (backup.get("BucketARN") if isinstance(backup, dict) else None)
+            )
+            if bucket:
+                self.connect(own, bucket, ["deliver"], {}, f"{logical_id}.{key}")
+            processing = config.get("ProcessingConfiguration")
+            processors = processing.get("Processors") if isinstance(processing, dict) else None
+            for processor in _listed(processors):
+                function = self.component_for(processor.get("Parameters") if isinstance(processor, dict) else None)
+                if function:
+                    self.connect(own, function, ["enrich"], {}, f"{logical_id}.{key}.ProcessingConfiguration")
 
     def custom_resource_provider(self, logical_id: str, own: str, token: Any) -> None:
         """A custom resource's ServiceToken: a function of the template becomes its 'provide' connection; an

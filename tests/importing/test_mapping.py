@@ -347,3 +347,16 @@ def test_a_name_in_an_environment_variable_does_not_outrun_a_role_statement_writ
         "            Statement: [{Effect: Allow, Action: s3:PutObject, Resource: !Sub '${Bucket.Arn}/*'}]\n"
     )
     assert links(import_template(role_last)) == {("fn", "bucket", "write")}
+
+
+def test_a_firehose_stream_delivers_to_its_bucket_and_is_transformed_by_its_function() -> None:
+    result = import_template(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Landing: {Type: AWS::S3::Bucket}\n"
+        "  Shape:\n    Type: AWS::Serverless::Function\n    Properties: {CodeUri: s/, Handler: a.b, Runtime: python3.13}\n"
+        "  Stream:\n    Type: AWS::KinesisFirehose::DeliveryStream\n    Properties:\n"
+        "      ExtendedS3DestinationConfiguration:\n        BucketARN: !GetAtt Landing.Arn\n"
+        "        RoleARN: arn:aws:iam::123456789012:role/firehose\n"
+        "        ProcessingConfiguration:\n          Enabled: true\n          Processors:\n"
+        "            - Type: Lambda\n              Parameters: [{ParameterName: LambdaArn, ParameterValue: !GetAtt Shape.Arn}]\n"
+    )
+    assert links(result) == {("stream", "landing", "deliver"), ("stream", "shape", "enrich")}

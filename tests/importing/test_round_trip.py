@@ -306,3 +306,17 @@ def test_the_templates_own_bucket_policy_is_not_doubled_by_a_generated_one() -> 
     )
     resources = exported(result)["Resources"]
     assert sorted(n for n, r in resources.items() if r["Type"] == "AWS::S3::BucketPolicy") == ["SiteRules"]
+
+
+def test_a_firehose_stream_keeps_its_own_destination_and_gets_no_second_one() -> None:
+    result = import_template(
+        "Resources:\n  Backup: {Type: AWS::S3::Bucket}\n"
+        "  Stream:\n    Type: AWS::KinesisFirehose::DeliveryStream\n    Properties:\n"
+        "      HttpEndpointDestinationConfiguration:\n"
+        "        EndpointConfiguration: {Url: 'https://collector.example.com/in'}\n"
+        "        S3Configuration: {BucketARN: !GetAtt Backup.Arn, RoleARN: arn:aws:iam::123456789012:role/f}\n"
+    )
+    properties = exported(result)["Resources"]["Stream"]["Properties"]
+    assert [key for key in properties if key.endswith("DestinationConfiguration")] == [
+        "HttpEndpointDestinationConfiguration"
+    ]
