@@ -360,3 +360,16 @@ def test_a_firehose_stream_delivers_to_its_bucket_and_is_transformed_by_its_func
         "            - Type: Lambda\n              Parameters: [{ParameterName: LambdaArn, ParameterValue: !GetAtt Shape.Arn}]\n"
     )
     assert links(result) == {("stream", "landing", "deliver"), ("stream", "shape", "enrich")}
+
+
+def test_a_policy_naming_its_collection_by_name_is_kept_not_drawn_as_a_second_collection() -> None:
+    result = import_template(
+        "Resources:\n  Vectors:\n    Type: AWS::OpenSearchServerless::Collection\n"
+        "    DependsOn: Keys\n    Properties: {Name: vectors, Type: VECTORSEARCH}\n"
+        "  Keys:\n    Type: AWS::OpenSearchServerless::SecurityPolicy\n    Properties:\n"
+        "      Name: vectors-keys\n      Type: encryption\n"
+        '      Policy: \'{"Rules":[{"ResourceType":"collection","Resource":["collection/vectors"]}],'
+        '"AWSOwnedKey":true}\'\n'
+    )
+    assert [c.type for c in result.design.components] == ["opensearch_serverless_collection", "cloudformation_resource"]
+    assert result.report.resources["Keys"].generic
