@@ -136,7 +136,8 @@ def _event_signature(event: Any) -> tuple[str, ...] | None:
     if not isinstance(event, dict):
         return None
     kind = "EventBridgeRule" if event.get("Type") == "CloudWatchEvent" else str(event.get("Type"))
-    properties = event.get("Properties") if isinstance(event.get("Properties"), dict) else {}
+    given = event.get("Properties")
+    properties: dict[str, Any] = given if isinstance(given, dict) else {}
     if kind in ("Api", "HttpApi"):
         return kind, str(properties.get("Path")), str(properties.get("Method")).lower()
     if kind in ("Schedule", "ScheduleV2", "EventBridgeRule"):
@@ -298,7 +299,9 @@ def _drop_doubled_singletons(resources: dict[str, Any], generated: Collection[st
     doubled = set()
     for name in generated:
         resource = resources.get(name)
-        kind = resource.get("Type") if isinstance(resource, dict) else None
+        if not isinstance(resource, dict):
+            continue
+        kind = resource.get("Type")
         if kind in ONE_PER_OWNER:
             owner = [(resource.get("Properties") or {}).get(key) for key in ONE_PER_OWNER[kind]]
             if (kind, json.dumps(owner, sort_keys=True)) in owners:
