@@ -80,7 +80,9 @@ ORDER = ("AWSTemplateFormatVersion", "Transform", "Description", "Metadata", "Pa
          "Conditions", "Globals", "Resources", "Outputs")  # fmt: skip
 
 
-def merge_properties(emitted: dict[str, Any], kept: dict[str, Any], modelled: Collection[str]) -> dict[str, Any]:
+def merge_properties(
+    emitted: dict[str, Any], kept: dict[str, Any], modelled: Collection[str], taken: Collection[str] = ()
+) -> dict[str, Any]:
     """The export's properties of a resource with the kept ones put back.
 
     The export writes ``modelled`` properties (the component's props stand for them) and the wiring of
@@ -92,7 +94,7 @@ def merge_properties(emitted: dict[str, Any], kept: dict[str, Any], modelled: Co
         if key == "Events" and isinstance(value, dict):
             # the drawn events come back from their connections (maybe as components of their own), under
             # the names the template gave them
-            events = _named_as_kept(dict(merged.get("Events") or {}), value)
+            events = _named_as_kept(dict(merged.get("Events") or {}), value, taken)
             for name, event in value.items():
                 undrawn = not (isinstance(event, dict) and event.get("Type") in DRAWN_EVENTS)
                 if undrawn and name not in events:
@@ -148,13 +150,14 @@ def _event_signature(event: Any) -> tuple[str, ...] | None:
     return None
 
 
-def _named_as_kept(events: dict[str, Any], kept: dict[str, Any]) -> dict[str, Any]:
+def _named_as_kept(events: dict[str, Any], kept: dict[str, Any], taken: Collection[str] = ()) -> dict[str, Any]:
     """The export's events, each one the template also had renamed to the template's name for it (SAM names
-    what it makes from an event after it: a schedule's rule, a permission, which outputs may name)."""
+    what it makes from an event after it: a schedule's rule, a permission, which outputs may name), unless
+    what SAM would make of that name is a resource of the export already (``taken``: those names)."""
     renames: dict[str, str] = {}
     for name, event in kept.items():
         signature = _event_signature(event)
-        if signature is None or name in events:
+        if signature is None or name in events or name in taken:
             continue
         ours = next(
             (n for n, e in events.items() if n not in kept and n not in renames and _event_signature(e) == signature),
@@ -377,7 +380,9 @@ def write_back(template: dict[str, Any], plan: Plan) -> list[str]:
             properties = convert(kept.properties) if convert else kept.properties
             if component.type != "cloudformation_resource" or properties:
                 modelled = {CONVERTED_NAMES.get(name, name) if convert else name for name in kept.modelled}
-                main["Properties"] = merge_properties(main.get("Properties") or {}, properties, modelled)
+                lid = plan.ids[component.id]
+                taken = {name[len(lid) :] for name in resources if name.startswith(lid) and name != lid}
+                main["Properties"] = merge_properties(main.get("Properties") or {}, properties, modelled, taken)
             for key, value in kept.attributes.items():
                 main[key] = copy.deepcopy(value)
             if kept.resource_type == "AWS::S3::Bucket" and "BucketName" not in properties:
