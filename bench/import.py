@@ -11,8 +11,11 @@ that raises anything but a refusal of its input is an engine bug and is listed.
 With --round-trip each imported design is exported as SAM again and compared with its input: cfn-lint
 errors (no more than the input had), the SAM translator (succeeds where it did on the input), and the
 logical ids with their types (each input resource that did not become regenerated wiring is in the
-export under its own id and type). cfn-lint takes about a second a template. Keep the templates
-outside the repository; any folder of templates will do.
+export under its own id and type), and an identical re-import: importing the export gives the same
+design (same components with their ids, types, groups and props — defaults filled in —, the same
+connections by source, target and kind, the same groups; positions and the kept CloudFormation are
+not compared; see apps/importing/reimport.py). cfn-lint takes about a second a template. Keep the
+templates outside the repository; any folder of templates will do.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import collections
 import os
+import re
 import statistics
 import sys
 import time
@@ -52,6 +56,7 @@ def main() -> int:
     paths = sorted(p for p in args.folder.rglob("*") if p.is_file() and p.suffix in SUFFIXES)[: args.limit]
     trips: collections.Counter[str] = collections.Counter()
     trip_failures: list[tuple[Path, str]] = []
+    reimport_causes: collections.Counter[str] = collections.Counter()
     for path in paths:
         raw = path.read_bytes()
         started = time.perf_counter()
@@ -74,7 +79,7 @@ def main() -> int:
                 unknown[entry.resource_type] += 1
         counts["not_understood"] += len(result.report.not_understood)
         if args.round_trip:
-            round_trip(raw, result, trips, lambda why, path=path: trip_failures.append((path, why)))
+            round_trip(raw, result, trips, lambda why, path=path: trip_failures.append((path, why)), reimport_causes)
     templates = len(paths) - len(not_templates)
     imported = len(seconds)
     print(f"files: {len(paths)} ({len(not_templates)} not templates)")
@@ -97,8 +102,13 @@ def main() -> int:
             f"SAM translate where the input translated: {trips['translated']}/{trips['input_translated']}; "
             f"every logical id kept: {trips['ids_kept'] + trips['ids_kept_equivalent_type']} "
             f"(with the same types: {trips['ids_kept']}; some written as an equivalent type, such as a "
-            f"RestApi as a Serverless::Api: {trips['ids_kept_equivalent_type']})"
+            f"RestApi as a Serverless::Api: {trips['ids_kept_equivalent_type']}); "
+            f"identical re-import: {trips['identical_reimport']}/{trips['exported']}"
         )
+        if reimport_causes:
+            print("what re-imports differently (designs that have it):")
+            for cause, number in reimport_causes.most_common(args.failures):
+                print(f"  {number:5} {cause}")
     print("most common types kept as cloudformation_resource or not drawn:")
     for resource_type, number in unknown.most_common(15):
         print(f"  {number:5} {resource_type}")
@@ -110,7 +120,9 @@ def main() -> int:
     return 1 if crashed else 0
 
 
-def round_trip(raw: bytes, result: Any, trips: collections.Counter[str], fail: Any) -> None:
+def round_trip(
+    raw: bytes, result: Any, trips: collections.Counter[str], fail: Any, reimport_causes: collections.Counter[str]
+) -> None:
     """Export the imported design as SAM and compare it with the template it came from."""
     import json
 
@@ -118,7 +130,9 @@ def round_trip(raw: bytes, result: Any, trips: collections.Counter[str], fail: A
     from apps.exporting.plan import ExportError, Plan
     from apps.exporting.sam import sam_template
     from apps.exporting.validate import lint_errors, translate_sam
+    from apps.importing.engine import import_template
     from apps.importing.loader import load_template
+    from apps.importing.reimport import reimport_differences
 
     try:
         exported = sam_template(Plan(result.design))
@@ -128,6 +142,19 @@ def round_trip(raw: bytes, result: Any, trips: collections.Counter[str], fail: A
     trips["exported"] += 1
     source = load_template(raw)
     text = template_yaml(exported)
+    try:
+        differences = reimport_differences(result.design, import_template(text, name=result.design.name).design)
+    except Exception as exc:  # noqa: BLE001 - an export the import refuses is a difference like any other
+        differences = [f"the re-import fails: {type(exc).__name__}"]
+    if differences:
+        fail(
+            f"re-import differs: {differences[0][:200]}"
+            + (f" (and {len(differences) - 1} more)" if differences[1:] else "")
+        )
+        # the cause without the ids, so that designs with the same difference count together
+        reimport_causes.update({_cause(d) for d in differences})
+    else:
+        trips["identical_reimport"] += 1
     before, after = _lint(lint_errors, json.dumps(source)), _lint(lint_errors, text)
     if after is None:
         fail("cfn-lint crashed on the export")
@@ -159,6 +186,14 @@ def round_trip(raw: bytes, result: Any, trips: collections.Counter[str], fail: A
         trips["ids_kept"] += 1
     else:
         trips["ids_kept_equivalent_type"] += 1
+
+
+def _cause(difference: str) -> str:
+    """A re-import difference without the ids and values that are the design's own."""
+    prop = re.match(r"^component \S+: (\w+) ", difference)
+    if prop:
+        return f"component …: {prop.group(1)} differs"
+    return re.sub(r"^(component|group|connection) \S+( → \S+)?", r"\1 …", difference).split(":")[0][:100]
 
 
 def _lint(lint: Any, text: str) -> list[str] | None:

@@ -20,10 +20,11 @@ reference (``{{resolve:…}}``) in them still makes the bundle refuse the export
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Collection
 from typing import Any
 
-from apps.exporting.plan import Plan
+from apps.exporting.plan import Plan, referenced_names
 
 # Properties that name the user's own artefacts: the kept value wins over what the export writes.
 USER_ARTEFACTS = frozenset(
@@ -31,11 +32,29 @@ USER_ARTEFACTS = frozenset(
      "Definition", "DefinitionUri", "DefinitionString", "DefinitionS3Location", "DefinitionSubstitutions",
      "DefinitionBody", "Role"}
 )  # fmt: skip
-# Properties of which a resource takes only one (its code, its definition).
+# Properties of which a resource takes only one (its code, its definition, a Firehose destination).
 ONE_OF = (
     ("InlineCode", "ImageUri", "CodeUri"),
     ("Definition", "DefinitionUri"),
     ("Definition", "DefinitionString", "DefinitionS3Location"),
+    tuple(
+        f"{name}DestinationConfiguration"
+        for name in (
+            "ExtendedS3",
+            "S3",
+            "Amazonopensearchservice",
+            "Elasticsearch",
+            "AmazonOpenSearchServerless",
+            "HttpEndpoint",
+            "Redshift",
+            "Splunk",
+            "Snowflake",
+            "Iceberg",
+        )
+    ),  # fmt: skip
+    # an alarm on a metric, or on metric math
+    ("Metrics", "MetricName", "Namespace", "Statistic", "ExtendedStatistic", "Period", "Dimensions", "Unit"),
+    ("Threshold", "ThresholdMetricId"),
 )
 # Lists the export and the template may both contribute to (items the export does not have are added).
 MERGED_LISTS = frozenset({"Policies", "Layers", "Tags", "ManagedPolicyArns"})
@@ -46,6 +65,9 @@ DRAWN_EVENTS = frozenset(
     {"Api", "HttpApi", "SQS", "Kinesis", "DynamoDB", "MSK", "MQ", "DocumentDB", "S3", "SNS", "Cognito",
      "EventBridgeRule", "CloudWatchEvent", "Schedule", "ScheduleV2"}
 )  # fmt: skip
+# The property of a polled or triggering event that names its source.
+EVENT_SOURCES = {"SQS": "Queue", "Kinesis": "Stream", "DynamoDB": "Stream", "MSK": "Stream", "MQ": "Broker",
+                 "DocumentDB": "Cluster", "S3": "Bucket", "SNS": "Topic", "Cognito": "UserPool"}  # fmt: skip
 SECTIONS = {
     "parameters": "Parameters",
     "mappings": "Mappings",
@@ -58,7 +80,9 @@ ORDER = ("AWSTemplateFormatVersion", "Transform", "Description", "Metadata", "Pa
          "Conditions", "Globals", "Resources", "Outputs")  # fmt: skip
 
 
-def merge_properties(emitted: dict[str, Any], kept: dict[str, Any], modelled: Collection[str]) -> dict[str, Any]:
+def merge_properties(
+    emitted: dict[str, Any], kept: dict[str, Any], modelled: Collection[str], taken: Collection[str] = ()
+) -> dict[str, Any]:
     """The export's properties of a resource with the kept ones put back.
 
     The export writes ``modelled`` properties (the component's props stand for them) and the wiring of
@@ -68,8 +92,9 @@ def merge_properties(emitted: dict[str, Any], kept: dict[str, Any], modelled: Co
     merged = dict(emitted)
     for key, value in kept.items():
         if key == "Events" and isinstance(value, dict):
-            # the drawn events come back from their connections (maybe as components of their own)
-            events = dict(merged.get("Events") or {})
+            # the drawn events come back from their connections (maybe as components of their own), under
+            # the names the template gave them
+            events = _named_as_kept(dict(merged.get("Events") or {}), value, taken)
             for name, event in value.items():
                 undrawn = not (isinstance(event, dict) and event.get("Type") in DRAWN_EVENTS)
                 if undrawn and name not in events:
@@ -105,6 +130,42 @@ def merge_properties(emitted: dict[str, Any], kept: dict[str, Any], modelled: Co
     if "Role" in kept and "Role" in merged:
         merged.pop("Policies", None)  # SAM refuses a function with both a role of its own and policies
     return merged
+
+
+def _event_signature(event: Any) -> tuple[str, ...] | None:
+    """What makes two function events the same event, whatever their names: the type and what it reads
+    (an API's path and method, a schedule, a pattern, the queue or stream it names)."""
+    if not isinstance(event, dict):
+        return None
+    kind = "EventBridgeRule" if event.get("Type") == "CloudWatchEvent" else str(event.get("Type"))
+    given = event.get("Properties")
+    properties: dict[str, Any] = given if isinstance(given, dict) else {}
+    if kind in ("Api", "HttpApi"):
+        return kind, str(properties.get("Path")), str(properties.get("Method")).lower()
+    if kind in ("Schedule", "ScheduleV2", "EventBridgeRule"):
+        what = {"Schedule": "Schedule", "ScheduleV2": "ScheduleExpression", "EventBridgeRule": "Pattern"}[kind]
+        return kind, json.dumps(properties.get(what), sort_keys=True)
+    if kind in EVENT_SOURCES:
+        return kind, *sorted(referenced_names(properties.get(EVENT_SOURCES[kind])))
+    return None
+
+
+def _named_as_kept(events: dict[str, Any], kept: dict[str, Any], taken: Collection[str] = ()) -> dict[str, Any]:
+    """The export's events, each one the template also had renamed to the template's name for it (SAM names
+    what it makes from an event after it: a schedule's rule, a permission, which outputs may name), unless
+    what SAM would make of that name is a resource of the export already (``taken``: those names)."""
+    renames: dict[str, str] = {}
+    for name, event in kept.items():
+        signature = _event_signature(event)
+        if signature is None or name in events or name in taken:
+            continue
+        ours = next(
+            (n for n, e in events.items() if n not in kept and n not in renames and _event_signature(e) == signature),
+            None,
+        )
+        if ours is not None:
+            renames[ours] = name
+    return {renames.get(name, name): event for name, event in events.items()}
 
 
 def _as_serverless_function(properties: dict[str, Any]) -> dict[str, Any]:
@@ -165,6 +226,127 @@ def _drop_depends_on(resources: dict[str, Any], gone: set[str]) -> None:
             resource["DependsOn"] = kept if isinstance(depends, list) else kept[0]
 
 
+def _drop_doubled_routes(
+    resources: dict[str, Any], api: str, parts: dict[str, Any], generated: Collection[str]
+) -> None:
+    """An imported WebSocket API gets its own routes, stage and authorizer back (its parts and kept
+    wiring): the export's routes for the same route keys (with their integrations and permissions), its
+    stage and its authorizer would double them (one route key and one stage name per API), so those
+    generated ones are left out. A route drawn on the
+    canvas since, under a key of its own, stays."""
+
+    def of_api(resource: Any, kind: str) -> bool:
+        properties = resource.get("Properties") if isinstance(resource, dict) else None
+        return (
+            resource.get("Type") == kind
+            and isinstance(properties, dict)
+            and api in referenced_names(properties.get("ApiId"))
+        )
+
+    keys = {
+        (r.get("Properties") or {}).get("RouteKey") for r in parts.values() if of_api(r, "AWS::ApiGatewayV2::Route")
+    }
+    has_stage = any(of_api(r, "AWS::ApiGatewayV2::Stage") for r in parts.values())
+    has_authorizer = any(of_api(r, "AWS::ApiGatewayV2::Authorizer") for r in parts.values())
+    doubled: set[str] = set()
+    for name in generated:
+        resource = resources.get(name)
+        if resource is None:
+            continue
+        if of_api(resource, "AWS::ApiGatewayV2::Stage") and has_stage:
+            doubled.add(name)
+        elif of_api(resource, "AWS::ApiGatewayV2::Authorizer") and has_authorizer:
+            doubled.add(name)
+            doubled |= {
+                other
+                for other in generated
+                if isinstance(resources.get(other), dict)
+                and resources[other].get("Type") == "AWS::Lambda::Permission"
+                and name in referenced_names(resources[other].get("Properties", {}).get("SourceArn"))
+            }
+        elif of_api(resource, "AWS::ApiGatewayV2::Route") and resource["Properties"].get("RouteKey") in keys:
+            doubled.add(name)
+            doubled |= referenced_names(resource["Properties"].get("Target")) & set(generated)
+            key = resource["Properties"]["RouteKey"]
+            doubled |= {
+                other
+                for other in generated
+                if isinstance(resources.get(other), dict)
+                and resources[other].get("Type") == "AWS::Lambda::Permission"
+                and api in referenced_names(resources[other].get("Properties", {}).get("SourceArn"))
+                and json.dumps(resources[other]["Properties"].get("SourceArn")).endswith(f'/{key}"}}')
+            }
+    for name in doubled:
+        resources.pop(name, None)
+    _drop_depends_on(resources, doubled)
+
+
+# Resources of which AWS takes one per owner (the property naming it): a kept one and a generated one for
+# the same owner would clash (cfn-lint E3019), and the template's own wins.
+ONE_PER_OWNER = {
+    "AWS::S3::BucketPolicy": ("Bucket",),
+    "AWS::OpenSearchServerless::SecurityPolicy": ("Type", "Name"),
+    "AWS::OpenSearchServerless::AccessPolicy": ("Type", "Name"),
+}
+
+
+def _drop_doubled_singletons(resources: dict[str, Any], generated: Collection[str]) -> None:
+    """Generated resources of a one-per-owner type whose owner already has a kept one are left out, unless
+    something still refers to them."""
+    owners: dict[tuple[str, str], str] = {}
+    for name, resource in resources.items():
+        kind = resource.get("Type") if isinstance(resource, dict) else None
+        if name not in generated and kind in ONE_PER_OWNER:
+            owner = [(resource.get("Properties") or {}).get(key) for key in ONE_PER_OWNER[kind]]
+            owners[(kind, json.dumps(owner, sort_keys=True))] = name
+    doubled = set()
+    for name in generated:
+        resource = resources.get(name)
+        if not isinstance(resource, dict):
+            continue
+        kind = resource.get("Type")
+        if kind in ONE_PER_OWNER:
+            owner = [(resource.get("Properties") or {}).get(key) for key in ONE_PER_OWNER[kind]]
+            if (kind, json.dumps(owner, sort_keys=True)) in owners:
+                doubled.add(name)
+    named = set().union(*(referenced_names(r.get("Properties")) for r in resources.values() if isinstance(r, dict)))
+    for name in doubled - named:
+        resources.pop(name)
+    _drop_depends_on(resources, doubled - named)
+
+
+def _replaced(value: Any, old: Any, new: Any) -> Any:
+    if value == old:
+        return copy.deepcopy(new)
+    if isinstance(value, dict):
+        return {key: _replaced(item, old, new) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_replaced(item, old, new) for item in value]
+    return value
+
+
+def _leave_unnamed(template: dict[str, Any], bucket: str) -> None:
+    """An imported bucket the template did not name gets no BucketName either (a new name would replace the
+    bucket, and its objects, on the next deploy): what the export names it by becomes a Ref to it. Not
+    where a function the bucket notifies would then refer to it (SAM's notification makes the bucket
+    depend on the function: a cycle); that name stays, as the export writes it."""
+    resources = template["Resources"]
+    name = (resources[bucket].get("Properties") or {}).get("BucketName")
+    if name is None or referenced_names(resources[bucket]["Properties"].get("NotificationConfiguration")):
+        return
+    for resource in resources.values():
+        events = (resource.get("Properties") or {}).get("Events") if isinstance(resource, dict) else None
+        for event in events.values() if isinstance(events, dict) else ():
+            if not (isinstance(event, dict) and isinstance(event.get("Properties"), dict)):
+                continue
+            if event.get("Type") == "S3" and bucket in referenced_names(event["Properties"].get("Bucket")):
+                return
+    resources[bucket]["Properties"].pop("BucketName")
+    for key in ("Resources", "Outputs"):
+        if key in template:
+            template[key] = _replaced(template[key], name, {"Ref": bucket})
+
+
 def write_back(template: dict[str, Any], plan: Plan) -> list[str]:
     """Put the kept CloudFormation of ``plan.source`` back into ``template`` (changed in place).
 
@@ -176,6 +358,7 @@ def write_back(template: dict[str, Any], plan: Plan) -> list[str]:
     generated = set(resources)
     conflicts: list[str] = []
     gone: set[str] = set()
+    unnamed: list[str] = []  # imported buckets the template left for CloudFormation to name
 
     def restore(logical_id: str, resource: Any) -> None:
         if logical_id in generated:
@@ -197,20 +380,31 @@ def write_back(template: dict[str, Any], plan: Plan) -> list[str]:
             properties = convert(kept.properties) if convert else kept.properties
             if component.type != "cloudformation_resource" or properties:
                 modelled = {CONVERTED_NAMES.get(name, name) if convert else name for name in kept.modelled}
-                main["Properties"] = merge_properties(main.get("Properties") or {}, properties, modelled)
+                lid = plan.ids[component.id]
+                taken = {name[len(lid) :] for name in resources if name.startswith(lid) and name != lid}
+                main["Properties"] = merge_properties(main.get("Properties") or {}, properties, modelled, taken)
             for key, value in kept.attributes.items():
                 main[key] = copy.deepcopy(value)
+            if kept.resource_type == "AWS::S3::Bucket" and "BucketName" not in properties:
+                unnamed.append(plan.ids[component.id])
         if main is not None and not same_type:
             gone |= set(kept.parts)  # written as another type (a RestApi as a Serverless::Api): parts regenerated
             continue
         for logical_id, resource in kept.parts.items():
             restore(logical_id, resource)
+        if main is not None and written_as == "AWS::ApiGatewayV2::Api":
+            undrawn = design.cloudformation.resources if design.cloudformation is not None else {}
+            _drop_doubled_routes(resources, plan.ids[component.id], {**undrawn, **kept.parts}, generated)
     _drop_depends_on(resources, gone)
     kept_design = design.cloudformation
+    if kept_design is not None:
+        for logical_id, resource in kept_design.resources.items():
+            restore(logical_id, resource)
+    _drop_doubled_singletons(resources, generated)
+    for bucket in unnamed:
+        _leave_unnamed(template, bucket)
     if kept_design is None:
         return conflicts
-    for logical_id, resource in kept_design.resources.items():
-        restore(logical_id, resource)
     for field, section in SECTIONS.items():
         value = getattr(kept_design, field)
         if value:

@@ -154,6 +154,7 @@ class Importer:
         self.kept: dict[str, Any] = {}  # logical id → resource kept verbatim, not drawn
         self.connections: list[dict[str, Any]] = []
         self.taken_ids: set[str] = set()
+        self.network_notes: dict[str, list[str]] = {}  # VPC logical id → what its group's props assume
 
     # -- classification ---------------------------------------------------------------------------------
 
@@ -188,7 +189,19 @@ class Importer:
             )
             found = pending.pop(logical_id)
             mains = [t for t in found if t.cloudformation_types[0] == self.resources[logical_id]["Type"]]
-            self.add_component(logical_id, (mains or found)[0])
+            if mains or not self.lone_part_kept_apart(logical_id, found):
+                self.add_component(logical_id, (mains or found)[0])
+
+    def lone_part_kept_apart(self, logical_id: str, found: list[ComponentType]) -> bool:
+        """A part type with no component of its type in the template to join (an OpenSearch Serverless
+        security policy naming its collection by name, not by reference) would become a component of its
+        own, which the export writes as a whole new collection: it is kept as written instead, when the
+        template has a component of that type to name (else it stands for the component)."""
+        names = {t.name for t in found}
+        if not any(self.ctype_of[n].name in names for n in self.owner):
+            return False
+        self.add_generic_or_keep(logical_id)
+        return True
 
     def attach_parts(self, pending: dict[str, list[ComponentType]]) -> None:
         changed = True
@@ -231,7 +244,10 @@ class Importer:
     def add_component(self, logical_id: str, ctype: ComponentType) -> None:
         resource = self.resources[logical_id]
         properties = with_globals(resource["Type"], resource.get("Properties") or {}, self.globals)
-        props, notes, modelled = props_from(ctype, resource["Type"], properties)
+        parameters = self.template.get("Parameters")
+        props, notes, modelled = props_from(
+            ctype, resource["Type"], properties, parameters if isinstance(parameters, dict) else None
+        )
         if ctype.name == "eventbridge_bus" and resource["Type"] == "AWS::Events::Rule" and not props:
             notes.append("the rule has neither a literal schedule nor a literal event pattern")
         cid = self.new_id(logical_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 from apps.exporting.plan import referenced_names
@@ -53,9 +54,25 @@ def vpc_groups(wiring: Wiring) -> list[dict[str, Any]]:
         if key not in groups:
             label = vpcs[0] if vpcs else "VPC"
             gid = wiring.imp.new_id(vpcs[0] if vpcs else "Vpc")
-            groups[key] = {"id": gid, "kind": "vpc", "label": label[:200], "props": {}}
+            props, notes = network_props(wiring.imp.resources, vpcs[0]) if vpcs else ({}, [])
+            groups[key] = {"id": gid, "kind": "vpc", "label": label[:200], "props": props}
+            if vpcs:
+                wiring.imp.network_notes[vpcs[0]] = notes
         component["group"] = groups[key]["id"]
         network[key] = network.get(key, set()) | subnets | set(vpcs)
+    for logical_id, cid in wiring.imp.owner.items():
+        component = wiring.imp.components[cid]
+        if component["type"] != "load_balancer" or logical_id != component.get("cloudformation", {}).get("logical_id"):
+            continue
+        group = next((g for g in groups.values() if g["id"] == component.get("group")), None)
+        public = component["props"].get("scheme", "internet-facing") == "internet-facing"
+        if group is not None and public and not group["props"].get("nat_gateways"):
+            # the template puts an internet-facing balancer in these subnets: they are public ones
+            group["props"]["nat_gateways"] = 1
+            wiring.imp.report.resources[logical_id].notes.append(
+                f"internet-facing in subnets the template gives it: the vpc group {group['id']} counts one NAT "
+                "gateway, as Tierplan's VPCs have public subnets only beside one"
+            )
     from apps.importing.engine import ResourceEntry
 
     for key, names in network.items():
@@ -66,6 +83,77 @@ def vpc_groups(wiring: Wiring) -> list[dict[str, Any]]:
                     name,
                     wiring.imp.resources[name]["Type"],
                     "kept",
-                    notes=[f"the network of the vpc group {groups[key]['id']}, kept as written"],
+                    notes=[f"the network of the vpc group {groups[key]['id']}, kept as written"]
+                    + wiring.imp.network_notes.get(name, []),
                 )
     return list(groups.values())
+
+
+CIDR = re.compile(r"^\d{1,3}(\.\d{1,3}){3}/\d{1,2}$")
+
+
+def _in_vpc(resource: dict[str, Any], vpc: str) -> bool:
+    return vpc in referenced_names((resource.get("Properties") or {}).get("VpcId"))
+
+
+def network_props(resources: dict[str, Any], vpc: str) -> tuple[dict[str, Any], list[str]]:
+    """A vpc group's props read from the template's own network: its CIDR block, its availability zones
+    (one a private subnet) and its NAT gateways. The catalog's VPC has public subnets only beside NAT
+    gateways, so a VPC with public subnets (a route to an internet gateway, or subnets that give public
+    addresses) and no NAT gateway counts one, and the note says so."""
+    properties = (resources[vpc].get("Properties") or {}) if vpc in resources else {}
+    props: dict[str, Any] = {}
+    notes: list[str] = []
+    cidr = properties.get("CidrBlock")
+    if isinstance(cidr, str) and CIDR.match(cidr) and int(cidr.split("/")[1]) <= 28:
+        props["cidr"] = cidr
+    subnets = {lid for lid, r in resources.items() if r.get("Type") == "AWS::EC2::Subnet" and _in_vpc(r, vpc)}
+    gateways = {
+        lid
+        for lid, r in resources.items()
+        if r.get("Type") == "AWS::EC2::InternetGateway"
+        and any(
+            a.get("Type") == "AWS::EC2::VPCGatewayAttachment"
+            and _in_vpc(a, vpc)
+            and lid in referenced_names((a.get("Properties") or {}).get("InternetGatewayId"))
+            for a in resources.values()
+        )
+    }
+    public_tables = {
+        name
+        for r in resources.values()
+        if r.get("Type") == "AWS::EC2::Route"
+        and referenced_names((r.get("Properties") or {}).get("GatewayId")) & gateways
+        for name in referenced_names((r.get("Properties") or {}).get("RouteTableId"))
+    }
+    public = {
+        name
+        for r in resources.values()
+        if r.get("Type") == "AWS::EC2::SubnetRouteTableAssociation"
+        and referenced_names((r.get("Properties") or {}).get("RouteTableId")) & public_tables
+        for name in referenced_names((r.get("Properties") or {}).get("SubnetId")) & subnets
+    }
+    public |= {
+        lid
+        for lid in subnets
+        if str((resources[lid].get("Properties") or {}).get("MapPublicIpOnLaunch")).lower() == "true" and gateways
+    }
+    nat = sum(
+        1
+        for r in resources.values()
+        if r.get("Type") == "AWS::EC2::NatGateway"
+        and referenced_names((r.get("Properties") or {}).get("SubnetId")) & subnets
+    )
+    private = len(subnets - public)
+    zones = private or len(public)
+    if zones >= 2:  # one zone is a template's choice the catalog's two-zone default need not follow
+        props["az_count"] = min(zones, 6)
+    if nat:
+        props["nat_gateways"] = min(nat, 6)
+    elif public:
+        props["nat_gateways"] = 1
+        notes.append(
+            "the VPC has public subnets and no NAT gateway; the vpc group counts one NAT gateway, as Tierplan's "
+            "VPCs have public subnets only beside one"
+        )
+    return props, notes

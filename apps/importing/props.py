@@ -272,11 +272,27 @@ def with_globals(resource_type: str, properties: Mapping[str, Any], globals_: Ma
     return merged
 
 
+def _parameter_default(raw: Any, parameters: Mapping[str, Any]) -> tuple[str, Any] | None:
+    """(name, default) when ``raw`` is a Ref to a template parameter with a literal default."""
+    if not (isinstance(raw, dict) and len(raw) == 1 and isinstance(raw.get("Ref"), str)):
+        return None
+    parameter = parameters.get(raw["Ref"])
+    default = parameter.get("Default") if isinstance(parameter, dict) else None
+    return (raw["Ref"], default) if isinstance(default, (str, int, float, bool)) else None
+
+
 def props_from(
-    ctype: ComponentType, resource_type: str, properties: Mapping[str, Any]
+    ctype: ComponentType,
+    resource_type: str,
+    properties: Mapping[str, Any],
+    parameters: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, Any], list[str], list[str]]:
     """Catalog props of ``ctype`` read from ``properties``, a note for each value that was not taken, and
-    the (top-level) properties the props now stand for."""
+    the (top-level) properties the props now stand for.
+
+    A property that refers to one of the template's ``parameters`` reads as the parameter's default, so
+    the diagram and the estimate show what a deploy without overrides gets; the property is not modelled
+    (the export writes the reference back, and the parameter stays what changes it)."""
     props: dict[str, Any] = {}
     notes: list[str] = []
     modelled: set[str] = set()
@@ -286,6 +302,15 @@ def props_from(
         if raw is None or name in props or name not in ctype.props.fields:
             continue
         where = ".".join(path)
+        parameter = _parameter_default(raw, parameters or {})
+        if parameter is not None:
+            value = convert(parameter[1])
+            if value is not None and value is not ABSENT and not ctype.props.fields[name].check(value, (name,)):
+                props[name] = value
+                notes.append(
+                    f"{where} is the parameter {parameter[0]}; {name} shows its default {_short(parameter[1])}"
+                )
+                continue
         value = convert(raw) if not _is_intrinsic(raw) else None
         if _is_intrinsic(raw) or _has_intrinsic(value):
             notes.append(f"{where} is computed at deploy time; {name} keeps its default")

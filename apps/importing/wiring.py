@@ -43,6 +43,7 @@ EVENT_SOURCES: dict[str, tuple[str | None, list[str]]] = {
     "ScheduleV2": (None, ["deliver"]),
 }
 IMPLICIT_APIS = {"Api": ("ServerlessRestApi", "api_gateway_rest"), "HttpApi": ("ServerlessHttpApi", "api_gateway_http")}
+SECRET_READS = frozenset({"AWSSecretsManagerGetSecretValuePolicy"})
 POLL_PROPS = {
     "BatchSize": "batch_size",
     "StartingPosition": "starting_position",
@@ -192,10 +193,7 @@ class Wiring:
                 properties = with_globals(resource_type, properties, self.imp.globals)
                 self.events(logical_id, own, properties.get("Events"))
                 self.policies(logical_id, own, properties.get("Policies"))
-                self.environment(logical_id, own, properties)
                 self.destinations(logical_id, own, properties)
-                if resource_type in STATE_MACHINES:
-                    self.definition(logical_id, own, properties)
                 for layer in _listed(properties.get("Layers")):
                     target = self.component_for(layer)
                     if target:
@@ -245,6 +243,8 @@ class Wiring:
                 enrichment = self.component_for(properties.get("Enrichment"))
                 if enrichment:
                     self.connect(own, enrichment, ["enrich"], {}, f"{logical_id}.Enrichment")
+            elif resource_type == "AWS::KinesisFirehose::DeliveryStream" and own:
+                self.firehose(logical_id, own, properties)
             elif resource_type == "AWS::CloudFront::Distribution" and own:
                 distribution = properties.get("DistributionConfig")
                 config: dict[str, Any] = distribution if isinstance(distribution, dict) else {}
@@ -264,18 +264,48 @@ class Wiring:
                 target = self.component_for(properties.get("AuthorizerUri") or properties.get("ProviderARNs"))
                 if api and target:
                     self.authorize(api, target, logical_id)
-                    self.consumed(
-                        logical_id, self.connect(api, target, ["authorize"], {}, logical_id), "an authorize connection"
-                    )
+                    connection = self.connect(api, target, ["authorize"], {}, logical_id)
+                    self.consumed(logical_id, connection, "an authorize connection")
+                    if connection and self.type_of(api) == "api_gateway_websocket":
+                        self.keep_wiring(logical_id)
             elif resource_type in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::Role"):
                 self.iam(logical_id, properties)
             elif (
                 resource_type.startswith("Custom::") or resource_type == "AWS::CloudFormation::CustomResource"
             ) and own:
                 self.custom_resource_provider(logical_id, own, properties.get("ServiceToken"))
+        # What only names a resource (an environment variable, a definition) is drawn where nothing more
+        # explicit (an event, a policy, a role's statement) already links the two, whatever the order
+        # of the resources in the template.
+        for logical_id, resource in self.imp.resources.items():
+            own = self.imp.owner.get(logical_id)
+            if own is not None and resource["Type"] in FUNCTIONS + STATE_MACHINES:
+                properties = with_globals(resource["Type"], resource.get("Properties") or {}, self.imp.globals)
+                self.environment(logical_id, own, properties)
+                if resource["Type"] in STATE_MACHINES:
+                    self.definition(logical_id, own, properties)
         for logical_id, resource in self.imp.resources.items():
             if resource["Type"] == "AWS::Lambda::Permission":
                 self.permission(logical_id, resource.get("Properties") or {})
+
+    def firehose(self, logical_id: str, own: str, properties: dict[str, Any]) -> None:
+        """A Firehose stream's bucket (its S3 destination, or the backup bucket of another destination) and
+        the functions that transform its records."""
+        for key, config in properties.items():
+            if not (key.endswith("DestinationConfiguration") and isinstance(config, dict)):
+                continue
+            backup = config.get("S3Configuration")
+            bucket = self.component_for(
+                config.get("BucketARN") or (backup.get("BucketARN") if isinstance(backup, dict) else None)
+            )
+            if bucket:
+                self.connect(own, bucket, ["deliver"], {}, f"{logical_id}.{key}")
+            processing = config.get("ProcessingConfiguration")
+            processors = processing.get("Processors") if isinstance(processing, dict) else None
+            for processor in _listed(processors):
+                function = self.component_for(processor.get("Parameters") if isinstance(processor, dict) else None)
+                if function:
+                    self.connect(own, function, ["enrich"], {}, f"{logical_id}.{key}.ProcessingConfiguration")
 
     def custom_resource_provider(self, logical_id: str, own: str, token: Any) -> None:
         """A custom resource's ServiceToken: a function of the template becomes its 'provide' connection; an
@@ -411,7 +441,13 @@ class Wiring:
                 if kinds is None and targets:
                     self.imp.report.not_understood.append(f"{origin}: the policy template {template} is not drawn")
                 for target in targets if kinds else []:
-                    self.connect(own, target, kinds or [], {}, f"{origin} ({template})")
+                    # reading a database's own secret says nothing of what the function does with the data
+                    wanted = (
+                        DATA_ACCESS
+                        if template in SECRET_READS and self.type_of(target) != "secrets_manager_secret"
+                        else kinds
+                    )
+                    self.connect(own, target, wanted or [], {}, f"{origin} ({template})")
 
     def statements(self, own: str, statements: Any, origin: str) -> None:
         for statement in _listed(statements):
@@ -474,10 +510,30 @@ class Wiring:
         api = self.component_for(properties.get("ApiId") or properties.get("RestApiId"))
         integration = properties.get("Integration") if "RestApiId" in properties else properties.get("IntegrationUri")
         target = self.component_for(integration)
-        if api and target:
-            self.consumed(
-                logical_id, self.connect(api, target, ["invoke", "integrate"], {}, logical_id), "a route of the API"
-            )
+        if not (api and target):
+            return
+        websocket = self.type_of(api) == "api_gateway_websocket"
+        props: dict[str, Any] = {}
+        if websocket:  # the route key of the route that targets this integration
+            keys = [
+                (r.get("Properties") or {}).get("RouteKey")
+                for r in self.imp.resources.values()
+                if r["Type"] == "AWS::ApiGatewayV2::Route"
+                and logical_id in referenced_names((r.get("Properties") or {}).get("Target"))
+            ]
+            if keys and isinstance(keys[0], str):
+                props["route_key"] = keys[0]
+        connection = self.connect(api, target, ["invoke", "integrate"], props, logical_id)
+        self.consumed(logical_id, connection, "a route of the API")
+        if websocket and connection:
+            self.keep_wiring(logical_id)
+
+    def keep_wiring(self, logical_id: str) -> None:
+        """A WebSocket API's routes are written back as the template has them (they are its parts), so the
+        integrations, authorizers and permissions they name are kept as written too, not regenerated."""
+        entry = self.imp.report.resources[logical_id]
+        entry.notes = [f"{entry.notes[0]}, kept as written with the API's own routes"]
+        self.imp.kept[logical_id] = self.imp.resources[logical_id]
 
     def iam(self, logical_id: str, properties: dict[str, Any]) -> None:
         """Statements of a role or policy, drawn from the components that use the role."""
@@ -507,8 +563,7 @@ class Wiring:
         if not (function and source):
             return
         existing = next((c["id"] for (s, t, _), c in self.pairs.items() if s == source and t == function), None)
-        self.consumed(
-            logical_id,
-            existing or self.connect(source, function, INVOKE, {}, logical_id),
-            "the permission of a connection",
-        )
+        connection = existing or self.connect(source, function, INVOKE, {}, logical_id)
+        self.consumed(logical_id, connection, "the permission of a connection")
+        if connection and self.type_of(source) == "api_gateway_websocket":
+            self.keep_wiring(logical_id)

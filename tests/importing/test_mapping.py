@@ -290,3 +290,86 @@ def test_a_connection_these_two_components_cannot_have_is_left_undrawn_and_repor
     assert [c.id for c in design.connections] == ["alb_to_app"]
     assert [c["id"] for c in report.connections] == ["alb_to_app"]
     assert any("api → alb (integrate) is not drawn" in note for note in report.not_understood)
+
+
+def test_a_vpc_groups_props_come_from_the_templates_own_network() -> None:
+    result = imported("public_alb.yaml")
+    assert [(g.id, g.props) for g in result.design.groups] == [
+        ("net", {"cidr": "10.40.0.0/16", "az_count": 2, "nat_gateways": 1})
+    ]
+    assert component(result, "balancer").group == "net"
+
+
+def test_public_subnets_without_a_nat_gateway_count_one_and_say_so() -> None:
+    text = (FIXTURES / "public_alb.yaml").read_text()
+    without_nat = text.split("  NatAddress:")[0] + "  WebGroup:" + text.split("  WebGroup:")[1]
+    result = import_template(without_nat)
+    assert result.design.groups[0].props["nat_gateways"] == 1
+    assert "no NAT gateway; the vpc group counts one" in " ".join(result.report.resources["Net"].notes)
+
+
+def test_a_vpc_without_public_subnets_gets_no_nat_gateway() -> None:
+    result = imported("vpc_database.yaml")
+    assert result.design.groups[0].props == {"cidr": "10.20.0.0/16", "az_count": 2}
+
+
+def test_an_internet_facing_balancer_in_subnets_the_template_is_given_makes_them_public() -> None:
+    result = import_template(
+        "Parameters:\n  Subnets: {Type: 'List<AWS::EC2::Subnet::Id>'}\nResources:\n"
+        "  Front:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties: {Subnets: !Ref Subnets}\n"
+    )
+    assert result.design.groups[0].props == {"nat_gateways": 1}
+    assert "internet-facing in subnets the template gives it" in result.report.resources["Front"].notes[-1]
+
+
+def test_a_property_that_refers_to_a_parameter_reads_as_its_default_and_stays_a_reference() -> None:
+    result = import_template(
+        "Transform: AWS::Serverless-2016-10-31\nParameters:\n  Stage: {Type: String, Default: beta}\n"
+        "  Memory: {Type: Number, Default: '768'}\nResources:\n"
+        "  Api:\n    Type: AWS::Serverless::Api\n    Properties: {StageName: !Ref Stage}\n"
+        "  Fn:\n    Type: AWS::Serverless::Function\n"
+        "    Properties: {CodeUri: fn/, Handler: a.b, Runtime: python3.13, MemorySize: !Ref Memory}\n"
+    )
+    assert component(result, "api").props["stage_name"] == "beta"
+    assert component(result, "fn").props["memory_mb"] == 768
+    assert "MemorySize" not in component(result, "fn").cloudformation.modelled
+    assert "MemorySize is the parameter Memory; memory_mb shows its default 768" in result.report.resources["Fn"].notes
+
+
+def test_a_name_in_an_environment_variable_does_not_outrun_a_role_statement_written_after_it() -> None:
+    role_last = (
+        "Resources:\n  Bucket: {Type: AWS::S3::Bucket}\n"
+        "  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.13\n      Handler: a.b\n"
+        "      Code: {ZipFile: x}\n      Role: !GetAtt FnRole.Arn\n"
+        "      Environment: {Variables: {BUCKET: !Ref Bucket}}\n"
+        "  FnRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {}\n"
+        "      Policies:\n        - PolicyName: p\n          PolicyDocument:\n"
+        "            Statement: [{Effect: Allow, Action: s3:PutObject, Resource: !Sub '${Bucket.Arn}/*'}]\n"
+    )
+    assert links(import_template(role_last)) == {("fn", "bucket", "write")}
+
+
+def test_a_firehose_stream_delivers_to_its_bucket_and_is_transformed_by_its_function() -> None:
+    result = import_template(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Landing: {Type: AWS::S3::Bucket}\n"
+        "  Shape:\n    Type: AWS::Serverless::Function\n    Properties: {CodeUri: s/, Handler: a.b, Runtime: python3.13}\n"
+        "  Stream:\n    Type: AWS::KinesisFirehose::DeliveryStream\n    Properties:\n"
+        "      ExtendedS3DestinationConfiguration:\n        BucketARN: !GetAtt Landing.Arn\n"
+        "        RoleARN: arn:aws:iam::123456789012:role/firehose\n"
+        "        ProcessingConfiguration:\n          Enabled: true\n          Processors:\n"
+        "            - Type: Lambda\n              Parameters: [{ParameterName: LambdaArn, ParameterValue: !GetAtt Shape.Arn}]\n"
+    )
+    assert links(result) == {("stream", "landing", "deliver"), ("stream", "shape", "enrich")}
+
+
+def test_a_policy_naming_its_collection_by_name_is_kept_not_drawn_as_a_second_collection() -> None:
+    result = import_template(
+        "Resources:\n  Vectors:\n    Type: AWS::OpenSearchServerless::Collection\n"
+        "    DependsOn: Keys\n    Properties: {Name: vectors, Type: VECTORSEARCH}\n"
+        "  Keys:\n    Type: AWS::OpenSearchServerless::SecurityPolicy\n    Properties:\n"
+        "      Name: vectors-keys\n      Type: encryption\n"
+        '      Policy: \'{"Rules":[{"ResourceType":"collection","Resource":["collection/vectors"]}],'
+        '"AWSOwnedKey":true}\'\n'
+    )
+    assert [c.type for c in result.design.components] == ["opensearch_serverless_collection", "cloudformation_resource"]
+    assert result.report.resources["Keys"].generic

@@ -12,8 +12,10 @@ from apps.exporting.bundle import template_yaml
 from apps.exporting.plan import ExportError, Plan
 from apps.exporting.sam import sam_template
 from apps.exporting.validate import lint_errors, translate_sam
+from apps.importing.engine import import_template
+from apps.importing.reimport import reimport_differences
 from tests.conftest import design_doc
-from tests.importing.helpers import component, imported
+from tests.importing.helpers import FIXTURES, component, imported
 
 
 def exported(result_or_design: object) -> dict:
@@ -130,6 +132,8 @@ RENAMED = {
     "vpc_database.yaml": set(),
     "openapi_http.yaml": set(),
     "workflow.yaml": set(),
+    "public_alb.yaml": set(),
+    "websocket_chat.yaml": set(),
 }
 
 
@@ -192,3 +196,120 @@ def test_depends_on_regenerated_wiring_is_left_out_and_reported() -> None:
         "DependsOn Link left out: the export regenerates that wiring under its own names"
     )
     assert exported(result)["Resources"]["Audit"]["DependsOn"] == ["Queue"]
+
+
+# Known differences of a re-import (gaps of the write-back, counted by bench/import.py --round-trip): a
+# rule that only schedules a function comes back as the function's Schedule event, and a function's
+# ScheduleV2 event as a schedule group whose schedule is the main resource on the way back in.
+REIMPORT_GAPS = {
+    "pipeline_cfn.json": {
+        "component hourly_rule (eventbridge_bus) is gone",
+        "component processor_hourly_rule_trigger (eventbridge_bus) appears",
+        "connection hourly_rule → processor (trigger): 1 → 0",
+        "connection processor_hourly_rule_trigger → processor (trigger): 0 → 1",
+    },
+    "workflow.yaml": {
+        "component checkout_hourly (scheduler_schedule) is gone",
+        "component checkout_hourly_to_checkout (scheduler_schedule) appears",
+        "connection checkout_hourly → checkout (deliver): 1 → 0",
+        "connection checkout_hourly_to_checkout → checkout (deliver): 0 → 1",
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.iterdir() if p.suffix in (".yaml", ".json")))
+def test_importing_the_export_again_gives_the_same_design(name: str) -> None:
+    result = imported(name)
+    again = import_template(template_yaml(exported(result)), name=name)
+    assert set(reimport_differences(result.design, again.design)) == REIMPORT_GAPS.get(name, set())
+
+
+def test_a_reimport_difference_names_the_component_and_the_prop() -> None:
+    result = imported("orders_sam.yaml")
+    document = result.design.canonical()
+    index = next(i for i, c in enumerate(document["components"]) if c["id"] == "orders_table")
+    document["components"][index]["props"]["capacity_mode"] = "provisioned"
+    document["connections"] = document["connections"][1:]
+    differences = reimport_differences(result.design, validate_design(document))
+    assert 'component orders_table: capacity_mode "on_demand" → "provisioned"' in differences
+    first = result.design.connections[0]
+    assert any(d.startswith(f"connection {first.source} → {first.target} ({first.kind})") for d in differences)
+
+
+def test_props_left_at_their_default_are_the_same_as_props_written_out() -> None:
+    result = imported("orders_sam.yaml")
+    document = result.design.canonical()
+    index = next(i for i, c in enumerate(document["components"]) if c["id"] == "fulfilment_queue")
+    document["components"][index]["props"]["fifo"] = False  # the catalog's default, now written out
+    assert reimport_differences(result.design, validate_design(document)) == []
+
+
+def test_a_websocket_api_keeps_its_own_routes_stage_and_authorizer_without_doubles() -> None:
+    result = imported("websocket_chat.yaml")
+    assert result.design.connections[-1].props["route_key"] == "$connect"
+    resources = exported(result)["Resources"]
+    of_type = lambda kind: sorted(n for n, r in resources.items() if r["Type"] == kind)  # noqa: E731
+    assert of_type("AWS::ApiGatewayV2::Route") == ["ConnectRoute"]
+    assert of_type("AWS::ApiGatewayV2::Integration") == ["TalkIntegration"]
+    assert of_type("AWS::ApiGatewayV2::Stage") == ["Live"]
+    assert of_type("AWS::ApiGatewayV2::Authorizer") == ["Gate"]
+    assert of_type("AWS::Lambda::Permission") == ["GatePermission", "TalkPermission"]
+
+
+def test_a_websocket_route_drawn_since_the_import_is_still_written() -> None:
+    document = imported("websocket_chat.yaml").design.canonical()
+    document["connections"].append(
+        {
+            "id": "chat_to_talker_2",
+            "source": "chat",
+            "target": "talker",
+            "kind": "invoke",
+            "props": {"route_key": "say"},
+        }
+    )
+    resources = exported(validate_design(document))["Resources"]
+    keys = sorted(r["Properties"]["RouteKey"] for r in resources.values() if r["Type"] == "AWS::ApiGatewayV2::Route")
+    assert keys == ["$connect", "say"]
+
+
+def test_a_bucket_the_template_did_not_name_is_not_named_by_the_export() -> None:
+    resources = exported(imported("pipeline_cfn.json"))["Resources"]
+    assert "BucketName" not in resources["ArchiveBucket"]["Properties"]
+    variables = resources["Processor"]["Properties"]["Environment"]["Variables"]
+    assert variables["ARCHIVE_BUCKET_BUCKET_NAME"] == {"Ref": "ArchiveBucket"}
+
+
+def test_a_bucket_that_notifies_a_function_keeps_the_exports_name_to_avoid_a_cycle() -> None:
+    result = import_template(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Uploads: {Type: AWS::S3::Bucket}\n"
+        "  Resize:\n    Type: AWS::Serverless::Function\n"
+        "    Properties:\n      CodeUri: r/\n      Handler: a.b\n      Runtime: python3.13\n"
+        "      Policies: [{S3CrudPolicy: {BucketName: uploads-bucket}}]\n"
+        "      Events: {Put: {Type: S3, Properties: {Bucket: !Ref Uploads, Events: 's3:ObjectCreated:*'}}}\n"
+    )
+    assert "BucketName" in exported(result)["Resources"]["Uploads"]["Properties"]
+
+
+def test_the_templates_own_bucket_policy_is_not_doubled_by_a_generated_one() -> None:
+    result = import_template(
+        "Resources:\n  Site: {Type: AWS::S3::Bucket}\n"
+        "  SiteRules:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: !Ref Site\n"
+        "      PolicyDocument: {Statement: [{Effect: Deny, Principal: '*', Action: 's3:*',"
+        " Resource: !Sub '${Site.Arn}/*', Condition: {Bool: {'aws:SecureTransport': false}}}]}\n"
+    )
+    resources = exported(result)["Resources"]
+    assert sorted(n for n, r in resources.items() if r["Type"] == "AWS::S3::BucketPolicy") == ["SiteRules"]
+
+
+def test_a_firehose_stream_keeps_its_own_destination_and_gets_no_second_one() -> None:
+    result = import_template(
+        "Resources:\n  Backup: {Type: AWS::S3::Bucket}\n"
+        "  Stream:\n    Type: AWS::KinesisFirehose::DeliveryStream\n    Properties:\n"
+        "      HttpEndpointDestinationConfiguration:\n"
+        "        EndpointConfiguration: {Url: 'https://collector.example.com/in'}\n"
+        "        S3Configuration: {BucketARN: !GetAtt Backup.Arn, RoleARN: arn:aws:iam::123456789012:role/f}\n"
+    )
+    properties = exported(result)["Resources"]["Stream"]["Properties"]
+    assert [key for key in properties if key.endswith("DestinationConfiguration")] == [
+        "HttpEndpointDestinationConfiguration"
+    ]
