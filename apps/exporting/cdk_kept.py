@@ -8,7 +8,7 @@ the same in the stack the CDK app builds, with the constructs CDK has for each p
   each under the template's logical id; Metadata, Description and transforms go to the template options;
 - a component's construct gives its CloudFormation resource the template's logical id, so the ``Ref``,
   ``Fn::GetAtt`` and ``${…}`` of the kept CloudFormation still name it; its resource attributes and the
-  properties its props do not stand for are overridden on that resource (``kept_rules`` decides which,
+  properties its props do not stand for are overridden on that resource (``kept.replaces_export`` decides which,
   for both writers), converted where CDK writes another type than the template had (SAM's);
 - the resources kept undrawn, and the parts of components the SAM export writes as they were, become
   ``CfnResource``s as written; a REST API whose routes all live in its OpenAPI definition (CDK's

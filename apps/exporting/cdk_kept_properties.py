@@ -1,7 +1,7 @@
 """A kept resource's properties on the resource CDK writes for its component. Pure Python, no Django.
 
 CDK writes a component with its constructs; the properties the template set and the component's props
-do not stand for are put back as overrides on the construct's CloudFormation resource (``kept_rules``
+do not stand for are put back as overrides on the construct's CloudFormation resource (``kept.replaces_export``
 decides which, for the SAM export too). Where CDK writes another type than the template had (a SAM
 function is an ``AWS::Lambda::Function`` in a CDK app), they are converted first; what that type has no
 property for is reported, not written. Wiring is merged with what the connections make CDK write.
@@ -15,8 +15,7 @@ from typing import Any
 from apps.designs.cfn_schemas import UnknownResourceType, resource_schema
 from apps.designs.document import Component
 from apps.exporting.cfn import py, var
-from apps.exporting.kept import DRAWN_EVENTS, ONE_OF, USER_ARTEFACTS, WIRING, _as_dynamodb_table
-from apps.exporting.kept_rules import replaces_export
+from apps.exporting.kept import DRAWN_EVENTS, ONE_OF, USER_ARTEFACTS, WIRING, as_dynamodb_table, replaces_export
 from apps.exporting.plan import ExportError
 from apps.exporting.services.policy_templates import iam_statements
 
@@ -102,7 +101,7 @@ def property_overrides(
     renames = RENAMED.get(source_type, {})
     modelled = {renames.get(name, name) for name in kept.modelled}
     if source_type == "AWS::Serverless::SimpleTable":
-        properties = _as_dynamodb_table(properties)
+        properties = as_dynamodb_table(properties)
     known = _writable(written)
     overrides: dict[str, Any] = {}
     removed: list[str] = []

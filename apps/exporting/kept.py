@@ -80,6 +80,19 @@ ORDER = ("AWSTemplateFormatVersion", "Transform", "Description", "Metadata", "Pa
          "Conditions", "Globals", "Resources", "Outputs")  # fmt: skip
 
 
+def replaces_export(name: str, modelled: Collection[str]) -> bool:
+    """Whether the kept property ``name`` is written as the template had it, whatever the export writes.
+
+    One rule for both writers: the SAM export merges the kept properties into the resource it writes
+    (``merge_properties``), the CDK export overrides them on the construct's CloudFormation resource
+    (``cdk_kept_properties``). The user's own artefacts (code, handler, definition, role) always are, since
+    an import exists to keep them; so is every property the component's props do not stand for
+    (``modelled``: those are written from the props, so an edit on the canvas takes effect) and that
+    connections do not produce (wiring, which the writers merge with the kept one instead of replacing it).
+    """
+    return name in USER_ARTEFACTS or (name not in modelled and name not in WIRING)
+
+
 def merge_properties(
     emitted: dict[str, Any], kept: dict[str, Any], modelled: Collection[str], taken: Collection[str] = ()
 ) -> dict[str, Any]:
@@ -101,7 +114,7 @@ def merge_properties(
                     events[name] = copy.deepcopy(event)
             if events:
                 merged["Events"] = events
-        elif key in USER_ARTEFACTS or (key not in modelled and (key not in merged or key not in WIRING)):
+        elif replaces_export(key, modelled) or (key not in modelled and key not in merged):
             merged[key] = copy.deepcopy(value)
         elif key in MERGED_LISTS and isinstance(value, list) and isinstance(merged[key], list):
             merged[key] = merged[key] + [copy.deepcopy(item) for item in value if item not in merged[key]]
@@ -189,7 +202,7 @@ def _as_serverless_function(properties: dict[str, Any]) -> dict[str, Any]:
     return converted
 
 
-def _as_dynamodb_table(properties: dict[str, Any]) -> dict[str, Any]:
+def as_dynamodb_table(properties: dict[str, Any]) -> dict[str, Any]:
     """An AWS::Serverless::SimpleTable's properties as the AWS::DynamoDB::Table the export writes: its
     primary key (SAM's default: a string named id) becomes the key schema and its attribute."""
     converted = {key: value for key, value in properties.items() if key != "PrimaryKey"}
@@ -204,7 +217,7 @@ def _as_dynamodb_table(properties: dict[str, Any]) -> dict[str, Any]:
 # Kept properties of a resource the export writes as another type, converted to what that type takes.
 CONVERSIONS = {
     ("AWS::Lambda::Function", "AWS::Serverless::Function"): _as_serverless_function,
-    ("AWS::Serverless::SimpleTable", "AWS::DynamoDB::Table"): _as_dynamodb_table,
+    ("AWS::Serverless::SimpleTable", "AWS::DynamoDB::Table"): as_dynamodb_table,
 }
 # What a modelled property is called once converted.
 CONVERTED_NAMES = {"TracingConfig": "Tracing", "PrimaryKey": "KeySchema"}
