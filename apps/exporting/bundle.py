@@ -18,6 +18,7 @@ from apps.designs.document import Design
 from apps.designs.domains import certificate_of
 from apps.exporting.cdk import CDK_VERSION, CONSTRUCTS_VERSION, app_module, stack_module
 from apps.exporting.cdk_kept import KeptWriter, is_imported
+from apps.exporting.kept import keeps_own_code
 from apps.exporting.plan import ExportError, Plan, dynamic_references
 from apps.exporting.sam import sam_template
 from apps.exporting.starters import function_code, layer_files
@@ -50,13 +51,18 @@ def zip_files(files: Mapping[str, str | bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def code_sources(plan: Plan) -> dict[str, str]:
-    """The starter code of every function (src/<id>/) and layer (layers/<id>/)."""
+def code_sources(plan: Plan, *, own_code_kept: bool = False) -> dict[str, str]:
+    """The starter code of every function (src/<id>/) and layer (layers/<id>/); with ``own_code_kept``, not
+    of those an imported template gave code of their own (the SAM template points at it)."""
     files = {}
     for fn in plan.functions():
+        if own_code_kept and keeps_own_code(fn):
+            continue
         for name, source in function_code(plan.prop(fn, "runtime"), plan.prop(fn, "role")).files.items():
             files[f"src/{fn.id}/{name}"] = source
     for layer in plan.of_type("lambda_layer"):
+        if own_code_kept and keeps_own_code(layer):
+            continue
         for name, source in layer_files(plan.prop(layer, "runtime"), layer.id).items():
             files[f"layers/{layer.id}/{name}"] = source
     return files
@@ -78,7 +84,7 @@ def sam_files(design: Design) -> dict[str, str]:
     template = sam_template(plan)
     name = stack_name(design)
     parameters = template.get("Parameters", {})
-    files = {"template.yaml": template_yaml(template), **code_sources(plan)}
+    files = {"template.yaml": template_yaml(template), **code_sources(plan, own_code_kept=True)}
     files["samconfig.toml"] = (
         "version = 0.1\n\n"
         + samconfig_environment("default", name, design.region)
@@ -157,6 +163,13 @@ def readme_sam(design: Design, plan: Plan, name: str, parameters: Mapping[str, o
         "its trigger expects; replace it with your code. API authorizers deny every request until you",
         "write their check. Outputs list the endpoints and resource names once the stack is deployed.",
     ]
+    own = [fn.id for fn in plan.functions() if keeps_own_code(fn)]
+    if own:
+        lines += [
+            "",
+            "Functions imported with code of their own point at it as their template did (put this template",
+            "where that code is): " + ", ".join(f"`{name}`" for name in own) + ".",
+        ]
     if plan.accounts():
         lines += [
             "",

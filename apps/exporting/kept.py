@@ -32,6 +32,16 @@ USER_ARTEFACTS = frozenset(
      "Definition", "DefinitionUri", "DefinitionString", "DefinitionS3Location", "DefinitionSubstitutions",
      "DefinitionBody", "Role"}
 )  # fmt: skip
+# Where a function or layer says its code is (the user's own, which an export of it points at).
+CODE = frozenset({"CodeUri", "InlineCode", "ImageUri", "Code", "ContentUri", "Content"})
+
+
+def keeps_own_code(component: Any) -> bool:
+    """Whether an imported component's template named its code (so no starter code is written for it)."""
+    kept = component.cloudformation
+    return kept is not None and any(key in CODE for key in kept.properties)
+
+
 # Properties of which a resource takes only one (its code, its definition, a Firehose destination).
 ONE_OF = (
     ("InlineCode", "ImageUri", "CodeUri"),

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from apps.designs.document import DesignInvalid, validate_design
-from apps.exporting.bundle import template_yaml
+from apps.exporting.bundle import sam_files, template_yaml
 from apps.exporting.plan import ExportError, Plan
 from apps.exporting.sam import sam_template
 from apps.exporting.validate import lint_errors, translate_sam
@@ -79,6 +79,18 @@ def test_the_export_keeps_logical_ids_sections_attributes_and_the_users_code() -
     assert resources["OrdersTable"]["DeletionPolicy"] == "Retain"
     assert resources["LegacyHook"]["Properties"]["ServiceToken"] == {"Fn::GetAtt": ["CreateOrderFunction", "Arn"]}
     assert resources["EncryptionKey"]["Type"] == "AWS::KMS::Key"
+
+
+def test_the_sam_bundle_writes_no_starter_code_for_functions_that_bring_their_own() -> None:
+    design = imported("orders_sam.yaml").design
+    added = copy.deepcopy(design.canonical())
+    added["components"].append({"id": "new_fn", "type": "lambda_function", "label": "Drawn on the canvas"})
+    files = sam_files(validate_design(added))
+    functions = {c.id for c in design.components if c.type == "lambda_function"}
+    assert functions and not any(name.startswith(f"src/{fn}/") for fn in functions for name in files)
+    assert "src/new_fn/app.py" in files  # a function drawn after the import gets its starter
+    readme = files["README.md"]
+    assert all(f"`{fn}`" in readme for fn in functions) and "code of their own" in readme
 
 
 def test_properties_the_design_does_not_model_come_back_as_written() -> None:
