@@ -102,12 +102,35 @@ def get_pattern(slug: str) -> Pattern:
     return library[slug]
 
 
-def lay_out(design: Design) -> Design:
+def flow_order(design: Design) -> dict[str, int]:
+    """Each component's place when the design is read along its connections: from each component nothing
+    connects to (in document order), depth first through what it connects to, so that a chain such as API →
+    function → table comes out in one run. Components only reached through a cycle come last."""
+    targets: dict[str, list[str]] = {}
+    incoming: set[str] = set()
+    for connection in design.connections:
+        targets.setdefault(connection.source, []).append(connection.target)
+        incoming.add(connection.target)
+    rank: dict[str, int] = {}
+    starts = [c.id for c in design.components if c.id not in incoming] + [c.id for c in design.components]
+    for start in starts:
+        stack = [start]
+        while stack:
+            current = stack.pop()
+            if current in rank:
+                continue
+            rank[current] = len(rank)
+            stack.extend(reversed(targets.get(current, [])))
+    return rank
+
+
+def lay_out(design: Design, ranks: dict[str, int] | None = None) -> Design:
     """Give every component without a position one in its tier lane, right of everything placed so far.
 
     Components outside any group come first; then each top-level group's members side by side, with the
     group's columns lined up across the lanes and a gap around it, so that the box an editor draws around
-    a group's members holds nothing else.
+    a group's members holds nothing else. Within a lane they follow ``ranks`` (a rank per component id,
+    such as ``flow_order``), else the document's order.
     """
     order = {tier: index for index, tier in enumerate(get_catalog().tier_order)}
     laid_out = design.model_copy(deep=True)
@@ -127,10 +150,12 @@ def lay_out(design: Design) -> Design:
     for component in laid_out.components:
         if component.position is None and component.tier is not None:
             blocks.setdefault(top(component.group) if component.group else None, []).append(component)
+    rank = ranks or {}
     for block in [None, *(group.id for group in laid_out.groups if top(group.id) == group.id)]:
         members = blocks.get(block, [])
         if not members:
             continue
+        members.sort(key=lambda c: rank.get(c.id, 0))
         if block is not None:
             members.sort(key=lambda c: group_index.get(c.group, 0))  # nested groups stay together
             x += GROUP_GAP if x > COLUMN_LEFT else 0

@@ -26,7 +26,7 @@ from typing import Any
 from apps.designs.catalog import Catalog, ComponentType, get_catalog
 from apps.designs.cfn_schemas import resource_problems
 from apps.designs.document import SCHEMA_ID, Design, DesignInvalid, validate_design
-from apps.designs.patterns import lay_out
+from apps.designs.patterns import flow_order, lay_out
 from apps.exporting.plan import referenced_names
 from apps.importing.loader import TemplateRefused, load_template
 from apps.importing.props import props_from, with_globals
@@ -456,7 +456,9 @@ def import_template(
     importer = Importer(template, name=name[:200] or "Imported template", catalog=catalog)
     document = importer.run()
     importer.report.not_understood[:0] = notes
-    design = lay_out(validated(document, catalog, importer.report))
+    design = validated(document, catalog, importer.report)
+    # Laid out along the connections (the template's resource order is kept in the document and its export).
+    design = lay_out(design, ranks=flow_order(design))
     return ImportResult(design=design, report=importer.report)
 
 

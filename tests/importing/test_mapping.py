@@ -373,3 +373,38 @@ def test_a_policy_naming_its_collection_by_name_is_kept_not_drawn_as_a_second_co
     )
     assert [c.type for c in result.design.components] == ["opensearch_serverless_collection", "cloudformation_resource"]
     assert result.report.resources["Keys"].generic
+
+
+def test_cards_are_laid_out_along_the_connections_not_in_the_templates_order() -> None:
+    template = """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Stream:
+    Type: AWS::Kinesis::Stream
+    Properties: {ShardCount: 1}
+  Producer:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.13
+      Handler: app.handler
+      CodeUri: src/
+      Policies: [{DynamoDBCrudPolicy: {TableName: !Ref Table}}]
+      Events: {Post: {Type: Api, Properties: {Path: /, Method: POST}}}
+  Consumer:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.13
+      Handler: app.handler
+      CodeUri: src/
+      Events: {Records: {Type: Kinesis, Properties: {Stream: !GetAtt Stream.Arn, StartingPosition: LATEST}}}
+  Table:
+    Type: AWS::Serverless::SimpleTable
+"""
+    design = import_template(template).design
+    x = {c.id: c.position.x for c in design.components if c.tier == "logic"}
+    column = {cid: rank for rank, cid in enumerate(sorted(x, key=x.get))}
+    # The API SAM makes for the event sits next to its function, the stream next to its consumer.
+    assert abs(column["serverless_rest_api"] - column["producer"]) == 1
+    assert abs(column["stream"] - column["consumer"]) == 1
+    # The document (and so the export) keeps the template's order.
+    assert [c.id for c in design.components][:4] == ["stream", "producer", "consumer", "table"]
