@@ -56,6 +56,15 @@ def _capacity_mode(value: Any) -> Any:
 
 # What a conversion returns when the property says nothing about the field (no note is due).
 ABSENT = object()
+# Stands in for a property the template left out where leaving it out switches something off that the
+# catalog switches on by default (a function's own log group, an API's access logs).
+LEFT_OUT = object()
+
+
+def _off_when_left_out(value: Any) -> Any:
+    # Left out: off, as the template has it (the export then adds none). Given: the template's own setting
+    # is kept as written, and the prop keeps its default.
+    return False if value is LEFT_OUT else ABSENT
 
 
 def _key(key_type: str) -> Convert:
@@ -110,6 +119,7 @@ RULES: dict[str, list[tuple[tuple[str, ...], str, Convert]]] = {
         (("ProvisionedConcurrencyConfig", "ProvisionedConcurrentExecutions"), "provisioned_concurrency", _integer),
         (("Tracing",), "tracing", _is("Active")),
         (("DeploymentPreference", "Type"), "deployment_preference", _same),
+        (("LoggingConfig",), "logging", _off_when_left_out),
     ],
     "AWS::Lambda::Function": [
         (("Runtime",), "runtime", _same),
@@ -119,6 +129,7 @@ RULES: dict[str, list[tuple[tuple[str, ...], str, Convert]]] = {
         (("EphemeralStorage", "Size"), "ephemeral_storage_mb", _integer),
         (("ReservedConcurrentExecutions",), "reserved_concurrency", _integer),
         (("TracingConfig", "Mode"), "tracing", _is("Active")),
+        (("LoggingConfig",), "logging", _off_when_left_out),
     ],
     "AWS::Serverless::LayerVersion": [(("CompatibleRuntimes",), "runtime", _first)],
     "AWS::Lambda::LayerVersion": [(("CompatibleRuntimes",), "runtime", _first)],
@@ -183,8 +194,12 @@ RULES: dict[str, list[tuple[tuple[str, ...], str, Convert]]] = {
         (("StageName",), "stage_name", _same),
         (("EndpointConfiguration",), "endpoint_type", _endpoint),
         (("TracingEnabled",), "tracing", _boolean),
+        (("AccessLogSetting",), "logging", _off_when_left_out),
     ],
-    "AWS::Serverless::HttpApi": [(("StageName",), "stage_name", _same)],
+    "AWS::Serverless::HttpApi": [
+        (("StageName",), "stage_name", _same),
+        (("AccessLogSettings",), "logging", _off_when_left_out),
+    ],
     "AWS::ElasticLoadBalancingV2::LoadBalancer": [
         (("Type",), "balancer_type", _same),
         (("Scheme",), "scheme", _same),
@@ -198,15 +213,16 @@ COMPANIONS: dict[str, tuple[str, ...]] = {}
 # CloudFormation's own defaults where the catalog's differ: a template that leaves a property out means
 # CloudFormation's default, not Tierplan's (a table without BillingMode is provisioned).
 CLOUDFORMATION_DEFAULTS: dict[str, dict[str, Any]] = {
-    "AWS::Serverless::Function": {"Tracing": "PassThrough"},
-    "AWS::Lambda::Function": {"TracingConfig": {"Mode": "PassThrough"}},
+    "AWS::Serverless::Function": {"Tracing": "PassThrough", "LoggingConfig": LEFT_OUT},
+    "AWS::Lambda::Function": {"TracingConfig": {"Mode": "PassThrough"}, "LoggingConfig": LEFT_OUT},
     "AWS::DynamoDB::Table": {
         "BillingMode": "PROVISIONED",
         "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": False},
     },
     "AWS::Serverless::StateMachine": {"Tracing": {"Enabled": False}},
     "AWS::StepFunctions::StateMachine": {"TracingConfiguration": {"Enabled": False}},
-    "AWS::Serverless::Api": {"TracingEnabled": False},
+    "AWS::Serverless::Api": {"TracingEnabled": False, "AccessLogSetting": LEFT_OUT},
+    "AWS::Serverless::HttpApi": {"AccessLogSettings": LEFT_OUT},
     "AWS::ElasticLoadBalancingV2::LoadBalancer": {"Type": "application", "Scheme": "internet-facing"},
     # SAM's simple table: a string key named id, on demand, no point-in-time recovery (the last is how
     # the export writes it as a DynamoDB table, so it is read from there)

@@ -176,7 +176,8 @@ class Wiring:
                             "id": cid,
                             "type": ctype,
                             "label": f"{name} (made by SAM)",
-                            "props": {},
+                            # SAM's implicit API logs nothing; the export adds no logging it did not have
+                            "props": {"logging": False},
                         }
                         self.imp.owner[name] = cid
                         self.imp.report.implicit.append(cid)

@@ -39,6 +39,7 @@ def test_props_come_from_the_properties_with_globals_applied() -> None:
     create = component(result, "create_order_function").props
     assert create == {
         "runtime": "python3.12", "memory_mb": 512, "timeout_s": 15, "architecture": "arm64", "tracing": True,
+        "logging": False,  # no LoggingConfig: Lambda's own log group, not one the export would add
     }  # fmt: skip
     fulfilment = component(result, "fulfilment_function").props
     assert fulfilment["timeout_s"] == 60 and fulfilment["reserved_concurrency"] == 5
@@ -408,3 +409,37 @@ Resources:
     assert abs(column["stream"] - column["consumer"]) == 1
     # The document (and so the export) keeps the template's order.
     assert [c.id for c in design.components][:4] == ["stream", "producer", "consumer", "table"]
+
+
+def test_logging_the_template_left_out_stays_off_so_the_export_adds_no_log_groups() -> None:
+    from apps.exporting.bundle import sam_files
+
+    template = """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Quiet:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.13
+      Handler: app.handler
+      CodeUri: src/
+      Events: {Get: {Type: Api, Properties: {Path: /, Method: GET}}}
+  Logged:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.13
+      Handler: app.handler
+      CodeUri: src/
+      LoggingConfig: {LogFormat: JSON, LogGroup: !Ref Logs}
+  Logs:
+    Type: AWS::Logs::LogGroup
+"""
+    result = import_template(template)
+    assert component(result, "quiet").props["logging"] is False
+    assert component(result, "serverless_rest_api").props["logging"] is False  # SAM's implicit API
+    assert "logging" not in component(result, "logged").props  # the template's own setting is kept
+    resources = yaml.safe_load(sam_files(result.design)["template.yaml"])["Resources"]
+    assert "LoggingConfig" not in resources["Quiet"]["Properties"]
+    assert resources["Logged"]["Properties"]["LoggingConfig"] == {"LogFormat": "JSON", "LogGroup": {"Ref": "Logs"}}
+    added = {name for name, r in resources.items() if r["Type"] in ("AWS::Logs::LogGroup", "AWS::ApiGateway::Account")}
+    assert added <= {"Logs", "LoggedLogGroup"}, added
