@@ -1,6 +1,7 @@
 """Benchmark: how real SAM/CloudFormation templates import into Tierplan designs.
 
 Run: .venv/bin/python bench/import.py DIR [--failures N] [--round-trip] [--limit N]
+     .venv/bin/python bench/import.py --generated 200   (the time of one generated 200-resource template)
 
 Imports every template under DIR (*.yaml, *.yml, *.json, *.template; files that are not templates —
 no Resources mapping — are counted apart) and prints: templates, imported without error, resources
@@ -37,9 +38,31 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "designer.settings")
 SUFFIXES = {".yaml", ".yml", ".json", ".template"}
 
 
+def time_generated(resources: int) -> int:
+    """Median import time of a generated template (tests/importing/helpers.py) of ``resources`` resources."""
+    from apps.importing.engine import import_template
+    from tests.importing.helpers import generated_template
+
+    text = generated_template(max(1, resources // 4))
+    times = []
+    for _ in range(7):
+        started = time.perf_counter()
+        result = import_template(text)
+        times.append((time.perf_counter() - started) * 1000)
+    print(
+        f"generated template: {len(result.report.resources)} resources -> {len(result.design.components)} "
+        f"components, {len(result.design.connections)} connections; import median {statistics.median(times):.0f} ms "
+        f"(min {min(times):.0f}, max {max(times):.0f}) over 7"
+    )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", type=Path)
+    parser.add_argument("folder", type=Path, nargs="?")
+    parser.add_argument(
+        "--generated", type=int, metavar="N", help="instead: time a generated N-resource SAM template (median of 7)"
+    )
     parser.add_argument("--failures", type=int, default=10, help="list this many failures (default 10)")
     parser.add_argument("--round-trip", action="store_true", help="export each import as SAM and lint it")
     parser.add_argument("--limit", type=int, help="read only the first N files")
@@ -53,6 +76,10 @@ def main() -> int:
     unknown: collections.Counter[str] = collections.Counter()
     # The first import loads the catalog and CloudFormation's resource schemas, as a server does once.
     import_template("Resources:\n  Warm:\n    Type: AWS::SQS::Queue\n")
+    if args.generated:
+        return time_generated(args.generated)
+    if args.folder is None:
+        parser.error("name a folder of templates, or --generated N")
     paths = sorted(p for p in args.folder.rglob("*") if p.is_file() and p.suffix in SUFFIXES)[: args.limit]
     trips: collections.Counter[str] = collections.Counter()
     trip_failures: list[tuple[Path, str]] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -20,3 +21,20 @@ def component(result: ImportResult, component_id: str) -> Any:
 
 def links(result: ImportResult) -> set[tuple[str, str, str]]:
     return {(c.source, c.target, c.kind) for c in result.design.connections}
+
+
+def generated_template(services: int) -> str:
+    """A SAM template of ``services`` × 4 resources: a function fed by its queue, writing to its table, and
+    a topic (each function becomes a component with two connections)."""
+    resources: dict[str, Any] = {}
+    for index in range(services):
+        resources[f"Fn{index}"] = {
+            "Type": "AWS::Serverless::Function",
+            "Properties": {"Handler": "app.handler", "Runtime": "python3.12", "CodeUri": ".",
+                           "Policies": [{"DynamoDBCrudPolicy": {"TableName": {"Ref": f"Table{index}"}}}],
+                           "Events": {"Q": {"Type": "SQS", "Properties": {"Queue": {"Fn::GetAtt": [f"Queue{index}", "Arn"]}}}}},
+        }  # fmt: skip
+        resources[f"Table{index}"] = {"Type": "AWS::DynamoDB::Table", "Properties": {"BillingMode": "PAY_PER_REQUEST"}}
+        resources[f"Queue{index}"] = {"Type": "AWS::SQS::Queue", "Properties": {"VisibilityTimeout": 60}}
+        resources[f"Topic{index}"] = {"Type": "AWS::SNS::Topic"}
+    return json.dumps({"Transform": "AWS::Serverless-2016-10-31", "Resources": resources})
