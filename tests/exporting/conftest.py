@@ -56,12 +56,13 @@ def cdk_environment() -> dict[str, str]:
     return {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
 
 
-@pytest.fixture(scope="session")
-def synthesized(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, Any]]]:
-    """CDK templates of every export design, synthesized in one process (one jsii start for all)."""
+def synthesize_all(
+    designs: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, list[dict[str, Any]]]:
+    """The CDK templates of each design's app, synthesized in one process (one jsii start for all)."""
     directories = {
-        slug: write_files(cdk_files(design), tmp_path_factory.mktemp(f"cdk-{slug}"))
-        for slug, design in export_designs().items()
+        name: write_files(cdk_files(design), tmp_path_factory.mktemp(f"cdk-{name.replace('.', '-')}"))
+        for name, design in designs.items()
     }
     result = subprocess.run(
         [sys.executable, str(ROOT / "tests" / "exporting" / "synth_many.py"), *map(str, directories.values())],
@@ -72,6 +73,12 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return {
-        slug: [json.loads(path.read_text()) for path in sorted((directory / "cdk.out").glob("*.template.json"))]
-        for slug, directory in directories.items()
+        name: [json.loads(path.read_text()) for path in sorted((directory / "cdk.out").glob("*.template.json"))]
+        for name, directory in directories.items()
     }
+
+
+@pytest.fixture(scope="session")
+def synthesized(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, Any]]]:
+    """CDK templates of every export design."""
+    return synthesize_all(export_designs(), tmp_path_factory)

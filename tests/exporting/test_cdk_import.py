@@ -8,8 +8,6 @@ sections and logical ids and passes cfn-lint.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from typing import Any
 
 import pytest
@@ -21,8 +19,7 @@ from apps.exporting.plan import ExportError
 from apps.exporting.validate import lint_errors
 from apps.importing.engine import import_template
 from apps.importing.loader import load_template
-from tests.conftest import ROOT
-from tests.exporting.conftest import cdk_environment, write_files
+from tests.exporting.conftest import synthesize_all
 from tests.importing.helpers import FIXTURES, imported
 
 FIXTURE_NAMES = sorted(path.name for path in FIXTURES.iterdir())
@@ -112,23 +109,9 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str,
     designs = {name: imported(name).design for name in FIXTURE_NAMES}
     designs["hostile"] = hostile_design()
     designs["openapi-only"] = import_template(OPENAPI_ONLY_TEMPLATE, name="openapi-only.yaml").design
-    directories = {
-        name: write_files(cdk_files(design), tmp_path_factory.mktemp(f"cdk-import-{name.replace('.', '-')}"))
-        for name, design in designs.items()
-    }
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "tests" / "exporting" / "synth_many.py"), *map(str, directories.values())],
-        capture_output=True,
-        text=True,
-        env=cdk_environment(),
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    templates = {}
-    for name, directory in directories.items():
-        (path,) = (directory / "cdk.out").glob("*.template.json")
-        templates[name] = json.loads(path.read_text())
-    return templates
+    templates = synthesize_all(designs, tmp_path_factory)
+    assert all(len(found) == 1 for found in templates.values())
+    return {name: found[0] for name, found in templates.items()}
 
 
 def same_kind(source_type: str, written_type: str) -> bool:
