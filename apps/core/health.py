@@ -6,11 +6,12 @@ import asyncio
 import time
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from apps.core.sync import run_async
 
 
 @never_cache
@@ -66,7 +67,7 @@ def _channel_layer() -> None:
     async def bounded() -> None:
         await asyncio.wait_for(round_trip(), timeout=2)
 
-    async_to_sync(bounded)()
+    run_async(bounded)
 
 
 @never_cache

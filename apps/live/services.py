@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -23,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from apps.core.sync import run_async
 from apps.designs.document import content_hash
 from apps.live import operations
 from apps.live.models import LiveState, Operation, RevisionAuthor
@@ -302,6 +302,6 @@ def _broadcast_on_commit(project_id: int, message: dict[str, Any], *, origin: st
         layer = get_channel_layer()
         if layer is not None:
             event = {"type": "live.broadcast", "message": message, "origin": origin}
-            async_to_sync(layer.group_send)(group_name(project_id), event)
+            run_async(layer.group_send, group_name(project_id), event)
 
     transaction.on_commit(send, robust=True)

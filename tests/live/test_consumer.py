@@ -9,10 +9,10 @@ import json
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from django.contrib.auth.models import User
 
+from apps.core.sync import run_async
 from apps.live.consumers import CLOSE_NOT_FOUND, CLOSE_POLICY, CLOSE_TOO_LARGE, CLOSE_UNAUTHENTICATED
 from apps.live.models import LiveState, Operation
 from apps.projects.models import Project
@@ -58,7 +58,7 @@ def test_an_editor_joins_with_the_document_the_seq_and_the_team(
         assert hello["limits"]["max_message_bytes"] == 256 * 1024
         await socket.disconnect()
 
-    async_to_sync(scenario)()
+    run_async(scenario)
 
 
 def test_anonymous_visitors_are_refused(project: Project) -> None:
@@ -67,7 +67,7 @@ def test_anonymous_visitors_are_refused(project: Project) -> None:
         await socket.connect()
         assert await closed_with(socket) == CLOSE_UNAUTHENTICATED
 
-    async_to_sync(scenario)()
+    run_async(scenario)
 
 
 def test_outsiders_are_refused_as_if_the_project_did_not_exist(
@@ -78,7 +78,7 @@ def test_outsiders_are_refused_as_if_the_project_did_not_exist(
         await socket.connect()
         assert await closed_with(socket) == CLOSE_NOT_FOUND
 
-    async_to_sync(scenario)()
+    run_async(scenario)
 
 
 @pytest.mark.parametrize("origin", [b"https://evil.example", None])
@@ -90,7 +90,7 @@ def test_a_socket_from_another_site_or_without_origin_is_refused(
         connected, _ = await socket.connect()
         assert not connected
 
-    async_to_sync(scenario)()
+    run_async(scenario)
 
 
 def test_a_viewer_watches_but_the_server_refuses_their_edits(
@@ -106,7 +106,7 @@ def test_a_viewer_watches_but_the_server_refuses_their_edits(
         assert (error["code"], error["client_op_id"]) == ("read_only", "v1")
         await socket.disconnect()
 
-    async_to_sync(scenario)()
+    run_async(scenario)
     assert live_label(project) == "Orders"
     assert not Operation.objects.exists()
 
@@ -123,7 +123,7 @@ def test_an_oversized_message_is_answered_then_the_socket_closed_with_1009(
         await socket.send_json_to(rename("big", "x" * 2000))
         assert await closed_with(socket) == CLOSE_TOO_LARGE
 
-    async_to_sync(scenario)()
+    run_async(scenario)
     assert live_label(project) == "Orders"
 
 
@@ -151,7 +151,7 @@ def test_a_malformed_message_gets_an_error_and_the_socket_stays_open(
         assert (await receive_type(socket, "pong"))["type"] == "pong"
         await socket.disconnect()
 
-    async_to_sync(scenario)()
+    run_async(scenario)
 
 
 def test_a_binary_frame_gets_an_error_and_the_socket_stays_open(project: Project, cookies: dict[str, str]) -> None:
@@ -165,7 +165,7 @@ def test_a_binary_frame_gets_an_error_and_the_socket_stays_open(project: Project
         assert (await receive_type(socket, "pong"))["type"] == "pong"
         await socket.disconnect()
 
-    async_to_sync(scenario)()
+    run_async(scenario)
 
 
 def test_a_sender_over_its_rate_is_told_then_cut_off(
@@ -185,7 +185,7 @@ def test_a_sender_over_its_rate_is_told_then_cut_off(
         assert replies == ["pong", "pong", "pong", "error"]
         assert await closed_with(socket) == CLOSE_POLICY
 
-    async_to_sync(scenario)()
+    run_async(scenario)
 
 
 def test_an_invalid_edit_is_refused_with_pointers_and_nothing_is_applied(
@@ -203,7 +203,7 @@ def test_an_invalid_edit_is_refused_with_pointers_and_nothing_is_applied(
         assert error["details"][0]["pointer"].startswith("/components/2/props/memory_mb")
         await socket.disconnect()
 
-    async_to_sync(scenario)()
+    run_async(scenario)
     assert LiveState.objects.get(project=project).seq == 0
 
 
@@ -244,7 +244,7 @@ def test_two_editors_see_each_others_edits_and_presence(
         assert (left["connection"], left["user"]["username"]) == (joined["connection"], "bob")
         await a.disconnect()
 
-    async_to_sync(scenario)()
+    run_async(scenario)
     assert (live_label(project), live_label(project, "orders")) == ("Checkout", "Orders v2")
 
 
@@ -260,7 +260,7 @@ def test_a_malformed_op_is_refused_with_a_pointer_into_the_message(project: Proj
         assert (error["code"], error["details"][0]["pointer"]) == ("bad_operation", "/op/field")
         await socket.disconnect()
 
-    async_to_sync(scenario)()
+    run_async(scenario)
 
 
 def test_an_edit_of_a_component_someone_removed_is_acknowledged_as_dropped(
@@ -279,7 +279,7 @@ def test_an_edit_of_a_component_someone_removed_is_acknowledged_as_dropped(
         assert ack["seq"] is None and "removed" in ack["dropped"]
         await socket.disconnect()
 
-    async_to_sync(scenario)()
+    run_async(scenario)
     assert LiveState.objects.get(project=project).seq == 1
 
 
@@ -295,7 +295,7 @@ def test_an_op_sent_again_after_a_lost_ack_is_applied_once(
             assert (await receive_type(socket, "ack"))["seq"] == 1
             await socket.disconnect()
 
-    async_to_sync(scenario)()
+    run_async(scenario)
     assert Operation.objects.filter(project=project).count() == 1
 
 
@@ -318,7 +318,7 @@ def test_a_client_that_reconnects_gets_the_ops_it_missed(
         await a.disconnect()
         await b.disconnect()
 
-    async_to_sync(scenario)()
+    run_async(scenario)
 
 
 def test_a_client_behind_the_trimmed_log_gets_the_whole_document(
@@ -343,7 +343,7 @@ def test_a_client_behind_the_trimmed_log_gets_the_whole_document(
         assert next(c for c in snapshot["document"]["components"] if c["id"] == "orders_fn")["label"] == "Three"
         await b.disconnect()
 
-    async_to_sync(scenario)()
+    run_async(scenario)
 
 
 def test_a_rest_put_reaches_open_editors_as_a_replace(
@@ -370,7 +370,7 @@ def test_a_rest_put_reaches_open_editors_as_a_replace(
         )
         await socket.disconnect()
 
-    async_to_sync(scenario)()
+    run_async(scenario)
     assert LiveState.objects.get(project=project).revision_number == 2
 
 
@@ -393,7 +393,7 @@ def test_a_burst_of_edits_is_applied_in_the_order_sent_while_other_messages_are_
         await socket.disconnect()
         return answers
 
-    answers = async_to_sync(scenario)()
+    answers = run_async(scenario)
     acks = [a for a in answers if a["type"] == "ack"]
     assert [(a["client_op_id"], a["seq"]) for a in acks] == [(f"b{n}", n + 1) for n in range(5)]
     assert any(a["type"] == "pong" for a in answers)

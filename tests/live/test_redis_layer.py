@@ -6,9 +6,9 @@ import os
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.test import Client
 
+from apps.core.sync import run_async
 from apps.projects.models import Project
 from tests.live.conftest import communicator, receive_type
 
@@ -51,7 +51,7 @@ def test_two_editors_on_the_redis_layer_see_each_others_edits(
         assert (await receive_type(alice, "leave"))["type"] == "leave"
         await alice.disconnect()
 
-    async_to_sync(scenario)()
+    run_async(scenario)
 
 
 def test_readyz_reports_a_working_redis_channel_layer(redis_url: str, settings: Any, transactional_db: Any) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
+from apps.core.sync import run_async
 from apps.live.models import LiveState
 from apps.projects.models import Project
 from tests.conftest import ROOT, worker_database_url
@@ -102,7 +103,7 @@ def test_an_acknowledged_edit_survives_a_sigkill_of_the_web_process(
         first.wait(timeout=10)
         return int(ack["seq"])
 
-    seq = asyncio.run(edit_then_wait_for_the_ack())
+    seq = run_async(edit_then_wait_for_the_ack)
     assert first.returncode == -9
 
     port = free_port()
@@ -115,7 +116,7 @@ def test_an_acknowledged_edit_survives_a_sigkill_of_the_web_process(
         await socket.close()
         return {"hello": hello, "ops": ops}
 
-    after = asyncio.run(reconnect_and_sync())
+    after = run_async(reconnect_and_sync)
     assert after["hello"]["seq"] == seq
     labels = {c["id"]: c["label"] for c in after["hello"]["document"]["components"]}
     assert labels["orders_fn"] == "Survivor"
