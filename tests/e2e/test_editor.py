@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ from django.utils.text import slugify
 
 from apps.projects.models import Project
 from tests.conftest import PASSWORD, WorkerFactory
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import browser_page, screenshot
 
 SAVED = "[data-save-state=saved]"
 
@@ -41,6 +43,17 @@ def open_editor(page: Any, base: str, project: Project) -> None:
     page.goto(f"{base}/projects/{project.pk}/edit/")
     page.locator(".react-flow__node-component").first.wait_for()
     page.wait_for_selector(SAVED)
+
+
+@contextmanager
+def two_editors(browser: Any, base: str, project: Project) -> Iterator[tuple[Any, Any]]:
+    """alice and bob, each in a browser of their own, with ``project`` open in the editor."""
+    with browser_page(browser) as alice, browser_page(browser) as bob:
+        log_in(alice, base, "alice")
+        log_in(bob, base, "bob")
+        open_editor(alice, base, project)
+        open_editor(bob, base, project)
+        yield alice, bob
 
 
 def wait_saved(page: Any) -> None:
@@ -209,14 +222,7 @@ def test_the_second_save_gets_the_conflict_dialog_and_nothing_is_lost(
     live_server: Any, workers: WorkerFactory, browser: Any, project: Project
 ) -> None:
     base = live_server.url
-    contexts = [browser.new_context(viewport={"width": 1280, "height": 900}) for _ in range(2)]
-    try:
-        alice, bob = (context.new_page() for context in contexts)
-        log_in(alice, base, "alice")
-        log_in(bob, base, "bob")
-        open_editor(alice, base, project)
-        open_editor(bob, base, project)
-
+    with two_editors(browser, base, project) as (alice, bob):
         alice.click("[data-palette-type=lambda_function]")
         alice.locator("[data-component-id=lambda_function_1]").wait_for()
         wait_saved(alice)
@@ -247,9 +253,6 @@ def test_the_second_save_gets_the_conflict_dialog_and_nothing_is_lost(
         wait_saved(alice)
         assert component(head(project), "sns_topic_1") is not None
         assert head_number(project) == 4
-    finally:
-        for context in contexts:
-            context.close()
 
 
 def test_viewers_get_the_editor_read_only_and_outsiders_get_404(project: Project, vera: User, charlie: User) -> None:

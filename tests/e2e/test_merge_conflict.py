@@ -7,7 +7,7 @@ from typing import Any
 
 from apps.projects.models import Project
 from tests.e2e.conftest import screenshot
-from tests.e2e.test_editor import component, head, head_number, log_in, open_editor, wait_saved
+from tests.e2e.test_editor import component, head, head_number, two_editors, wait_saved
 
 
 def set_field(page: Any, component_id: str, name: str, value: str) -> None:
@@ -19,13 +19,7 @@ def test_a_conflicting_save_keeps_their_changes_and_asks_about_the_field_both_ch
     live_server: Any, browser: Any, project: Project
 ) -> None:
     base = live_server.url
-    contexts = [browser.new_context(viewport={"width": 1280, "height": 900}) for _ in range(2)]
-    try:
-        alice, bob = (context.new_page() for context in contexts)
-        log_in(alice, base, "alice")
-        log_in(bob, base, "bob")
-        open_editor(alice, base, project)
-        open_editor(bob, base, project)
+    with two_editors(browser, base, project) as (alice, bob):
         alice.wait_for_selector("[data-live-status=unavailable]")  # the WSGI test server has no WebSockets
 
         set_field(alice, "orders_fn", "props.memory_mb", "2048")
@@ -53,6 +47,3 @@ def test_a_conflicting_save_keeps_their_changes_and_asks_about_the_field_both_ch
         wait_saved(alice)
         assert component(head(project), "api")["label"] == "Bob's API"
         assert head_number(project) == 4  # the merge is their revision as it is: nothing new to save
-    finally:
-        for context in contexts:
-            context.close()
