@@ -240,8 +240,17 @@ def test_a_pattern_is_inserted_and_groups_hold_components(
     # Every component now has its own spot in its lane (ours had no positions before the merge).
     spots = [(c["position"]["x"], c["position"]["y"]) for c in after]
     assert len(set(spots)) == len(spots)
+    # Layout runs ELK, fetched on first use: wait for its revision and the fit that follows, or a slow
+    # layout lands while the next steps already run (the editor then drops it as stale, or the fit's
+    # animation moves the cards under the click).
+    laid_from = head_number(project)
     page.click("[data-action=auto-layout]")
+    for _ in range(100):
+        if head_number(project) > laid_from:
+            break
+        page.wait_for_timeout(100)
     wait_saved(page)
+    page.wait_for_timeout(400)
 
     # A VPC group, and a component moved into it from the properties panel.
     page.locator(".react-flow__pane").click(position={"x": 40, "y": 40})
