@@ -17,6 +17,7 @@ signed in as its own team member) then edit:
   persisted live document is exactly the replay of that log from the session's start.
 
 Run: .venv/bin/python bench/live.py [--database-url URL] [--seconds 8] [--rate 2] [--only latency|loss]
+     [--sizes 1x2,1x10,1x20,50x2]
 The database named in --database-url (default postgres://postgres@127.0.0.1:5432/tierplan_bench_live) is
 dropped and created again.
 """
@@ -352,7 +353,11 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=2, help="edits a second per editor (default 2)")
     parser.add_argument("--web", type=int, default=2, help="web processes for the latency runs (default 2)")
     parser.add_argument("--only", choices=["latency", "loss"])
+    parser.add_argument(
+        "--sizes", default="1x2,1x10,1x20,50x2", help="latency runs as designs x editors (default 1x2,1x10,1x20,50x2)"
+    )
     args = parser.parse_args()
+    sizes = [tuple(int(n) for n in size.split("x")) for size in args.sizes.split(",")]
 
     fresh_database(args.database_url)
     work = Path(tempfile.mkdtemp(prefix="tierplan-bench-live-"))
@@ -388,7 +393,7 @@ def main() -> None:
                   f"{args.web} web processes, PostgreSQL, Redis channel layer")  # fmt: skip
             header = f"{'designs':>7} {'editors':>7} {'edits':>6} {'delivered':>13} {'p50':>7} {'p95':>7} {'ack p50':>8}  CPU % (web…, redis, clients)"
             print(header)
-            for designs, editors in ((1, 2), (1, 10), (1, 20), (50, 2)):
+            for designs, editors in sizes:
                 projects = make_projects(designs, editors)
                 result = asyncio.run(latency_run(site, projects, editors, args.seconds, args.rate))
                 cpu = ", ".join(f"{value:.0f}" for value in result["cpu"].values())

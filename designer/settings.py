@@ -330,14 +330,16 @@ CELERY_BEAT_SCHEDULE = {
 CHANNEL_REDIS_URL = os.environ.get("CHANNEL_REDIS_URL") or CELERY_BROKER_URL
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        # Each connection's channel holds up to `capacity` messages it has not read yet; past that the
-        # layer drops what is sent to it (the client then syncs the gap). 100, the default, is a second or
-        # two of a busy session.
+        # Redis pub/sub: a message to a session is published once and each web process hands it to its own
+        # connections, where the list-based RedisChannelLayer queues a copy per connection in Redis and pops
+        # them one by one (four round trips each): at 20 editors in one design that layer fell behind
+        # (bench/live.py, README "Benchmarks"). Delivery is at most once, as with that layer's full or
+        # expired channels: a client that sees a gap in seq syncs. A killed process's subscriptions end
+        # with its connection, so no stale group members stay behind.
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
         "CONFIG": {
             "hosts": [CHANNEL_REDIS_URL],
             "prefix": os.environ.get("CHANNEL_REDIS_PREFIX", "tierplan-live"),
-            "capacity": 1000,
         },
     }
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from typing import Any
 
@@ -61,8 +62,14 @@ def _channel_layer() -> None:
 
     async def round_trip() -> None:
         channel = await layer.new_channel()
-        await layer.send(channel, {"type": "readyz.ping"})
-        await layer.receive(channel)
+        try:
+            await layer.send(channel, {"type": "readyz.ping"})
+            await layer.receive(channel)
+        finally:
+            # The pub/sub layer keeps a channel subscribed until a receive on it is cancelled (a consumer's
+            # end): cancel one, or every check would leave a subscription behind in the web process.
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(layer.receive(channel), timeout=0.01)
 
     async def bounded() -> None:
         await asyncio.wait_for(round_trip(), timeout=2)

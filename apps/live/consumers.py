@@ -11,6 +11,8 @@ import contextlib
 import json
 import logging
 import secrets
+import weakref
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -46,6 +48,77 @@ class Malformed(Exception):
     pass
 
 
+class EditQueue:
+    """The edits this process has received for one design and not yet ordered, applied in batches.
+
+    Edits reach the queue in the order their connections received them; one task per design applies what
+    waits, up to MAX_BATCH at a time, in one transaction (``services.live_apply_many``), hands each edit's
+    outcome to its connection and broadcasts the batch. So a busy design waits for its row lock and commits
+    once per batch, not once per edit, and a connection's edits keep their order. An edit is applied even if
+    its connection closed meanwhile; unacknowledged, it is sent again and recognised as a duplicate.
+    """
+
+    MAX_BATCH = 100
+    # Per event loop: each loop (a uvicorn process has one; tests may start several) has its own tasks.
+    _queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, EditQueue]] = weakref.WeakKeyDictionary()
+
+    @classmethod
+    def submit(cls, project_id: int, edit: services.Edit) -> asyncio.Future[services.Outcome | Exception]:
+        """Queue ``edit``; the future holds its outcome (an unexpected failure as an exception value)."""
+        loop = asyncio.get_running_loop()
+        queues = cls._queues.setdefault(loop, {})
+        queue = queues.get(project_id)
+        if queue is None:
+            queue = queues[project_id] = EditQueue(project_id, queues)
+        future: asyncio.Future[services.Outcome | Exception] = loop.create_future()
+        queue.waiting.append((edit, future))
+        if queue.task is None:
+            queue.task = asyncio.create_task(queue.run())
+        return future
+
+    def __init__(self, project_id: int, queues: dict[int, EditQueue]) -> None:
+        self.project_id = project_id
+        self.queues = queues
+        self.waiting: list[tuple[services.Edit, asyncio.Future[services.Outcome | Exception]]] = []
+        self.task: asyncio.Task[None] | None = None
+
+    async def run(self) -> None:
+        batch: list[tuple[services.Edit, asyncio.Future[services.Outcome | Exception]]] = []
+        try:
+            while self.waiting:
+                batch, self.waiting = self.waiting[: self.MAX_BATCH], self.waiting[self.MAX_BATCH :]
+                try:
+                    result = await off_thread(services.live_apply_many)(
+                        project_id=self.project_id, edits=[edit for edit, _ in batch]
+                    )
+                except Exception as exc:  # the database failed: nothing of this batch was applied
+                    logger.exception("Live edits failed in project %s", self.project_id)
+                    self.settle(batch, [exc] * len(batch))
+                    continue
+                self.settle(batch, result.outcomes)
+                try:
+                    await services.broadcast(self.project_id, result.broadcast)
+                except Exception:  # the others notice the gap in seq and sync
+                    logger.exception("Live edits of project %s were not broadcast", self.project_id)
+        finally:
+            # Cancelled (the process shuts down): whatever was not answered is answered as failed, so its
+            # connection sends it again after reconnecting.
+            stopped = RuntimeError("the server stopped before answering this edit")
+            self.settle(batch + self.waiting, [stopped] * (len(batch) + len(self.waiting)))
+            self.waiting = []
+            self.task = None
+            self.queues.pop(self.project_id, None)
+
+    @staticmethod
+    def settle(
+        batch: list[tuple[services.Edit, asyncio.Future[services.Outcome | Exception]]],
+        outcomes: Sequence[services.Outcome | Exception],
+    ) -> None:
+        for (_, future), outcome in zip(batch, outcomes, strict=True):
+            if not future.done():  # settled already, or cancelled by a connection that closed
+                future.set_result(outcome)
+
+
 class LiveConsumer(AsyncWebsocketConsumer):
     project_id: int
     user: Any
@@ -78,10 +151,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.group = services.group_name(self.project_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         self.joined = True
-        # This connection's edits are applied one after another, in the order sent, by a task of their own:
-        # while one waits for the database, everyone else's edits keep reaching this client.
-        self.pending_ops: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self.op_worker = asyncio.create_task(self.apply_ops())
+        # This connection's edits go to its design's queue as they arrive (see EditQueue); a task of its own
+        # sends their acks in order: while one waits for the database, everyone else's edits keep reaching
+        # this client.
+        self.pending_ops: asyncio.Queue[tuple[str, asyncio.Future[services.Outcome | Exception]]] = asyncio.Queue()
+        self.op_worker = asyncio.create_task(self.send_acks())
         limits = {
             "max_message_bytes": settings.LIVE_MAX_MESSAGE_BYTES,
             "rate_burst": settings.LIVE_RATE_BURST,
@@ -142,55 +216,46 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.error("bad_message", str(exc))
 
     async def on_op(self, message: dict[str, Any]) -> None:
-        _text(message, "client_id")
-        client_op_id = _text(message, "client_op_id")
-        _count(message, "base_seq")
-        if not self.can_write:
-            await self.error("read_only", "Viewers watch the session; they cannot edit.", client_op_id=client_op_id)
-            return
-        self.pending_ops.put_nowait(message)  # bounded by the rate limit: each one took a token
-
-    async def apply_ops(self) -> None:
-        while True:
-            message = await self.pending_ops.get()
-            try:
-                await self.apply_op(message)
-            except Exception:  # a bug must not silently stop this connection's edits for good
-                logger.exception("A live edit failed in project %s", self.project_id)
-                await self.error("internal", "The server could not apply this edit; send it again.",
-                                 client_op_id=str(message.get("client_op_id", ""))[:MAX_CLIENT_ID])  # fmt: skip
-
-    async def apply_op(self, message: dict[str, Any]) -> None:
         client_id = _text(message, "client_id")
         client_op_id = _text(message, "client_op_id")
         base_seq = _count(message, "base_seq")
-        try:
-            ack = await off_thread(services.live_apply)(
-                project_id=self.project_id,
-                user=self.user,
-                client_id=client_id,
-                client_op_id=client_op_id,
-                base_seq=base_seq,
-                op=message.get("op"),
-                origin=self.channel_name,
-            )
-        except OperationRefused as exc:
+        if not self.can_write:
+            await self.error("read_only", "Viewers watch the session; they cannot edit.", client_op_id=client_op_id)
+            return
+        edit = services.Edit(self.user, client_id, client_op_id, base_seq, message.get("op"), self.channel_name)
+        # Bounded by the rate limit: each one took a token.
+        self.pending_ops.put_nowait((client_op_id, EditQueue.submit(self.project_id, edit)))
+
+    async def send_acks(self) -> None:
+        """Answer this connection's edits in the order sent, each once the server has ordered it."""
+        while True:
+            client_op_id, outcome = await self.pending_ops.get()
+            try:
+                await self.answer(client_op_id, await outcome)
+            except Exception:  # a bug must not silently stop this connection's edits for good
+                logger.exception("A live edit failed in project %s", self.project_id)
+                await self.error("internal", "The server could not apply this edit; send it again.",
+                                 client_op_id=client_op_id)  # fmt: skip
+
+    async def answer(self, client_op_id: str, outcome: services.Outcome | Exception) -> None:
+        if isinstance(outcome, OperationRefused):
             # A malformed op's pointers are into the op (so into this message's "op"); an invalid
             # design's are into the document.
-            prefix = "/op" if exc.code == "bad_operation" else ""
-            details = [{"pointer": prefix + p.pointer, "message": p.message} for p in exc.problems]
-            await self.error(exc.code, exc.message, client_op_id=client_op_id, details=details)
-            return
-        except services.LiveForbidden as exc:
+            prefix = "/op" if outcome.code == "bad_operation" else ""
+            details = [{"pointer": prefix + p.pointer, "message": p.message} for p in outcome.problems]
+            await self.error(outcome.code, outcome.message, client_op_id=client_op_id, details=details)
+        elif isinstance(outcome, services.LiveForbidden):
             self.can_write = False
-            await self.error("read_only", str(exc), client_op_id=client_op_id)
-            return
-        reply: dict[str, Any] = {"type": "ack", "client_op_id": client_op_id, "seq": ack.seq}
-        if ack.dropped is not None:
-            reply["dropped"] = ack.dropped
+            await self.error("read_only", str(outcome), client_op_id=client_op_id)
+        elif isinstance(outcome, Exception):
+            raise outcome
         else:
-            reply["op"] = ack.op
-        await self.send_json(reply)
+            reply: dict[str, Any] = {"type": "ack", "client_op_id": client_op_id, "seq": outcome.seq}
+            if outcome.dropped is not None:
+                reply["dropped"] = outcome.dropped
+            else:
+                reply["op"] = outcome.op
+            await self.send_json(reply)
 
     async def on_sync(self, message: dict[str, Any]) -> None:
         since = _count(message, "since")
@@ -228,9 +293,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     # Events from the channel layer --------------------------------------------------------------------
 
-    async def live_broadcast(self, event: dict[str, Any]) -> None:
-        if event.get("origin") != self.channel_name:  # the sender has its ack
-            await self.send_json(event["message"])
+    async def live_ops(self, event: dict[str, Any]) -> None:
+        for item in event["items"]:
+            if item.get("origin") != self.channel_name:  # the sender has its ack
+                await self.send_json(item["message"])
 
     async def live_join(self, event: dict[str, Any]) -> None:
         if event["reply_to"] == self.channel_name:

@@ -13,6 +13,7 @@ from channels.db import database_sync_to_async
 from django.contrib.auth.models import User
 
 from apps.core.sync import run_async
+from apps.live import services
 from apps.live.consumers import CLOSE_NOT_FOUND, CLOSE_POLICY, CLOSE_TOO_LARGE, CLOSE_UNAUTHENTICATED
 from apps.live.models import LiveState, Operation
 from apps.projects.models import Project
@@ -398,3 +399,46 @@ def test_a_burst_of_edits_is_applied_in_the_order_sent_while_other_messages_are_
     assert [(a["client_op_id"], a["seq"]) for a in acks] == [(f"b{n}", n + 1) for n in range(5)]
     assert any(a["type"] == "pong" for a in answers)
     assert live_label(project) == "Label 4"
+
+
+def test_edits_that_wait_for_their_design_are_ordered_in_one_transaction(
+    cookies: dict[str, str], project: Project, monkeypatch: Any
+) -> None:
+    """Two editors send edits together: those that arrive while a batch is being ordered wait and go in
+    the next one (fewer transactions than edits), each editor's acks stay in order, and each sees the
+    other's edits."""
+    batches: list[list[str]] = []
+    apply_many = services.live_apply_many
+
+    def counted(*, project_id: int, edits: list[services.Edit]) -> services.Batch:
+        batches.append([edit.client_op_id for edit in edits])
+        return apply_many(project_id=project_id, edits=edits)
+
+    monkeypatch.setattr(services, "live_apply_many", counted)
+
+    async def scenario() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        alice = communicator(project.pk, cookie=cookies["alice"])
+        bob = communicator(project.pk, cookie=cookies["bob"])
+        for socket in (alice, bob):
+            await socket.connect()
+            await receive_type(socket, "hello")
+        for n in range(6):
+            await alice.send_json_to(rename(f"a{n}", f"Alice {n}", component="web"))
+            await bob.send_json_to({**rename(f"b{n}", f"Bob {n}", component="orders"), "client_id": "tab-2"})
+        seen: dict[str, list[dict[str, Any]]] = {"alice": [], "bob": []}
+        for name, socket in (("alice", alice), ("bob", bob)):
+            while len(seen[name]) < 12:  # 6 acks of its own, 6 ops of the other's
+                message = await socket.receive_json_from(timeout=5)
+                if message["type"] in ("ack", "op"):
+                    seen[name].append(message)
+            await socket.disconnect()
+        return seen["alice"], seen["bob"]
+
+    alice_saw, bob_saw = run_async(scenario)
+    assert [m["client_op_id"] for m in alice_saw if m["type"] == "ack"] == [f"a{n}" for n in range(6)]
+    assert [m["op"]["value"] for m in alice_saw if m["type"] == "op"] == [f"Bob {n}" for n in range(6)]
+    assert [m["op"]["value"] for m in bob_saw if m["type"] == "op"] == [f"Alice {n}" for n in range(6)]
+    assert sorted(m["seq"] for m in alice_saw + bob_saw) == sorted([*range(1, 13)] * 2)
+    assert sum(len(batch) for batch in batches) == 12
+    assert len(batches) < 12, batches
+    assert (live_label(project, "web"), live_label(project, "orders")) == ("Alice 5", "Bob 5")

@@ -106,3 +106,54 @@ def test_a_rest_save_racing_live_edits_never_undoes_an_acknowledged_one(
         assert not Operation.objects.filter(project=project, op__type="replace").exists()
         assert state.document["description"] == ""
     assert fn["label"] == f"orders_fn {EDITS_EACH - 1}"
+
+
+def test_a_batch_gives_each_edit_its_own_outcome_and_one_order(
+    project: Project, alice: User, bob: User, vera: User
+) -> None:
+    """Edits waiting for a design are ordered in one transaction; each is still accepted, dropped or
+    refused on its own, in the order given, and only the accepted ones get (consecutive) seqs."""
+    services.live_join(user=alice, project_id=project.pk)
+
+    def edit(user: User, op_id: str, op: dict[str, Any], base_seq: int = 0) -> services.Edit:
+        return services.Edit(user, user.username, op_id, base_seq, op)
+
+    def label(component: str, value: Any) -> dict[str, Any]:
+        return {"type": "set_component", "id": component, "field": "label", "value": value}
+
+    batch = services.live_apply_many(
+        project_id=project.pk,
+        edits=[
+            edit(alice, "a1", label("web", "Site")),
+            edit(bob, "b1", {"type": "remove_component", "id": "api"}),
+            edit(alice, "a2", label("api", "Gone meanwhile")),  # removed just before: dropped
+            edit(vera, "v1", label("orders", "Viewer's")),  # a viewer: refused
+            edit(bob, "b2", label("orders", 7)),  # not a string: refused with a pointer
+            edit(alice, "a1", label("web", "Sent again")),  # a resend: its first seq
+            edit(bob, "b3", {"type": "replace", "document": {"name": "Old"}}, base_seq=1),  # stale
+            edit(bob, "b4", label("orders", "Orders v2")),
+        ],
+    )
+    kinds = [type(o).__name__ for o in batch.outcomes]
+    assert kinds == ["Ack", "Ack", "Ack", "LiveForbidden", "OperationRefused", "Ack", "OperationRefused", "Ack"]
+    acks = [o for o in batch.outcomes if isinstance(o, services.Ack)]
+    assert [(a.seq, a.dropped, a.duplicate) for a in acks] == [
+        (1, None, False),
+        (2, None, False),
+        (None, "the component 'api' was removed", False),
+        (1, None, True),
+        (3, None, False),
+    ]
+    refused = batch.outcomes[4]
+    assert isinstance(refused, services.operations.OperationRefused) and refused.problems
+    assert batch.outcomes[6].code == "stale_base"  # type: ignore[union-attr]
+    assert [item["message"]["seq"] for item in batch.broadcast] == [1, 2, 3]
+    assert list(Operation.objects.filter(project=project).order_by("seq").values_list("client_op_id", flat=True)) == [
+        "a1",
+        "b1",
+        "b4",
+    ]
+    state = LiveState.objects.get(project=project)
+    assert state.seq == 3
+    labels = {c["id"]: c["label"] for c in state.document["components"]}
+    assert (labels["web"], labels["orders"], "api" in labels) == ("Site", "Orders v2", False)

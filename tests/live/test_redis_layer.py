@@ -6,19 +6,24 @@ import os
 from typing import Any
 
 import pytest
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
 from django.test import Client
 
+from apps.core import health
 from apps.core.sync import run_async
 from apps.projects.models import Project
+from designer import settings as project_settings
 from tests.live.conftest import communicator, receive_type
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def redis_layer(url: str) -> dict[str, Any]:
-    # A prefix of its own, so nothing here meets another test session's keys.
+    # The backend the project configures (the suite's own settings use an in-memory layer), on a private
+    # Redis, with a prefix of its own so nothing here meets another test session's keys.
     config = {"hosts": [url], "prefix": f"tierplan-test-{os.getpid()}"}
-    return {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": config}}
+    return {"default": {"BACKEND": project_settings.CHANNEL_LAYERS["default"]["BACKEND"], "CONFIG": config}}
 
 
 def test_two_editors_on_the_redis_layer_see_each_others_edits(
@@ -58,6 +63,19 @@ def test_readyz_reports_a_working_redis_channel_layer(redis_url: str, settings: 
     settings.CHANNEL_LAYERS = redis_layer(redis_url)
     check = Client().get("/readyz").json()["checks"]["channel_layer"]
     assert check["ok"] is True, check
+
+
+def test_readyz_leaves_no_subscription_behind_in_a_web_process(redis_url: str, settings: Any) -> None:
+    """In a web process the check runs on the server's event loop, whose layer lives as long as the
+    process: each check must end the channel it opened there."""
+    settings.CHANNEL_LAYERS = redis_layer(redis_url)
+
+    async def three_checks() -> int:
+        for _ in range(3):
+            await sync_to_async(health._channel_layer)()  # as a sync view under ASGI calls it
+        return len(get_channel_layer()._get_layer().channels)
+
+    assert run_async(three_checks) == 0
 
 
 def test_readyz_is_unavailable_when_the_channel_layer_is_unreachable(settings: Any, transactional_db: Any) -> None:
