@@ -318,10 +318,17 @@ async def loss_run(site: Site, project: int, editors: int, seconds: float, rate:
     await asyncio.sleep(seconds / 2)
     stop.set()
     await asyncio.gather(*editing)
-    await asyncio.wait_for(asyncio.gather(*listeners), timeout=60)
+    _, waiting = await asyncio.wait(listeners, timeout=30)
+    for listener in waiting:  # edits never answered: reported, not waited for forever
+        listener.cancel()
     for person in people:
         await person.socket.close()
-    return {"people": people, "errors": errors, "killed": victim.pid}
+    unanswered = {
+        f"{person.name} on :{person.ports[person.port_index % len(person.ports)]}": sorted(person.unacked)
+        for person in people
+        if person.unacked
+    }
+    return {"people": people, "errors": errors, "killed": victim.pid, "unanswered": unanswered}
 
 
 def check_log(project: int, people: list[Editor]) -> dict[str, Any]:
@@ -415,6 +422,7 @@ def main() -> None:
                 f"acknowledged and present in the log {checked['present']}, logged {checked['logged']}, "
                 f"document = replay of the log: {checked['replay_matches']}"
                 + (f"; errors: {collections_count(result['errors'])}" if result["errors"] else "")
+                + (f"; never answered: {result['unanswered']}" if result["unanswered"] else "")
             )
     finally:
         stop_processes([p for p in site.processes if p.poll() is None] + [redis])

@@ -357,6 +357,9 @@ def _checkpoint(state: LiveState) -> Revision | None:
         RevisionAuthor.objects.bulk_create(
             RevisionAuthor(revision=revision, user_id=pk, operations=n) for pk, n in counts.items() if pk in authors
         )
+        # Open editors show the new revision's number, costs and findings.
+        announcement = {"type": "revision", "number": revision.number, "seq": state.seq}
+        _broadcast_on_commit(project.pk, [{"message": announcement}])
     state.revision_number = revision.number if revision else head.number
     state.revision_seq = state.seq
     # The log keeps the newest operations for clients that reconnect; older ones are in revisions now.

@@ -442,3 +442,30 @@ def test_edits_that_wait_for_their_design_are_ordered_in_one_transaction(
     assert sum(len(batch) for batch in batches) == 12
     assert len(batches) < 12, batches
     assert (live_label(project, "web"), live_label(project, "orders")) == ("Alice 5", "Bob 5")
+
+
+def test_open_editors_hear_of_each_revision_the_session_cuts(
+    cookies: dict[str, str], project: Project, settings: Any
+) -> None:
+    """A revision cut by a pause (noticed by the next edit) or by a writer leaving is announced with its
+    number and the seq it holds, so editors can show it and its costs and findings."""
+    settings.LIVE_PAUSE_SECONDS = 0  # every edit comes after a pause
+
+    async def scenario() -> None:
+        alice = communicator(project.pk, cookie=cookies["alice"])
+        bob = communicator(project.pk, cookie=cookies["bob"])
+        for socket in (alice, bob):
+            await socket.connect()
+            await receive_type(socket, "hello")
+        await bob.send_json_to(rename("b1", "First"))
+        await receive_type(bob, "ack")
+        assert (await receive_type(alice, "op"))["seq"] == 1
+        await bob.send_json_to(rename("b2", "Second", base_seq=1))  # after the pause: b1 becomes revision 2
+        announced = await receive_type(alice, "revision")
+        assert (announced["number"], announced["seq"]) == (2, 1)
+        await bob.disconnect()  # a writer leaving: b2 becomes revision 3
+        announced = await receive_type(alice, "revision")
+        assert (announced["number"], announced["seq"]) == (3, 2)
+        await alice.disconnect()
+
+    run_async(scenario)
