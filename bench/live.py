@@ -273,9 +273,13 @@ async def loss_run(site: Site, project: int, editors: int, seconds: float, rate:
             await person.socket.send(json.dumps({**message, "base_seq": person.seq}))
 
     async def listen(person: Editor) -> None:
-        while True:
+        # Until the editing has stopped and every edit of this person is answered (checked at least twice
+        # a second: once all is answered, nothing more may come).
+        while not (stop.is_set() and not person.unacked):
             try:
-                message = json.loads(await person.socket.recv())
+                message = json.loads(await asyncio.wait_for(person.socket.recv(), timeout=0.5))
+            except TimeoutError:
+                continue
             except Exception:
                 if stop.is_set() and not person.unacked:
                     return
@@ -291,8 +295,6 @@ async def loss_run(site: Site, project: int, editors: int, seconds: float, rate:
             elif message["type"] == "error":
                 errors.append(f"{person.name}: {message['code']}")
                 person.unacked.pop(message.get("client_op_id") or "", None)
-            if stop.is_set() and not person.unacked:
-                return
 
     async def edit(person: Editor) -> None:
         await asyncio.sleep(random.random() / rate)

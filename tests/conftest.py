@@ -21,7 +21,7 @@ from rest_framework.test import APIClient
 
 from apps.projects import services
 from apps.projects.models import Project, Role, Team
-from tests.processes import free_port, wait_for_port
+from tests.processes import UvicornProcesses, free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery staple"
@@ -156,6 +156,23 @@ def redis_url() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def uvicorn_processes(redis_url: str, tmp_path: Path) -> Iterator[UvicornProcesses]:
+    """Real web processes on the test database and the private Redis (the tests' own in-memory channel
+    layer cannot reach another process); started by the test, each on a port it chooses."""
+    env = {
+        "DATABASE_URL": worker_database_url(),
+        "CELERY_BROKER_URL": redis_url,
+        "CHANNEL_REDIS_URL": redis_url,
+        "CHANNEL_REDIS_PREFIX": f"tierplan-test-{os.getpid()}",
+    }
+    processes = UvicornProcesses(env, tmp_path / "uvicorn.log")
+    try:
+        yield processes
+    finally:
+        processes.stop()
 
 
 def worker_database_url() -> str:

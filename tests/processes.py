@@ -90,3 +90,30 @@ def private_site(work: Path, *, quiet: bool = True) -> Iterator[str]:
         yield f"http://127.0.0.1:{web_port}"
     finally:
         stop_processes(processes)
+
+
+class UvicornProcesses:
+    """Starts ``uvicorn designer.asgi:application`` processes on loopback (the production web process, with
+    a Redis channel layer), each on a port given; ends only those it started. ``env`` adds to the process
+    environment (DATABASE_URL, CHANNEL_REDIS_URL, …)."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.env = {**os.environ, **env}
+        self.log = log
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def start(self, port: int) -> subprocess.Popen[bytes]:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "designer.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+             "--lifespan", "off", "--ws", "websockets-sansio", "--log-level", "warning"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log.open("ab"),
+        )  # fmt: skip
+        self.processes.append(process)
+        wait_for_port(port)
+        return process
+
+    def stop(self) -> None:
+        stop_processes([p for p in self.processes if p.poll() is None])

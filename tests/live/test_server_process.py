@@ -4,11 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,47 +12,9 @@ from websockets.asyncio.client import ClientConnection, connect
 from apps.core.sync import run_async
 from apps.live.models import LiveState
 from apps.projects.models import Project
-from tests.conftest import ROOT, worker_database_url
-from tests.processes import free_port, stop_processes, wait_for_port
+from tests.processes import UvicornProcesses, free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class Servers:
-    """Starts `uvicorn designer.asgi:application` processes on loopback; ends only those it started."""
-
-    def __init__(self, redis_url: str, log: Path) -> None:
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": worker_database_url(),
-            "CELERY_BROKER_URL": redis_url,
-            "CHANNEL_REDIS_URL": redis_url,
-            "CHANNEL_REDIS_PREFIX": f"tierplan-test-{os.getpid()}",
-        }
-        self.log = log
-        self.processes: list[subprocess.Popen[bytes]] = []
-
-    def start(self, port: int) -> subprocess.Popen[bytes]:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "designer.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-             "--lifespan", "off", "--ws", "websockets-sansio", "--log-level", "warning"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=self.log.open("ab"),
-        )  # fmt: skip
-        self.processes.append(process)
-        wait_for_port(port)
-        return process
-
-
-@pytest.fixture
-def servers(redis_url: str, tmp_path: Path) -> Iterator[Servers]:
-    factory = Servers(redis_url, tmp_path / "uvicorn.log")
-    try:
-        yield factory
-    finally:
-        stop_processes([p for p in factory.processes if p.poll() is None])
 
 
 async def open_session(port: int, project_id: int, cookie: str) -> tuple[ClientConnection, dict[str, Any]]:
@@ -79,10 +36,10 @@ async def next_of(socket: ClientConnection, kind: str) -> dict[str, Any]:
 
 
 def test_an_acknowledged_edit_survives_a_sigkill_of_the_web_process(
-    servers: Servers, project: Project, cookies: dict[str, str]
+    uvicorn_processes: UvicornProcesses, project: Project, cookies: dict[str, str]
 ) -> None:
     port = free_port()
-    first = servers.start(port)
+    first = uvicorn_processes.start(port)
 
     async def edit_then_wait_for_the_ack() -> int:
         socket, hello = await open_session(port, project.pk, cookies["bob"])
@@ -107,7 +64,7 @@ def test_an_acknowledged_edit_survives_a_sigkill_of_the_web_process(
     assert first.returncode == -9
 
     port = free_port()
-    servers.start(port)
+    uvicorn_processes.start(port)
 
     async def reconnect_and_sync() -> dict[str, Any]:
         socket, hello = await open_session(port, project.pk, cookies["bob"])
