@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -32,6 +33,16 @@ class Invalid(Exception):
 
 def nul_problems(data: object, path: tuple[str | int, ...] = ()) -> list[Problem]:
     """Problems for every string (value or key) holding a NUL character, which no database should store."""
+    if not path and isinstance(data, (dict, list)):
+        # Most documents hold none: JSON text escapes a NUL as \u0000, so one C-speed dump rules that
+        # out before the walk that names where each one is (a walk that, at 1,000 components, takes
+        # ~20 ms). Text that merely spells out "\u0000" is escaped differently but still matches and
+        # just takes the walk.
+        try:
+            if "\\u0000" not in json.dumps(data):
+                return []
+        except (TypeError, ValueError, RecursionError):  # not plain JSON data: the walk will tell
+            pass
     if isinstance(data, str):
         return [Problem(json_pointer(path), "must not contain NUL characters (\\u0000)")] if "\x00" in data else []
     found: list[Problem] = []

@@ -264,7 +264,7 @@ def design_save(
     # Committed on its own, so that a 412 names a revision that exists.
     live_services.live_flush(project_id=project.pk)
     document = design.canonical()
-    digest = design.content_hash()
+    digest = content_hash(document)  # of the same dump: a second one costs ~20 ms at 1,000 components
     with transaction.atomic():
         # Edits that arrived since the flush: lock the live state and save them too.
         live = live_services.live_lock_for_save(project_id=project.pk)
