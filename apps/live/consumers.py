@@ -36,6 +36,7 @@ CLOSE_POLICY = 1008
 CLOSE_TOO_LARGE = 1009
 
 MAX_CLIENT_ID = 64
+INTERNAL = "The server could not apply this edit; send it again."
 MAX_SELECTION = 200
 
 # Database work of the live session runs on a thread pool, not on the one thread Django's sync code shares
@@ -63,14 +64,14 @@ class EditQueue:
     _queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, EditQueue]] = weakref.WeakKeyDictionary()
 
     @classmethod
-    def submit(cls, project_id: int, edit: services.Edit) -> asyncio.Future[services.Outcome | Exception]:
+    def submit(cls, project_id: int, edit: services.Edit) -> asyncio.Future[services.Outcome]:
         """Queue ``edit``; the future holds its outcome (an unexpected failure as an exception value)."""
         loop = asyncio.get_running_loop()
         queues = cls._queues.setdefault(loop, {})
         queue = queues.get(project_id)
         if queue is None:
             queue = queues[project_id] = EditQueue(project_id, queues)
-        future: asyncio.Future[services.Outcome | Exception] = loop.create_future()
+        future: asyncio.Future[services.Outcome] = loop.create_future()
         queue.waiting.append((edit, future))
         if queue.task is None:
             queue.task = asyncio.create_task(queue.run())
@@ -79,11 +80,11 @@ class EditQueue:
     def __init__(self, project_id: int, queues: dict[int, EditQueue]) -> None:
         self.project_id = project_id
         self.queues = queues
-        self.waiting: list[tuple[services.Edit, asyncio.Future[services.Outcome | Exception]]] = []
+        self.waiting: list[tuple[services.Edit, asyncio.Future[services.Outcome]]] = []
         self.task: asyncio.Task[None] | None = None
 
     async def run(self) -> None:
-        batch: list[tuple[services.Edit, asyncio.Future[services.Outcome | Exception]]] = []
+        batch: list[tuple[services.Edit, asyncio.Future[services.Outcome]]] = []
         try:
             while self.waiting:
                 batch, self.waiting = self.waiting[: self.MAX_BATCH], self.waiting[self.MAX_BATCH :]
@@ -111,8 +112,8 @@ class EditQueue:
 
     @staticmethod
     def settle(
-        batch: list[tuple[services.Edit, asyncio.Future[services.Outcome | Exception]]],
-        outcomes: Sequence[services.Outcome | Exception],
+        batch: list[tuple[services.Edit, asyncio.Future[services.Outcome]]],
+        outcomes: Sequence[services.Outcome],
     ) -> None:
         for (_, future), outcome in zip(batch, outcomes, strict=True):
             if not future.done():  # settled already, or cancelled by a connection that closed
@@ -154,7 +155,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         # This connection's edits go to its design's queue as they arrive (see EditQueue); a task of its own
         # sends their acks in order: while one waits for the database, everyone else's edits keep reaching
         # this client.
-        self.pending_ops: asyncio.Queue[tuple[str, asyncio.Future[services.Outcome | Exception]]] = asyncio.Queue()
+        self.pending_ops: asyncio.Queue[tuple[str, asyncio.Future[services.Outcome]]] = asyncio.Queue()
         self.op_worker = asyncio.create_task(self.send_acks())
         limits = {
             "max_message_bytes": settings.LIVE_MAX_MESSAGE_BYTES,
@@ -233,11 +234,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
             try:
                 await self.answer(client_op_id, await outcome)
             except Exception:  # a bug must not silently stop this connection's edits for good
-                logger.exception("A live edit failed in project %s", self.project_id)
-                await self.error("internal", "The server could not apply this edit; send it again.",
-                                 client_op_id=client_op_id)  # fmt: skip
+                logger.exception("A live edit of project %s could not be answered", self.project_id)
+                await self.error("internal", INTERNAL, client_op_id=client_op_id)
 
-    async def answer(self, client_op_id: str, outcome: services.Outcome | Exception) -> None:
+    async def answer(self, client_op_id: str, outcome: services.Outcome) -> None:
         if isinstance(outcome, OperationRefused):
             # A malformed op's pointers are into the op (so into this message's "op"); an invalid
             # design's are into the document.
@@ -247,8 +247,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         elif isinstance(outcome, services.LiveForbidden):
             self.can_write = False
             await self.error("read_only", str(outcome), client_op_id=client_op_id)
-        elif isinstance(outcome, Exception):
-            raise outcome
+        elif isinstance(outcome, Exception):  # logged where it happened
+            await self.error("internal", INTERNAL, client_op_id=client_op_id)
         else:
             reply: dict[str, Any] = {"type": "ack", "client_op_id": client_op_id, "seq": outcome.seq}
             if outcome.dropped is not None:

@@ -82,7 +82,8 @@ class Edit:
     origin: str = ""  # the sender's channel: everyone else gets the operation, the sender its ack
 
 
-Outcome = Ack | operations.OperationRefused | LiveForbidden
+# What became of one edit; any other exception is an unexpected failure of that edit alone (logged).
+Outcome = Ack | operations.OperationRefused | LiveForbidden | Exception
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,10 @@ def live_apply_many(*, project_id: int, edits: Sequence[Edit]) -> Batch:
                     outcomes.append(Ack(seq=None, dropped=exc.reason))
                     continue
                 except operations.OperationRefused as exc:
+                    outcomes.append(exc)
+                    continue
+                except Exception as exc:  # a bug in the engine: this edit fails, not the others in the batch
+                    logger.exception("A live edit failed in project %s", project_id)
                     outcomes.append(exc)
                     continue
                 document, seq = applied.document, seq + 1

@@ -157,3 +157,27 @@ def test_a_batch_gives_each_edit_its_own_outcome_and_one_order(
     assert state.seq == 3
     labels = {c["id"]: c["label"] for c in state.document["components"]}
     assert (labels["web"], labels["orders"], "api" in labels) == ("Site", "Orders v2", False)
+
+
+def test_an_edit_that_breaks_the_engine_fails_alone(project: Project, alice: User, bob: User, monkeypatch: Any) -> None:
+    """An unexpected error while applying one edit (a bug) fails that edit, not the others ordered with it."""
+    services.live_join(user=alice, project_id=project.pk)
+    apply = services.operations.apply
+
+    def breaks_on_boom(document: Any, op: Any) -> Any:
+        if op.get("value") == "boom":
+            raise KeyError("a bug")
+        return apply(document, op)
+
+    monkeypatch.setattr(services.operations, "apply", breaks_on_boom)
+    label = {"type": "set_component", "field": "label"}
+    batch = services.live_apply_many(
+        project_id=project.pk,
+        edits=[
+            services.Edit(alice, "alice", "a1", 0, {**label, "id": "web", "value": "boom"}),
+            services.Edit(bob, "bob", "b1", 0, {**label, "id": "orders", "value": "Orders v2"}),
+        ],
+    )
+    assert isinstance(batch.outcomes[0], KeyError)
+    assert isinstance(batch.outcomes[1], services.Ack) and batch.outcomes[1].seq == 1
+    assert list(Operation.objects.filter(project=project).values_list("client_op_id", flat=True)) == ["b1"]
