@@ -1,4 +1,4 @@
-import { createContext, useContext } from "react";
+import { createContext, useCallback, useContext, useState } from "react";
 
 // Field drafts: text typed into a properties field that is not (yet) a valid value, so it was not put in
 // the design. Kept by the studio (not the field), so a draft survives the panel closing and opening again,
@@ -29,4 +29,19 @@ export function liveDrafts(drafts, design) {
     ...(design.groups || []).map((g) => `group:${g.id}`),
   ]);
   return [...drafts.entries()].filter(([key]) => scopes.has(key.split("\u0000")[0]));
+}
+
+// The studio's drafts and their setter, for DraftContext.
+export function useDrafts() {
+  const [drafts, setDrafts] = useState(() => new Map());
+  const setDraft = useCallback((key, draft) => {
+    setDrafts((previous) => {
+      if (!draft && !previous.has(key)) return previous;
+      const next = new Map(previous);
+      if (draft) next.set(key, draft);
+      else next.delete(key);
+      return next;
+    });
+  }, []);
+  return { drafts, setDraft };
 }

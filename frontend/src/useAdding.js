@@ -1,0 +1,64 @@
+import { useCallback, useState } from "react";
+import { NODE_HEIGHT, NODE_WIDTH, addComponent, addConnection, exclusionReason, validKinds } from "./design.js";
+import { DRAG_TYPE } from "./components/Palette.jsx";
+
+// Adding components (from the palette, by click or drop) and connections (drawn between two cards; when
+// more than one kind fits, `pending` waits for the person to choose).
+export function useAdding({ designRef, lockedRef, catalog, types, commit, selectAfter, say, rememberType, reveal, flow }) {
+  const [pending, setPending] = useState(null);
+
+  const add = useCallback(
+    (ctype, position) => {
+      if (lockedRef.current) return;
+      const { design: next, id } = addComponent(designRef.current, ctype, position);
+      selectAfter.current = id;
+      commit(next);
+      rememberType(ctype.type);
+      say(`Added ${ctype.label} as ${id}.`);
+      // A card added from the palette lands right of its lane's others: bring it into view.
+      const added = next.components.find((c) => c.id === id);
+      if (!position && added?.position) reveal(added.position, { width: NODE_WIDTH, height: NODE_HEIGHT });
+    },
+    [designRef, lockedRef, selectAfter, commit, say, rememberType, reveal],
+  );
+
+  const onDrop = useCallback(
+    (event) => {
+      event.preventDefault();
+      const ctype = types[event.dataTransfer.getData(DRAG_TYPE)];
+      if (!ctype) return;
+      const point = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      add(ctype, { x: point.x - NODE_WIDTH / 2, y: point.y - NODE_HEIGHT / 2 });
+    },
+    [add, flow, types],
+  );
+
+  const onConnect = useCallback(
+    ({ source, target }) => {
+      const d = designRef.current;
+      const from = d.components.find((c) => c.id === source);
+      const to = d.components.find((c) => c.id === target);
+      if (!from || !to || source === target) return;
+      const kinds = validKinds(catalog, from.type, to.type);
+      const names = `${types[from.type]?.label || from.type} → ${types[to.type]?.label || to.type}`;
+      if (!kinds.length) {
+        const why = exclusionReason(catalog, from.type, to.type);
+        say(why ? `${names} cannot be connected: ${why}.` : `${names}: no connection kind fits this pair, so they cannot be connected.`);
+      } else if (kinds.length === 1) {
+        commit((doc) => addConnection(doc, source, target, kinds[0].kind));
+        say(`Connected ${names} (${kinds[0].label}).`);
+      } else {
+        setPending({ source, target, kinds });
+      }
+    },
+    [designRef, catalog, commit, say, types],
+  );
+
+  const choose = (kind) => {
+    commit((d) => addConnection(d, pending.source, pending.target, kind));
+    setPending(null);
+  };
+  const cancel = useCallback(() => setPending(null), []);
+
+  return { add, onDrop, onConnect, pending, choose, cancel };
+}
