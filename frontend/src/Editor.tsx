@@ -1,32 +1,15 @@
-import {
-  Background,
-  ControlButton,
-  Controls,
-  ReactFlow,
-  ReactFlowProvider,
-  applyEdgeChanges,
-  applyNodeChanges,
-  type EdgeChange,
-  type NodeChange,
-  useReactFlow,
-} from "@xyflow/react";
-import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from "react";
+import { ReactFlowProvider, applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange, useReactFlow } from "@xyflow/react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Api } from "./api";
-import ComponentNode from "./components/ComponentNode";
-import FloatingEdge from "./components/FloatingEdge";
 import { HelpOverlay, KindChooser } from "./components/Dialogs";
 import MergeDialog from "./components/MergeDialog";
-import GroupNode from "./components/GroupNode";
 import { DiffBanner, StudioMessages, ViewingBanner } from "./components/ModeBanners";
-import OverflowMiniMap from "./components/OverflowMiniMap";
 import PatternDialog from "./components/PatternDialog";
 import ShareDialog from "./components/ShareDialog";
 import SidePanel from "./components/SidePanel";
+import StudioCanvas from "./components/StudioCanvas";
 import StudioHeader from "./components/StudioHeader";
-import { JobsTray } from "./components/JobButtons";
 import Palette from "./components/Palette";
-import { PresenceLayer } from "./components/Presence";
-import TierLane from "./components/TierLane";
 import { cardPositions, drawEdges, drawNodes, isLarge, type ConnectionEdge, type StudioNode } from "./canvas";
 import { useClipboard } from "./clipboard";
 import { addGroup as addGroupTo, removeGroup as removeGroupFrom, removeItems } from "./design";
@@ -47,6 +30,7 @@ import { useHistory } from "./useHistory";
 import { useJobs } from "./useJobs";
 import { useLegibleFit } from "./useLegibleFit";
 import { useLive, type Live } from "./useLive";
+import { usePresence } from "./usePresence";
 import type { Catalog, Design } from "./types";
 import type { ShownSaveState } from "./components/StudioHeader";
 
@@ -57,9 +41,6 @@ export interface EditorProps {
   projectUrl?: string;
 }
 type Dialog = "help" | "share" | "pattern";
-
-const nodeTypes = { component: ComponentNode, tierLane: TierLane, group: GroupNode };
-const edgeTypes = { floating: FloatingEdge };
 
 // The studio: a composition of the hooks that each keep one part of it (history, selection, clipboard,
 // keyboard, the revision viewed, review feedback, jobs, the live session) around the React Flow canvas.
@@ -236,22 +217,7 @@ function Studio({ api, projectId, readOnly, projectUrl }: EditorProps) {
     fit: () => fitLegibly(200),
   }, lockedRef);
 
-  // Presence: what I have selected, and my pointer in flow coordinates, for the others in the session.
-  const selectionKey = picked.nodes.join(" ");
-  const { share: sharePresence, status: liveStatus } = live;
-  useEffect(() => {
-    if (liveStatus === "live") sharePresence({ selection: selectionKey ? selectionKey.split(" ") : [] });
-  }, [selectionKey, liveStatus, sharePresence]);
-  const shareCursor = useCallback(
-    (event: MouseEvent) => {
-      if (liveStatus !== "live") return;
-      sharePresence({ cursor: flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }) });
-    },
-    [flow, liveStatus, sharePresence],
-  );
-  const hideCursor = useCallback(() => {
-    if (liveStatus === "live") sharePresence({ cursor: null });
-  }, [liveStatus, sharePresence]);
+  const presence = usePresence({ live, flow, selection: picked.nodes });
 
   // A revision made while I am here (a teammate's save, a restore, a pattern, or the session's own
   // checkpoint announced on connecting): its number, costs and findings.
@@ -323,45 +289,10 @@ function Studio({ api, projectId, readOnly, projectUrl }: EditorProps) {
       <StudioMessages notice={notice} save={save} costs={costs} />
       <div className="studio-body">
         <Palette catalog={catalog} readOnly={locked} onAdd={(t) => adding.add(t)} recent={recentTypes} />
-        <div className="canvas" data-canvas-ready={canvasReady ? "true" : undefined} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = "move"; }} onDrop={adding.onDrop}
-          onMouseMove={shareCursor} onMouseLeave={hideCursor}>
-          <ReactFlow
-            nodes={nodes}
-            edges={edges}
-            nodeTypes={nodeTypes}
-            edgeTypes={edgeTypes}
-            defaultEdgeOptions={{ type: "floating" }}
-            onNodesChange={onNodesChange}
-            onEdgesChange={onEdgesChange}
-            onSelectionChange={selection.onSelectionChange}
-            onPaneClick={() => selection.setGroupId(null)}
-            onNodeDragStart={moves.onNodeDragStart}
-            onNodeDrag={moves.onNodeDrag}
-            onNodeDragStop={moves.onNodeDragStop}
-            onConnect={adding.onConnect}
-            nodesDraggable={!locked}
-            nodesConnectable={!locked}
-            deleteKeyCode={null}
-            multiSelectionKeyCode="Shift"
-            onlyRenderVisibleElements={large}
-            minZoom={0.05}
-            maxZoom={2}
-            proOptions={{ hideAttribution: true }}
-          >
-            <Background gap={20} />
-            <Controls showInteractive={false} showFitView={false}>
-              <ControlButton className="react-flow__controls-fitview" onClick={() => fitLegibly(200)}
-                title="Fit the design (F)" aria-label="Fit the design">
-                <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true">
-                  <path d="M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4" fill="none" stroke="currentColor" strokeWidth="1.8" />
-                </svg>
-              </ControlButton>
-            </Controls>
-            <OverflowMiniMap />
-            {live.status === "live" && <PresenceLayer peers={live.peers} me={live.me} nodes={nodes} />}
-          </ReactFlow>
-          <JobsTray jobs={jobs} />
-        </div>
+        <StudioCanvas nodes={nodes} edges={edges} onNodesChange={onNodesChange} onEdgesChange={onEdgesChange}
+          onSelectionChange={selection.onSelectionChange} onPaneClick={() => selection.setGroupId(null)} drag={moves}
+          onConnect={adding.onConnect} onDrop={adding.onDrop} onPointer={presence.shareCursor} onPointerLeave={presence.hideCursor}
+          onFit={() => fitLegibly(200)} locked={locked} large={large} ready={canvasReady} live={live} jobs={jobs} />
         <DraftContext.Provider value={draftContext}>
           <SidePanel side={side} shown={shown} catalog={catalog} types={types} selected={selected} selectedEdge={selectedEdge}
             selectedGroup={selectedGroup} locked={locked} readOnly={readOnly} viewing={viewing} errors={save.errors} commit={commit}
