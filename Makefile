@@ -40,7 +40,7 @@ $(STAMP): requirements.txt requirements-dev.txt requirements.lock
 FRONTEND := frontend
 FRONTEND_STAMP := $(FRONTEND)/node_modules/.installed
 FRONTEND_BUNDLE := static/studio/dist/editor.js
-FRONTEND_SOURCES := $(shell find $(FRONTEND)/src -type f 2>/dev/null) $(FRONTEND)/vite.config.js
+FRONTEND_SOURCES := $(shell find $(FRONTEND)/src -type f 2>/dev/null) $(FRONTEND)/vite.config.js $(FRONTEND)/tsconfig.json
 
 frontend: $(FRONTEND_BUNDLE)
 
@@ -71,6 +71,7 @@ lint: venv $(FRONTEND_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	cd $(FRONTEND) && npm run --silent lint
+	cd $(FRONTEND) && npm run --silent typecheck
 
 typecheck: venv
 	$(BIN)/mypy

@@ -1,13 +1,16 @@
-// Lint for the design studio: JavaScript's recommended rules (undefined names, unused variables, …) and
-// React's rules of hooks. Run by `make lint` (part of `make test`).
+// Lint for the design studio: JavaScript's recommended rules and typescript-eslint's for our TypeScript
+// (unused variables, explicit any, …), and React's rules of hooks. Types themselves are checked by
+// `npm run typecheck` (tsc). Both run in `make lint` (part of `make test`).
 import js from "@eslint/js";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
+import tseslint from "typescript-eslint";
 
-export default [
+export default tseslint.config(
   { ignores: ["node_modules/"] },
   {
-    files: ["src/**/*.{js,jsx}"],
+    files: ["src/**/*.{ts,tsx}"],
+    extends: [js.configs.recommended, ...tseslint.configs.recommended],
     languageOptions: {
       ecmaVersion: "latest",
       sourceType: "module",
@@ -16,10 +19,9 @@ export default [
     },
     plugins: { "react-hooks": reactHooks },
     rules: {
-      ...js.configs.recommended.rules,
       "react-hooks/rules-of-hooks": "error",
       "react-hooks/exhaustive-deps": "error",
-      "no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
   {
@@ -27,4 +29,4 @@ export default [
     languageOptions: { ecmaVersion: "latest", sourceType: "module", globals: globals.node },
     rules: js.configs.recommended.rules,
   },
-];
+);

@@ -18,7 +18,7 @@ export default defineConfig({
     chunkSizeWarningLimit: 1600, // ELK's chunk is 1.5 MB; it is only fetched for a layout
     target: "es2020",
     rollupOptions: {
-      input: here("src/main.jsx"),
+      input: here("src/main.tsx"),
       output: {
         entryFileNames: "editor.js",
         chunkFileNames: "editor-[name].js",

@@ -57,7 +57,7 @@ def test_each_pattern_has_every_component_placed_in_its_tier_lane(slug: str) -> 
     assert len(set(spots)) == len(spots)  # nothing on top of anything else
 
 
-# The editor's geometry (frontend/src/design.js): node size and the padding of a group's box.
+# The editor's geometry (frontend/src/design.ts): node size and the padding of a group's box.
 NODE_WIDTH, NODE_HEIGHT, GROUP_PAD, GROUP_LABEL = 170, 64, 24, 14
 
 
