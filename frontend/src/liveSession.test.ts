@@ -110,6 +110,16 @@ describe("LiveSession", () => {
     expect(live.outbox().map((m) => m.op.type)).toEqual(["set_design"]);
   });
 
+  it("follows the revisions the session announces, never back to an older one", () => {
+    const live = session();
+    expect(live.receive({ type: "revision", number: 3, seq: 4 }).revision).toBe(3);
+    expect(live.revision).toBe(3);
+    const late = live.receive({ type: "revision", number: 2, seq: 2 });
+    expect(late.revision).toBeUndefined();
+    expect(late.changed).toBe(false);
+    expect(live.revision).toBe(3);
+  });
+
   it("learns the revision a REST save made from its replace operation", () => {
     const live = session();
     const result = live.receive({ type: "op", seq: 5, client_id: "", client_op_id: "revision-3", op: { type: "replace", document: base() } });

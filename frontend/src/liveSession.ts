@@ -31,7 +31,8 @@ export type ServerMessage =
   | { type: "ack"; seq: null; client_op_id: string; dropped: string }
   | { type: "ops"; since?: number; seq?: number; ops?: SequencedOp[] }
   | { type: "snapshot"; document: Design; seq: number; revision?: number }
-  | { type: "error"; client_op_id?: string; code?: string; message?: string };
+  | { type: "error"; client_op_id?: string; code?: string; message?: string }
+  | { type: "revision"; number: number; seq: number };
 export interface OutgoingOp {
   type: "op";
   client_id: string;
@@ -112,7 +113,7 @@ export class LiveSession {
   }
 
   // A message from the server. Returns {changed, notices, revision?}: whether the design I see changed,
-  // what to tell the person, and the revision a REST save made.
+  // what to tell the person, and the revision a REST save or the session itself made.
   receive(message: ServerMessage): Received {
     const result: Received = { changed: false, notices: [] };
     const before = this.local;
@@ -130,6 +131,10 @@ export class LiveSession {
       for (const op of message.ops || []) this.early.set(op.seq, op);
     } else if (message.type === "snapshot") {
       this.reset(message);
+    } else if (message.type === "revision") {
+      // The session's edits became a revision (a pause, or a writer left): its number, costs and
+      // findings are what the header shows now. Never back to an older one announced late.
+      if (this.revision === null || message.number > this.revision) result.revision = this.revision = message.number;
     } else if (message.type === "error" && message.client_op_id) {
       const entry = this.pending.find((p) => p.id === message.client_op_id);
       if (entry?.fallback && message.code === "stale_base") {

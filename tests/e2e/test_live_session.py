@@ -124,6 +124,11 @@ def test_two_editors_edit_different_components_and_both_edits_land_everywhere(
     theirs.context.close()
     mine.locator("[data-presence-member=bob]").wait_for(state="detached")
     mine.locator("[data-presence-event]", has_text="bob left").wait_for()
+    # The revisions the session cut (the reads above made its edits revisions) reached alice's header
+    # without a reload or a save of hers.
+    project.refresh_from_db()
+    assert project.head_number > first_revision + 1
+    mine.wait_for_selector(f".studio[data-revision='{project.head_number}']")
 
 
 @pytest.mark.django_db(transaction=True)
