@@ -1,28 +1,7 @@
 import type { PendingConnection } from "../useAdding";
 
-// Small modal pieces of the editor: the save conflict, the connection-kind chooser and the help overlay.
-
-export function ConflictDialog({ onReload, onKeepMine, busy }: { onReload: () => void; onKeepMine: () => void; busy: boolean }) {
-  return (
-    <div className="overlay" role="dialog" aria-modal="true" aria-labelledby="conflict-title" data-dialog="conflict">
-      <div className="dialog">
-        <h2 id="conflict-title">A teammate saved first</h2>
-        <p>
-          Someone saved a newer revision of this design while you were editing. Your changes are still here;
-          nothing has been lost.
-        </p>
-        <ul>
-          <li><strong>Reload theirs</strong> shows the newest revision; your version stays one undo (Ctrl+Z) away.</li>
-          <li><strong>Keep mine on top</strong> saves your version as a new revision after theirs (theirs stays in the history).</li>
-        </ul>
-        <div className="dialog-actions">
-          <button type="button" className="secondary" disabled={busy} onClick={onReload}>Reload theirs</button>
-          <button type="button" disabled={busy} onClick={onKeepMine}>Keep mine on top</button>
-        </div>
-      </div>
-    </div>
-  );
-}
+// Small modal pieces of the editor: the connection-kind chooser and the help overlay (the save conflict
+// has its own, MergeDialog).
 
 export function KindChooser({ pending, onChoose, onCancel }: {
   pending: PendingConnection;
