@@ -80,6 +80,21 @@ def inside(point: dict[str, float], box: dict[str, float], margin: float = 2.0) 
     )
 
 
+LANE_LABELS = """() => {
+  const canvas = document.querySelector('.react-flow').getBoundingClientRect();
+  return [...document.querySelectorAll('[data-tier-lane]')].map((lane) => {
+    const label = lane.querySelector('.tier-lane-label').getBoundingClientRect();
+    return { tier: lane.dataset.tierLane, left: label.left - canvas.left, right: canvas.right - label.right };
+  });
+}"""
+
+
+def assert_lanes_named(page: Any) -> None:
+    """Every tier lane's label is inside the canvas, however the fit panned (a wide design starts panned)."""
+    for lane in page.evaluate(LANE_LABELS):
+        assert lane["left"] >= 0 and lane["right"] >= 0, lane
+
+
 def assert_connections_read(geometry: dict[str, Any], connections: dict[str, Any]) -> None:
     """Every drawn connection between two drawn cards: through neither card, out of and into sides that do
     not face away from the other card, its label drawn whole, and no label over a card."""
@@ -126,6 +141,7 @@ def test_no_connection_runs_through_its_own_cards_and_labels_are_whole(
     connections = {c.id: c for c in pattern.design.connections}
     assert {e["id"] for e in geometry["edges"]} == set(connections)
     assert_connections_read(geometry, connections)
+    assert_lanes_named(page)
     screenshot(page, f"pattern-{slug}")
     # Layout (ELK's order in each lane) keeps them readable too, and leaves every card in its tier.
     before = {c.id: c.tier for c in pattern.design.components}
