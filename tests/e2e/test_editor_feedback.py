@@ -5,6 +5,7 @@ and auto-layout."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from rest_framework.test import APIClient
@@ -33,6 +34,20 @@ def connection(design: dict[str, Any], connection_id: str) -> dict[str, Any] | N
 def select_edge(page: Any, edge_id: str) -> None:
     page.locator(f"[data-testid='rf__edge-{edge_id}'] .react-flow__edge-interaction").click(force=True)
     page.wait_for_selector(f"[data-selected-connection={edge_id}]")
+
+
+def lay_out(page: Any, project: Project, *, press: Callable[[], None]) -> None:
+    """Layout by the button or the L key, then wait for its revision and the fit that follows. ELK is
+    fetched on first use, so on a busy machine the layout lands a while later: steps that went on at once
+    would race it (the editor drops a layout of a design changed meanwhile; the fit moves the cards)."""
+    laid_from = head_number(project)
+    press()
+    for _ in range(100):
+        if head_number(project) > laid_from:
+            break
+        page.wait_for_timeout(100)
+    wait_saved(page)
+    page.wait_for_timeout(400)
 
 
 def test_a_connection_is_edited_and_deleted_from_the_panel(
@@ -240,17 +255,7 @@ def test_a_pattern_is_inserted_and_groups_hold_components(
     # Every component now has its own spot in its lane (ours had no positions before the merge).
     spots = [(c["position"]["x"], c["position"]["y"]) for c in after]
     assert len(set(spots)) == len(spots)
-    # Layout runs ELK, fetched on first use: wait for its revision and the fit that follows, or a slow
-    # layout lands while the next steps already run (the editor then drops it as stale, or the fit's
-    # animation moves the cards under the click).
-    laid_from = head_number(project)
-    page.click("[data-action=auto-layout]")
-    for _ in range(100):
-        if head_number(project) > laid_from:
-            break
-        page.wait_for_timeout(100)
-    wait_saved(page)
-    page.wait_for_timeout(400)
+    lay_out(page, project, press=lambda: page.click("[data-action=auto-layout]"))
 
     # A VPC group, and a component moved into it from the properties panel.
     page.locator(".react-flow__pane").click(position={"x": 40, "y": 40})
@@ -301,8 +306,7 @@ def test_a_groups_box_holds_only_its_members_before_and_after_layout(
     assert page.evaluate(OVERLAPS_JS, "net") == ["orders", "orders_fn"]
 
     page.locator(".react-flow__pane").click(position={"x": 40, "y": 40})
-    page.keyboard.press("l")
-    wait_saved(page)
+    lay_out(page, grouped, press=lambda: page.keyboard.press("l"))
     assert page.evaluate(OVERLAPS_JS, "net") == ["orders", "orders_fn"]
     screenshot(page, "editor-group-layout")
 
@@ -398,13 +402,7 @@ def test_copy_paste_and_auto_layout(live_server: Any, workers: WorkerFactory, pa
     assert len(design["connections"]) == 4  # only the connection inside the selection is copied
 
     page.locator(".react-flow__pane").click(position={"x": 40, "y": 40})
-    laid_from = head_number(project)
-    page.keyboard.press("l")  # ELK is fetched and run first: the edit comes a moment later
-    for _ in range(100):
-        if head_number(project) > laid_from:
-            break
-        page.wait_for_timeout(100)
-    wait_saved(page)
+    lay_out(page, project, press=lambda: page.keyboard.press("l"))
     positions = {c["id"]: c["position"] for c in head(project)["components"]}
     logic = sorted(positions[i]["x"] for i in ("api", "orders_fn", "lambda_function_1"))
     assert len(set(logic)) == 3 and len({positions[i]["y"] for i in ("api", "orders_fn", "lambda_function_1")}) == 1
