@@ -41,7 +41,10 @@ def asgi_live_server(transactional_db: Any, settings: Any) -> Iterator[AsgiLiveS
         port=port,
         log_level="warning",
         lifespan="off",
-        ws_ping_interval=None,
+        # Pings find a browser that vanished without its close frame arriving (Chromium's emulated offline
+        # can swallow it), as uvicorn's default pings do in production, only sooner: within 10 s.
+        ws_ping_interval=5,
+        ws_ping_timeout=5,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="asgi-live-server", daemon=True)
