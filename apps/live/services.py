@@ -101,7 +101,7 @@ def live_apply_many(*, project_id: int, edits: Sequence[Edit]) -> Batch:
     nothing of that edit applied, the others are unaffected). An op whose target someone removed first is
     dropped: its ack says why and carries no seq. The same (client_id, client_op_id) sent again, after an
     ack lost with the connection, is acknowledged with its first seq. Broadcasting is the caller's job,
-    once this has returned (committed): ``broadcast`` or ``broadcast_now``.
+    once this has returned (committed): ``broadcast``.
 
     One lock, a handful of queries and one commit for the whole batch: a busy design's edits wait for its
     row lock once per batch instead of once each.
@@ -161,7 +161,7 @@ def live_apply(
     ``LiveForbidden``.
     """
     batch = live_apply_many(project_id=project_id, edits=[Edit(user, client_id, client_op_id, base_seq, op, origin)])
-    broadcast_now(project_id, batch.broadcast)
+    _broadcast_on_commit(project_id, batch.broadcast)  # at once, unless a caller's transaction is open
     (outcome,) = batch.outcomes
     if isinstance(outcome, Exception):
         raise outcome
@@ -385,12 +385,8 @@ async def broadcast(project_id: int, items: list[dict[str, Any]]) -> None:
         await layer.group_send(group_name(project_id), {"type": "live.ops", "items": items})
 
 
-def broadcast_now(project_id: int, items: list[dict[str, Any]]) -> None:
-    """``broadcast`` from sync code, after the commit."""
-    if items:
-        run_async(broadcast, project_id, items)
-
-
 def _broadcast_on_commit(project_id: int, items: list[dict[str, Any]]) -> None:
-    """``broadcast`` once the transaction commits (never before: a rolled back edit must not be seen)."""
-    transaction.on_commit(lambda: broadcast_now(project_id, items), robust=True)
+    """``broadcast`` from sync code once the transaction commits (never before: a rolled back edit must not
+    be seen); at once outside a transaction."""
+    if items:
+        transaction.on_commit(lambda: run_async(broadcast, project_id, items), robust=True)
